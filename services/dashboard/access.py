@@ -4,7 +4,7 @@ visitor without), whether it is signed in, its CSRF token, the form read within 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -13,6 +13,7 @@ from .sessions import COOKIE, Session, Sessions
 
 MAX_FORM = 64 * 1024
 MAX_FIELDS = 200
+MAX_BACK = 2048  # the longest page to go back to after signing in (a list page's search and its way back)
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,18 @@ def wait_words(seconds: int) -> str:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
     minutes = -(-seconds // 60)
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def page_to_go_back_to(text: str) -> str | None:
+    """``text`` when it is the address of one of the dashboard's own pages (a path under ``/dashboard/``, its
+    query kept), to go back to after signing in there; else None. Never another site's: an absolute URL,
+    ``//host``, a backslash (``/\\host``, which browsers read as ``//host``), a control character or space, a
+    fragment, or a path whose escapes hide a slash, a backslash, a dot segment or another escape is refused."""
+    if not 0 < len(text) <= MAX_BACK or not all("!" <= c <= "~" for c in text) or any(c in text for c in "\\#"):
+        return None
+    path = unquote(text.partition("?")[0])  # as the server reads it
+    segments = path.split("/")[1:]
+    if (not text.startswith("/dashboard/") or not path.startswith("/dashboard/") or "%" in path or "\\" in path
+            or "" in segments[:-1] or {".", ".."} & set(segments) or not all("!" <= c <= "~" for c in path)):
+        return None
+    return text

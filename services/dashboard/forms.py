@@ -14,6 +14,7 @@ from zoneinfo import available_timezones
 from schemas.classified import Category, Kind
 
 CHANNELS = ("console", "webhook", "email", "apprise")
+FORM_ACTIONS = ("backtest", "create")  # the form's buttons: "Try it on the last 90 days", "Save subscription"
 BACKTEST_DAYS = 90
 _LISTS = ("actors", "keywords", "sources")
 
@@ -94,6 +95,11 @@ class SubscriptionForm:
         if self.timezone:
             data["timezone"] = self.timezone
         return data
+
+
+def pause_label(sub_id: str) -> str:
+    """The label of a subscription's pause day, which its refusals are named by."""
+    return f"Pause {sub_id} until (a day, UTC)"
 
 
 SECRET_DROPPED = ("the webhook secret typed before is not kept on the page: type it again to sign the POSTs, or "

@@ -23,13 +23,15 @@ NOTICES = {
     "signed-in": "Signed in: you can now change subscriptions.",
     "signed-out": "Signed out.",
 }
-ROW_NOTICES = frozenset({"resubscribed", "not-unsubscribed"})  # shown on their subscription's row, beside the button
+# Shown on their subscription's row, the others at the top of the Subscriptions section (a subscription gone, a
+# session's): each where its redirect leads (:func:`notice_fragment`), focused there so that a screen reader reads it.
+ROW_NOTICES = frozenset({"created", "paused", "resumed", "resubscribed", "not-unsubscribed"})
 _WORDS = ("notice", "subscription", "address")  # what a notice's MAC covers, in this order
 
 
 @dataclass(frozen=True)
 class Notice:
-    """The notice a page shows: at its top, or on one subscription's row."""
+    """The notice a page shows: at the top of its Subscriptions section, or on one subscription's row."""
 
     text: str | None = None
     on_rows: dict[str, str] = field(default_factory=dict)
@@ -40,6 +42,12 @@ def notice_query(sessions: Sessions, session: Session, notice: str, *, subscript
     """The query of the page to redirect ``session`` to after a change, saying ``notice`` of it."""
     words = {"notice": notice, "subscription": subscription, "address": address}
     return urlencode({**{k: v for k, v in words.items() if v}, "mac": sessions.notice_mac(session, _signed(words))})
+
+
+def notice_fragment(notice: str, subscription: str = "") -> str:
+    """Where the page said ``notice`` on goes: the status line that says it, which the browser focuses (it has
+    ``tabindex=-1``), with no script."""
+    return f"#notice-{subscription}" if notice in ROW_NOTICES and subscription else "#notice"
 
 
 def shown_notice(sessions: Sessions | None, session: Session, query: Mapping[str, str]) -> Notice:

@@ -9,11 +9,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from services.common.bidi import shown
 from services.notifier.templates import web_address
 
+from .forms import pause_label
+
 _TEMPLATES = Environment(loader=PackageLoader("services.dashboard", "templates"),
                          autoescape=select_autoescape(default=True, default_for_string=True),
                          undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                          finalize=shown)  # no bidi override from a release reorders the page
 _TEMPLATES.filters["web_address"] = web_address  # only http and https addresses become links, as in emails
+_TEMPLATES.filters["pause_label"] = pause_label  # a row's pause day, as its refusals name it too
 
 # The page needs nothing from elsewhere: its style is inline, it runs no script, its forms post to itself.
 SECURITY_HEADERS = {

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -45,12 +46,12 @@ from services.notifier.subscriptions import (Filter, SubscriptionError, field_er
                                               refused_targets)
 from services.notifier.unsubscribe_spool import UnsubscribeSpool
 
-from .access import Refused, Visitor, check_csrf, read_form, set_cookie, wait_words
+from .access import Refused, Visitor, check_csrf, page_to_go_back_to, read_form, set_cookie, wait_words
 from .browse_forms import SHOWS, BrowseErrors, BrowseForm, browse_form, deadline_query_of, release_query_of
 from .deliveries import delivery_statuses
-from .forms import (CATEGORY_CHOICES, CHANNELS, KIND_CHOICES, SECRET_DROPPED, ZONE_CHOICES, FormErrors,
-                    SubscriptionForm, backtest_since)
-from .notices import notice_query, shown_notice
+from .forms import (CATEGORY_CHOICES, CHANNELS, FORM_ACTIONS, KIND_CHOICES, SECRET_DROPPED, ZONE_CHOICES,
+                    FormErrors, SubscriptionForm, backtest_since, pause_label)
+from .notices import notice_fragment, notice_query, shown_notice
 from .outage_pages import Route, outage_message, page_when_redis_fails
 from .pages import SECURITY_HEADERS, render
 from .reading import (chain_sizes, deadlines_found, kept_unsubscribes_recorded, latest_attempts, latest_chains,
@@ -112,13 +113,16 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             set_cookie(answer, request, sessions.cookie(visitor.session), always_secure=secure_cookies)
         return answer
 
-    def redirect(session: Session, notice: str, fragment: str = "", *, request: Request | None = None,
+    def redirect(session: Session, notice: str, *, request: Request | None = None, back: str | None = None,
                  **words: str) -> RedirectResponse:
-        """303 to the home page, saying ``notice`` to ``session``; the session's cookie set when ``request``
-        (sign-in and sign-out) is given."""
+        """303 to the home page, saying ``notice`` to ``session`` at the status line it goes to (the row of the
+        subscription named in ``words``, or the section's), or to ``back`` (a page that asked to sign in first,
+        which says nothing: it is what was asked for); the session's cookie set when ``request`` (sign-in and
+        sign-out) is given."""
         assert sessions is not None  # sign-in and every change are refused without them
-        answer = RedirectResponse("/?" + notice_query(sessions, session, notice, **words) + fragment,
-                                  status_code=303, headers=SECURITY_HEADERS)
+        to = back or ("/?" + notice_query(sessions, session, notice, **words)
+                      + notice_fragment(notice, words.get("subscription", "")))
+        answer = RedirectResponse(to, status_code=303, headers=SECURITY_HEADERS)
         if request is not None:
             set_cookie(answer, request, sessions.cookie(session), always_secure=secure_cookies)
         return answer
@@ -150,9 +154,14 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         common = _common(visitor, api_token, open_reads)
         return respond(request, visitor, render("home.html.j2", **{**common, **context}), status)
 
-    def sign_in_page(request: Request, visitor: Visitor, *, status: int, error: str | None = None) -> HTMLResponse:
+    def sign_in_page(request: Request, visitor: Visitor, *, status: int, error: str | None = None,
+                     back: str | None = None) -> HTMLResponse:
+        """The sign-in page; its form carries ``back``, the page to go back to once signed in: by default the page
+        asked for, when it asks to sign in first (reads closed)."""
+        if back is None and status == 401 and request.method == "GET":
+            back = page_to_go_back_to(quote(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
         return respond(request, visitor, render("sign_in_page.html.j2", **{**_common(visitor, api_token, open_reads),
-                                                "sign_in_error": error}), status)
+                                                "sign_in_error": error, "back": back}), status)
 
     def unavailable(request: Request, heading: str, exc: RedisError, then: str | None) -> Response:
         claimed = visitor_of(request)
@@ -250,31 +259,33 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         visitor = await current_visitor(request)
         wrong_tokens: WrongTokens = request.app.state.wrong_tokens  # the API's token check counts into it too
         client = client_of(request.scope)
+        back = None  # the page to go back to, as the form carries it
 
         def too_many(wait: int) -> Response:
-            answer = sign_in_page(request, visitor, status=429, error="Too many wrong API tokens from your "
-                                  f"address: try again in {wait_words(wait)}.")
+            answer = sign_in_page(request, visitor, status=429, back=back, error="Too many wrong API tokens from "
+                                  f"your address: try again in {wait_words(wait)}.")
             answer.headers["Retry-After"] = str(wait)
             return answer
 
         try:
             form = await read_form(request)
+            back = page_to_go_back_to((form.get("back") or [""])[-1])  # checked: never another site's
             check_csrf(sessions, visitor, form)
         except Refused as exc:
-            return sign_in_page(request, visitor, status=exc.status, error=exc.message)
+            return sign_in_page(request, visitor, status=exc.status, error=exc.message, back=back)
         presented = (form.get("token") or [""])[-1].strip()
         assert sessions is not None and api_token is not None  # _check_csrf refuses without them
         if presented and not hmac.compare_digest(presented.encode("utf-8", "surrogatepass"), api_token.encode()):
             # counted and judged in one step, so that a burst of guesses gets no more answers than the limit
             if (wait := await wrong_tokens.wrong_token(client)) is not None:
                 return too_many(wait)
-            return sign_in_page(request, visitor, status=401, error="That API token is not valid.")
+            return sign_in_page(request, visitor, status=401, error="That API token is not valid.", back=back)
         if (wait := await wrong_tokens.retry_after(client)) is not None:  # the right token too, past the limit
             return too_many(wait)
         if not presented:
-            return sign_in_page(request, visitor, status=422, error="Enter the API token.")
+            return sign_in_page(request, visitor, status=422, error="Enter the API token.", back=back)
         session = Sessions.new(signed_in_until=Sessions.sign_in_ends(clock()))
-        return redirect(session, "signed-in", "#subscriptions", request=request)
+        return redirect(session, "signed-in", request=request, back=back)
 
     @when_redis_fails(lambda _: "Could not sign out")
     async def sign_out(request: Request) -> Response:
@@ -303,19 +314,27 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         except Refused as exc:
             return await home_page(request, await current_visitor(request), status=exc.status, failure=exc.message)
         form, p, now = SubscriptionForm.read(raw), parts(), clock()
-        if (raw.get("action") or [""])[-1] == "backtest":
+        action = (raw.get("action") or ["create"])[-1]  # none (a form posted by a script): a save, as it was
+        if action not in FORM_ACTIONS:  # refused at the form's refusals, where the page lands
+            unknown = f"‘{action[:64]}’ is none of this form's buttons: nothing was saved or tried"
+            return await home_page(request, visitor, status=400, form=form,
+                                   errors=FormErrors([{"field": "action", "message": unknown}]))
+        if action == "backtest":
             return await try_filter(request, visitor, form, p, now)
         if form.secret_dropped():
             return await home_page(request, visitor, status=422, form=form,
                                    errors=FormErrors([{"field": "channels.0.secret", "message": SECRET_DROPPED}]))
+        refusals: list[dict[str, str]] = []
         try:
             kept_channels(form.subscription_data()["channels"], [])  # a URL copied from a row, as it is shown
-            sub = parse_subscription(form.subscription_data(), now=now)
         except SentBackError as exc:
-            return await home_page(request, visitor, status=422, form=form,
-                                   errors=FormErrors([{"field": exc.field, "message": exc.message}]))
-        except SubscriptionError as exc:
-            return await home_page(request, visitor, status=422, form=form, errors=FormErrors(exc.errors))
+            refusals = exc.errors
+        try:
+            sub = parse_subscription(form.subscription_data(), now=now)
+        except SubscriptionError as exc:  # with those above: every refusal at once, one a field
+            refusals += [e for e in exc.errors if e["field"] not in {r["field"] for r in refusals}]
+        if refusals:
+            return await home_page(request, visitor, status=422, form=form, errors=FormErrors(refusals))
         if refused := refused_targets(sub, url_refusal):  # as the subscriptions API refuses it
             return await home_page(request, visitor, status=422, form=form, errors=FormErrors(refused))
         problem = None
@@ -328,7 +347,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             return await home_page(request, visitor, status=409, form=form,
                                    errors=FormErrors([{"field": "id", "message": problem}]))
         await p.subscriptions.put(sub)
-        return redirect(visitor.session, "created", "#subscriptions", subscription=sub.id)
+        return redirect(visitor.session, "created", subscription=sub.id)
 
     async def try_filter(request: Request, visitor: Visitor, form: SubscriptionForm, p: DashboardParts,
                          now: datetime) -> Response:
@@ -369,9 +388,9 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         if problem is not None:
             return await home_page(request, visitor, status=status, row_errors={sub_id: problem})
         await p.subscriptions.put(sub)
-        return redirect(visitor.session, notice, "#subscriptions", subscription=sub_id)
+        return redirect(visitor.session, notice, subscription=sub_id)
 
-    def pause_until(raw: dict[str, list[str]]) -> datetime:
+    def pause_until(sub_id: str, raw: dict[str, list[str]]) -> datetime:
         text = (raw.get("until") or [""])[-1].strip()
         try:
             when = pause_end(text)
@@ -380,13 +399,13 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
                                 "2026-02-01T09:00:00Z).") from None
         problem = pause_problem(when, now=clock())
         if problem:
-            raise Refused(422, f"until: {problem}")
+            raise Refused(422, f"{pause_label(sub_id)}: {problem}")  # named as the form labels it
         return when
 
     @when_redis_fails(lambda request: f"Could not pause subscription {subscription_of(request)}",
                            "pausing twice does no harm")
     async def pause(request: Request, sub_id: str = Path(alias="id", max_length=64)) -> Response:
-        return await change(request, sub_id, pause_until, "paused")
+        return await change(request, sub_id, lambda raw: pause_until(sub_id, raw), "paused")
 
     @when_redis_fails(lambda request: f"Could not resume subscription {subscription_of(request)}",
                            "resuming twice does no harm")
@@ -424,7 +443,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             return await home_page(request, visitor, status=404,
                                    failure=f"No subscription ‘{sub_id}’ (deleted?): nothing was resubscribed.")
         notice = "resubscribed" if done is Resubscription.DONE else "not-unsubscribed"
-        return redirect(visitor.session, notice, f"#notice-{sub_id}", subscription=sub_id, address=address)
+        return redirect(visitor.session, notice, subscription=sub_id, address=address)
 
     async def to_home() -> Response:
         return RedirectResponse("/", status_code=307, headers=SECURITY_HEADERS)

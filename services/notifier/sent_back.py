@@ -11,7 +11,7 @@ a ``secret`` ``***`` beside no stored secret, which would sign every alert with 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from services.common.shown_urls import is_shown_form
@@ -21,19 +21,26 @@ from .redaction import HIDDEN, redact_url
 
 @dataclass(frozen=True)
 class SentBackError(Exception):
-    """A URL sent back as shown that stands for more than one stored channel."""
+    """A URL or secret sent back as shown that stands for no one stored value (``more``: the others so refused)."""
 
     field: str
     message: str
+    more: tuple[SentBackError, ...] = ()  # the refusals of the same channels after this one
+
+    @property
+    def errors(self) -> list[dict[str, str]]:
+        """Every refusal, listed as a subscription's validation errors are."""
+        return [{"field": e.field, "message": e.message} for e in (self, *self.more)]
 
 
 def kept_channels(sent: list[Any], stored: list[Any]) -> list[Any]:
     """``sent`` with each URL and ``secret`` sent back as shown replaced by those of the channel of ``stored`` it
     stands for (a ``***`` secret beside a new URL: the one at its place); a :class:`SentBackError` for a URL that
     stands for several, or for none while shown (``stored`` empty: a subscription made), or for a ``***`` secret
-    beside no stored one."""
+    beside no stored one (each URL and secret so refused, in order of the channels: its ``errors``)."""
     unmoved = [_url(channel) for channel in sent] == [_shown(channel) for channel in stored]
-    kept = []
+    kept: list[Any] = []
+    refused: list[SentBackError] = []
     for i, channel in enumerate(sent):
         if (parts := _parts(channel)) is None:
             kept.append(channel)
@@ -48,13 +55,15 @@ def kept_channels(sent: list[Any], stored: list[Any]) -> list[Any]:
                 place = _one(standing, stored, kind, i, unmoved=unmoved, url=url)
                 params = {**params, "url": stored[place][kind]["url"]}
             elif is_shown_form(url) and url not in {real[1] for old in stored if (real := _url(old, kind))}:
-                raise SentBackError(f"channels.{i}.url", shown_url_message(url, kind))
+                refused.append(SentBackError(f"channels.{i}.url", shown_url_message(url, kind)))
         if params.get("secret") == HIDDEN:
             secret = stored[place][kind].get("secret") if place is not None else None
             if secret is None:
-                raise SentBackError(f"channels.{i}.secret", shown_secret_message())
+                refused.append(SentBackError(f"channels.{i}.secret", shown_secret_message()))
             params = {**params, "secret": secret}
         kept.append({"type": kind, **params} if isinstance(channel.get("type"), str) else {kind: params})
+    if refused:  # every one at once, not one a try
+        raise replace(refused[0], more=tuple(refused[1:]))
     return kept
 
 

@@ -59,10 +59,35 @@ async def test_a_refused_pause_takes_the_focus_to_its_refusal_beside_the_day(bro
     refusal = page.locator("#error-desk")
     await refusal.wait_for()
     assert await page.evaluate(FOCUSED) == "error-desk"
-    assert "is in the past" in await refusal.inner_text()
+    assert "Pause desk until (a day, UTC): is in the past" in await refusal.inner_text()  # as labelled, not "until:"
     day = page.get_by_label("Pause desk until")
     assert (await day.get_attribute("aria-invalid"), await day.get_attribute("aria-describedby")) == \
         ("true", "error-desk")
+
+
+ARRIVED = """() => { const el = document.activeElement, box = el.getBoundingClientRect();
+  return [el.id, el.getAttribute('role'), el.innerText, box.top >= 0 && box.bottom <= innerHeight]; }"""
+
+
+async def test_each_change_done_takes_the_focus_to_what_it_says_where_the_page_goes(browser, ledger_app):
+    """Before: sign-in, create, pause and resume said what was done at the page's top while the page went down to
+    Subscriptions, with the focus nowhere: neither a screen reader nor the eye met it. The pages run no script
+    (their CSP allows none; here JavaScript is off): the browser focuses the status line the fragment names."""
+    base = await ledger_app()
+    page = await signed_in_page(browser, base, viewport=PHONE, java_script_enabled=False)
+    assert await page.evaluate(ARRIVED) == ["notice", "status", "Signed in: you can now change subscriptions.", True]
+    form = page.locator("form.create")
+    await form.get_by_label("Subscription name").fill("desk")
+    await form.get_by_label("Send alerts by").select_option("console")
+    await form.get_by_role("button", name="Save subscription").click()
+    for done, press in [("created", None), ("paused", "Pause desk"), ("resumed", "Resume desk")]:
+        if press:
+            if press.startswith("Pause"):
+                await page.get_by_label("Pause desk until").fill("2099-01-01")
+            await page.get_by_role("button", name=press).click()
+        await page.get_by_role("status").filter(has_text=f"Subscription ‘desk’ {done}.").wait_for()
+        assert await page.evaluate(ARRIVED) == ["notice-desk", "status", f"Subscription ‘desk’ {done}.", True]
+    assert await page.get_by_role("status").count() == 1  # said once, on its row
 
 
 @pytest.mark.parametrize("path", ["/", "/dashboard/releases", "/dashboard/deadlines?from=1%20May", "/dashboard/sign-in",

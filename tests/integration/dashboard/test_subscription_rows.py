@@ -206,3 +206,30 @@ async def test_a_webhook_secret_as_shown_typed_in_the_form_is_refused_beside_it(
     assert status == 422
     beside = re.search(r'<div id="secret-error">(.*?)</div>', page, re.S).group(1)
     assert "give the secret itself" in beside
+
+
+async def test_a_webhook_url_and_secret_both_as_shown_are_refused_together_each_beside_its_field(ledger_app):
+    """Before: only the URL was refused; the secret's refusal came on the next try."""
+    base = await ledger_app()
+    status, page = await _submit_signed_in(base, id="desk", channel="webhook", target="https://hooks.example.org/***",
+                                           secret="***", min_confidence="lots")
+    assert status == 422
+    assert "give its whole URL" in re.search(r'<div id="target-error">(.*?)</div>', page, re.S).group(1)
+    assert "give the secret itself" in re.search(r'<div id="secret-error">(.*?)</div>', page, re.S).group(1)
+    assert re.search(r'<div id="min_confidence-error">(.*?)</div>', page, re.S)
+    summary = re.search(r'<div class="error" role="alert"[^>]*>(.*?)</div>', page, re.S).group(1)
+    assert [label for label in re.findall(r'<li><a href="#[^"]+">([^:]+):', summary)] == [
+        "To", "Webhook secret", "Minimum confidence"]
+
+
+@pytest.mark.parametrize("action", ["explode", "Create"])
+async def test_a_form_pressed_with_no_button_of_the_form_is_refused_and_saves_nothing(ledger_app, settings, action):
+    """Before: any ``action`` but ``backtest`` saved the subscription (``action=explode`` answered 303 "created")."""
+    base = await ledger_app()
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:  # unsafe: an IP host
+        csrf = await signed_in(client, base)
+        status, page = await _submit(client, base, csrf=csrf, action=action, id="desk", channel="console")
+    assert status == 400
+    assert "<title>Error: " in page and f"‘{action}’" in page
+    async with subscription_store(settings) as store:
+        assert await store.get("desk") is None

@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from services.dashboard.notices import Notice, notice_query, shown_notice
+from services.dashboard.notices import Notice, notice_fragment, notice_query, shown_notice
 from services.dashboard.sessions import Sessions
 
 SESSIONS = Sessions.from_api_token("api-token-0123456789abcdef")
@@ -21,6 +21,17 @@ def test_a_row_notice_reads_back_on_its_row_with_its_words():
     asked = _query("resubscribed", subscription="mail", address="desk@example.org")
     assert shown_notice(SESSIONS, MINE, asked) == Notice(
         on_rows={"mail": "desk@example.org subscribed again to ‘mail’: its email channels send to it again."})
+
+
+@pytest.mark.parametrize(("notice", "subscription", "fragment"), [
+    ("created", "desk", "#notice-desk"), ("paused", "desk", "#notice-desk"), ("resumed", "desk", "#notice-desk"),
+    ("resubscribed", "mail", "#notice-mail"), ("signed-in", "", "#notice"), ("signed-out", "", "#notice"),
+    ("gone", "desk", "#notice"),  # a notice of no row (a subscription no longer shown): the section's line
+])
+def test_a_change_goes_to_the_status_line_that_says_it(notice, subscription, fragment):
+    """Before: only a resubscribe went to its row's status line; the others went to the section, their notice at
+    the page's top."""
+    assert notice_fragment(notice, subscription) == fragment
 
 
 def test_a_page_notice_reads_back_at_the_top():

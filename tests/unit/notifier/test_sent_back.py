@@ -82,3 +82,11 @@ def test_a_channel_written_with_its_type_beside_its_fields_is_read_as_sent_back_
         with pytest.raises(SentBackError) as refused:
             kept_channels(sent, [])
         assert refused.value.field == field
+
+
+def test_every_url_and_secret_sent_as_shown_that_stands_for_nothing_is_refused_at_once():
+    """Before: a shown URL was refused and the ``***`` secret beside it only on the next try."""
+    with pytest.raises(SentBackError) as refused:
+        kept_channels([MAIL, hook(SHOWN, "***"), hook(DESK, "***")], [])
+    assert [e["field"] for e in refused.value.errors] == ["channels.1.url", "channels.1.secret", "channels.2.secret"]
+    assert (refused.value.field, refused.value.message) == ("channels.1.url", refused.value.errors[0]["message"])
