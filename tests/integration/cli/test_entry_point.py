@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pledgewatch import __version__
+from pledgewatch.build_info import this_build
 from services.classifier.core import CLASSIFIER_VERSION
 
 pytestmark = pytest.mark.integration
@@ -21,7 +21,7 @@ def _run(*args):
 def test_version_through_the_entry_point():
     result = _run("--version")
     assert result.returncode == 0
-    assert result.stdout.strip() == f"pledgewatch {__version__} (classifier {CLASSIFIER_VERSION})"
+    assert result.stdout.strip() == f"pledgewatch {this_build().named()} (classifier {CLASSIFIER_VERSION})"
 
 
 def test_eval_errors_lists_the_training_splits_mistakes():
