@@ -28,7 +28,7 @@ from redis.exceptions import RedisError
 
 from services.common.api import Routes
 from services.common.http import RETRY_AFTER_SECONDS, log_redis_unavailable, redis_unavailable
-from services.common.http_middleware import client_of
+from services.common.http_middleware import ROUTED_METHODS, client_of, fallback, methods_of
 from services.common.streams import Streams
 from services.common.wrong_tokens import WrongTokens
 from services.ingest.source_reads import read_sources
@@ -448,13 +448,24 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     async def to_home() -> Response:
         return RedirectResponse("/", status_code=307, headers=SECURITY_HEADERS)
 
+    @fallback
     @when_redis_fails(lambda _: "Could not show this page")
     async def no_page(request: Request) -> Response:
-        """Any other address under /dashboard: the dashboard's own page saying so, not the API's JSON."""
+        """Any other address under /dashboard, whatever the method: the dashboard's own Not found page, not the
+        API's JSON; a page asked with a method it does not take (``POST /dashboard/releases``): 405 in a page of
+        its own, naming the methods it takes."""
         visitor = await current_visitor(request)
-        body = render("not_found.html.j2", **_common(visitor, api_token, open_reads),
-                      message="The dashboard has no page at this address.")
-        return respond(request, visitor, body, 404)
+        allowed = methods_of(request.app.router, request.scope)
+        if not allowed:
+            body = render("not_found.html.j2", **_common(visitor, api_token, open_reads),
+                          message="The dashboard has no page at this address.")
+            return respond(request, visitor, body, 404)
+        allow = ", ".join(sorted(allowed))
+        body = render("not_found.html.j2", **_common(visitor, api_token, open_reads), heading="Method not allowed",
+                      message=f"This page does not take {request.method}; it takes {allow}.")
+        answer = respond(request, visitor, body, 405)
+        answer.headers["Allow"] = allow
+        return answer
 
     def back_to_form(section: str) -> Callable[[], Response]:
         """A form's address opened as a page (from the history, a bookmark): the part of the page it is on."""
@@ -482,7 +493,9 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
                         for change in ("pause", "resume", "resubscribe")}}
     for form_path, section in form_sections.items():
         routes.add_api_route(form_path, back_to_form(section), methods=["GET"], **html)
-    routes.add_api_route("/dashboard/{rest:path}", no_page, methods=["GET"], **html)  # last: after every page
+    # last, after every page: what no page takes, any method (the dashboard's own paths, "/" and "/dashboard" too)
+    for path in ("/", "/dashboard", "/dashboard/", "/dashboard/{rest:path}"):
+        routes.add_api_route(path, no_page, methods=list(ROUTED_METHODS), **html)
     return routes
 
 
