@@ -96,10 +96,12 @@ class MethodsOfPath(HttpMiddleware):
             await self.app(scope, receive, send)
             return
         allowed = self.allowed(scope)
-        if not allowed and (refusal := self.slash_refusal(scope)) is not None:
+        # a fallback answers an OPTIONS of a path no route takes (its own 404) as it answers every other method
+        taken = not allowed and router_takes(self.router, scope, scope["method"], fallbacks=True)
+        if not allowed and not taken and (refusal := self.slash_refusal(scope)) is not None:
             await refusal(scope, receive, send)
             return
-        if not allowed:  # no route of this path: the router's 404
+        if not allowed:  # no route of this path: the router's 404, or the fallback's own
             await self.app(scope, receive, send)
             return
         allow = ", ".join(sorted(allowed))

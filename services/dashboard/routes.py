@@ -535,9 +535,10 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
                         for change in ("pause", "resume", "resubscribe")}}
     for form_path, section in form_sections.items():
         routes.add_api_route(form_path, back_to_form(section), methods=["GET"], **html)
-    # last, after every page: what no page takes, any method (the dashboard's own paths, "/" and "/dashboard" too)
+    # last, after every page: what no page takes, any method (the dashboard's own paths, "/" and "/dashboard" too);
+    # OPTIONS of a page is answered before (its methods), of an address that is no page here
     for path in ("/", "/dashboard", "/dashboard/", "/dashboard/{rest:path}"):
-        routes.add_api_route(path, no_page, methods=list(ROUTED_METHODS), **html)
+        routes.add_api_route(path, no_page, methods=[*ROUTED_METHODS, "OPTIONS"], **html)
     return routes
 
 

@@ -48,7 +48,7 @@ async def _send(base: str, method: str, path: str):
 
 
 # before: the API's JSON 405, naming GET as allowed where a GET is the Not found page
-@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 @pytest.mark.parametrize("path", ["/dashboard/nowhere", "/dashboard/subscriptions/desk/nothing", "/dashboard/releases/"])
 async def test_any_method_at_an_address_of_the_dashboards_that_is_no_page_is_its_not_found_page(ledger_app, method,
                                                                                                 path):
