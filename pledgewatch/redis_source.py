@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from services.common.embedded_redis import PID_FILE
 from services.common.runtime import RedisRefusedCredentials, RedisUnavailable
 
 from .errors import OUT_OF_MEMORY_ADVICE, CommandError
@@ -21,6 +23,12 @@ from .status_view import redacted
 REDIS_URL_ADVICE = ("start that Redis, or set REDIS_URL to one that runs, or unset it (`pledgewatch run` then starts "
                     "a Redis of its own, which the other commands find)")
 CREDENTIALS_ADVICE = "put its user and password in REDIS_URL (redis://USER:PASSWORD@HOST:PORT/DB)"
+
+
+def silent(reason: str) -> bool:
+    """Whether ``reason`` (redis-py's, or a wait's ``TimeoutError``) tells of a Redis that took the connection and
+    answered nothing within the wait (stopped by SIGSTOP, or hung), not of one refusing or not taking connections."""
+    return reason == "TimeoutError" or reason.startswith("Timeout reading")
 
 
 class RedisNotReached(CommandError):
@@ -46,9 +54,13 @@ class RedisSource:
         kind = "embedded Redis" if self.embedded else "Redis"
         return f"the {kind} at {redacted(self.url)} of the pledgewatch running in {self.data_dir} (pid {self.run_pid})"
 
-    def _advice(self) -> str:
+    def _advice(self, reason: str) -> str:
         if self.run_pid is None:
             return REDIS_URL_ADVICE
+        if self.embedded and silent(reason):
+            return (f"it takes connections but answers nothing: it is stopped or hung, not exited, so the run does "
+                    f"not start it again; see to its process ({self._process()}, else stop the run (Ctrl+C) and "
+                    "start it again")
         if self.embedded:
             return ("the run starts its embedded Redis again when it exits: try again in a moment; if it goes on, "
                     "see the run's log")
@@ -56,9 +68,20 @@ class RedisSource:
             return "start that Redis again (the run goes on once it answers); see the run's log"
         return "see the run's log"
 
+    def _process(self) -> str:
+        """The embedded Redis's process, by the pid its server wrote (``redis/redis.pid`` in the data folder), or by
+        its port without one, with what wakes it if it was stopped."""
+        path = self.data_dir / "redis" / PID_FILE
+        try:
+            pid = int(path.read_text().strip())
+        except (OSError, ValueError):
+            return (f"the redis-server listening on port {urlsplit(self.url).port}): `kill -CONT` it if it was "
+                    "stopped")
+        return f"pid {pid}, in {path}): `kill -CONT {pid}` if it was stopped"
+
     def not_answering(self, reason: str, *, wait: float | None = None) -> RedisNotReached:
         within = f" within {wait:g} s" if wait else ""
-        return RedisNotReached(f"{self.described()} did not answer{within} ({reason}): {self._advice()}")
+        return RedisNotReached(f"{self.described()} did not answer{within} ({reason}): {self._advice(reason)}")
 
     def out_of_memory(self, reason: str) -> RedisNotReached:
         """Redis answered, but refuses writes (and, from a transaction, reads) at its ``maxmemory``."""

@@ -208,8 +208,8 @@ def _check_files(settings: Settings, sources: Path | None, watch_from: str | Non
         raise CommandError(f"{named_by if about_the_file else ''}{exc} (fix the sources file)") from None
 
 
-def _not_a_file(path: Path) -> str:
-    return "a folder, not a file" if path.is_dir() else "no such file"
+def _not_a_file(path: Path, missing: str = "no such file") -> str:
+    return "a folder, not a file" if path.is_dir() else missing
 
 
 def _not_a_folder(folder: Path, watch_from: str | None) -> CommandError:
@@ -248,7 +248,9 @@ def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: P
         updates["watch"] = watch
     if subscriptions is not None:
         if not subscriptions.is_file():
-            raise usage_error(f"--subscriptions {subscriptions}: {_not_a_file(subscriptions)}")
+            from .subscriptions_cli import NO_SUBSCRIPTIONS_FILE
+
+            raise usage_error(f"--subscriptions {subscriptions}: {_not_a_file(subscriptions, NO_SUBSCRIPTIONS_FILE)}")
         updates["subscriptions"] = subscriptions
     watch_from = "--watch" if watch else "PLEDGEWATCH_WATCH" if "watch" in settings.model_fields_set else None
     settings = settings.model_copy(update=updates)

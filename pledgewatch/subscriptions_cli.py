@@ -149,7 +149,7 @@ def _read(path: str) -> Any:
     try:
         text = decode_bytes(sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes())
     except FileNotFoundError:
-        raise usage_error(f"{path}: no such file") from None
+        raise usage_error(f"{path}: {NO_SUBSCRIPTIONS_FILE}") from None
     except NotText as exc:
         raise CommandError(f"{path}: not a text file: {exc}") from None
     except OSError as exc:
@@ -477,6 +477,9 @@ def _overriding(args: argparse.Namespace, ids: list[str]) -> list[str]:
     return lines
 
 
+NO_SUBSCRIPTIONS_FILE = "no such subscriptions file (give the path of a YAML file)"
+
+
 def subscriptions_file_error(path: Path | str, exc: SubscriptionError, *,
                              hint: str = "fix it, then check it with `pledgewatch subscriptions validate FILE`"
                              ) -> CommandError:
@@ -485,7 +488,7 @@ def subscriptions_file_error(path: Path | str, exc: SubscriptionError, *,
     place = mine[0]["field"] or str(path) if mine else str(path)
     reasons = "; ".join(e["message"] if e in mine else f"{e['field']}: {e['message']}" for e in exc.errors)
     if any(e["message"] == "no such file" for e in mine):
-        return CommandError(f"{place}: no such subscriptions file (give the path of a YAML file)", exit_code=USAGE)
+        return CommandError(f"{place}: {NO_SUBSCRIPTIONS_FILE}", exit_code=USAGE)
     return CommandError(f"{place}: {reasons} ({hint})", exit_code=RUNTIME)
 
 

@@ -36,7 +36,7 @@ OPEN_PATHS = frozenset({"/healthz"})  # a health check is always open (probes ca
 OPEN_PREFIXES = CREDENTIAL_PREFIXES  # a signed link in an email is its own credential (the notifier checks it)
 # The dashboard's pages and forms are used from a browser, which sends no bearer token: they check a session
 # signed in with the token, and a CSRF token on every form, themselves (services/dashboard/routes.py).
-SELF_CHECKED_PATHS = frozenset({"/"})
+SELF_CHECKED_PATHS = frozenset({"/", "/dashboard"})
 # Asked for by any name (a scraper in docker compose names the service): counts, no one's data (see host_refusal).
 ANY_HOST_PATHS = frozenset({"/metrics"})
 SELF_CHECKED_PREFIXES = ("/dashboard/",)

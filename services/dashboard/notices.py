@@ -18,6 +18,7 @@ NOTICES = {
     "created": "Subscription {id} created.",
     "paused": "Subscription {id} paused.",
     "resumed": "Subscription {id} resumed.",
+    "deleted": "Subscription {id} deleted.",
     "resubscribed": "{address} subscribed again to {id}: its email channels send to it again.",
     "not-unsubscribed": "{address} is not unsubscribed from {id}: nothing to undo.",
     "signed-in": "Signed in: you can now change subscriptions.",

@@ -1,6 +1,6 @@
 """The dashboard's routes: ``GET /``, one release's page, the pages of every release and every deadline (searched
-and paged as the ledger's JSON reads are), sign-in and the subscription forms (create, pause, resume, and
-resubscribe an address that unsubscribed).
+and paged as the ledger's JSON reads are), sign-in and the subscription forms (create, pause, resume, delete
+after a page asking to confirm, and resubscribe an address that unsubscribed).
 
 Reads are open as the JSON reads are (``PLEDGEWATCH_OPEN_READS``); when they are closed, every page asks to
 sign in first. Changes need a session signed in with the API token, and each form carries its session's CSRF
@@ -28,7 +28,7 @@ from redis.exceptions import RedisError
 
 from services.common.api import Routes
 from services.common.http import RETRY_AFTER_SECONDS, log_redis_unavailable, redis_unavailable
-from services.common.http_middleware import client_of
+from services.common.http_middleware import ROUTED_METHODS, client_of, fallback, methods_of
 from services.common.streams import Streams
 from services.common.wrong_tokens import WrongTokens
 from services.ingest.source_reads import read_sources
@@ -42,8 +42,8 @@ from services.notifier.reminders import REMIND_AT
 from services.notifier.resubscribe import Resubscription, resubscribe
 from services.notifier.sent_back import SentBackError, kept_channels
 from services.notifier.store import SubscriptionStore
-from services.notifier.subscriptions import (Filter, SubscriptionError, field_errors, parse_subscription,
-                                              refused_targets)
+from services.notifier.subscriptions import (Filter, Subscription, SubscriptionError, field_errors,
+                                              parse_subscription, refused_targets)
 from services.notifier.unsubscribe_spool import UnsubscribeSpool
 
 from .access import Refused, Visitor, check_csrf, page_to_go_back_to, read_form, set_cookie, wait_words
@@ -373,12 +373,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             return await home_page(request, await current_visitor(request), status=exc.status, failure=exc.message)
         p = parts()
         sub = await p.subscriptions.get(sub_id)
-        problem = None
-        if sub is None:
-            problem, status = f"no subscription {sub_id!r}", 404
-        elif owned := p.subscriptions.file_owns(sub_id):
-            problem, status = owned, 409
-        else:
+        problem, status = unchangeable(p, sub_id, sub) or (None, 200)
+        if problem is None and sub is not None:
             try:
                 until = paused_until(raw)
                 sub = parse_subscription({**json.loads(sub.stored()), "paused_until": until and until.isoformat()},
@@ -389,6 +385,50 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             return await home_page(request, visitor, status=status, row_errors={sub_id: problem})
         await p.subscriptions.put(sub)
         return redirect(visitor.session, notice, subscription=sub_id)
+
+    def unchangeable(p: DashboardParts, sub_id: str, sub: Subscription | None) -> tuple[str, int] | None:
+        """Why ``sub_id`` (``sub`` as stored) cannot be changed or deleted here, and the status the API answers
+        it with: none (404), or one the subscriptions file defines (409, in the API's words); None when it can."""
+        if sub is None:
+            return f"no subscription {sub_id!r}", 404
+        if owned := p.subscriptions.file_owns(sub_id):
+            return owned, 409
+        return None
+
+    @when_redis_fails(lambda request: f"Could not show subscription {subscription_of(request)}")
+    async def delete_page(request: Request, sub_id: str = Path(alias="id", max_length=64)) -> Response:
+        """The page asking to confirm a delete (a form of its own: no script needed), or saying why it cannot be
+        done; a visitor not signed in is asked to sign in, told nothing of the subscription."""
+        visitor = await current_visitor(request)
+        if not visitor.signed_in:
+            refusal: tuple[str | None, int] = ("Sign in with the API token to delete a subscription.", 401)
+        else:
+            p = parts()
+            refusal = unchangeable(p, sub_id, await p.subscriptions.get(sub_id)) or (None, 200)
+        problem, status = refusal
+        if status == 404:
+            problem = f"No subscription ‘{sub_id}’ (deleted already?): nothing to delete."
+        body = render("delete_subscription.html.j2", **_common(visitor, api_token, open_reads), sub_id=sub_id,
+                      problem=problem)
+        return respond(request, visitor, body, status)
+
+    @when_redis_fails(lambda request: f"Could not delete subscription {subscription_of(request)}",
+                      "deleting twice does no harm")
+    async def delete(request: Request, sub_id: str = Path(alias="id", max_length=64)) -> Response:
+        """Delete a subscription, as the API's ``DELETE /subscriptions/{id}`` does (the same store's delete: what is
+        kept for it goes with it), refused as it refuses it; then the subscriptions, saying so."""
+        try:
+            visitor, _ = await guarded(request)
+        except Refused as exc:
+            return await home_page(request, await current_visitor(request), status=exc.status, failure=exc.message)
+        p = parts()
+        refusal = unchangeable(p, sub_id, await p.subscriptions.get(sub_id))
+        if refusal is not None and refusal[1] == 409:
+            return await home_page(request, visitor, status=409, row_errors={sub_id: refusal[0]})
+        if refusal is not None or not await p.subscriptions.delete(sub_id):
+            return await home_page(request, visitor, status=404,
+                                   failure=f"No subscription ‘{sub_id}’ (deleted already?): nothing was deleted.")
+        return redirect(visitor.session, "deleted", subscription=sub_id)
 
     def pause_until(sub_id: str, raw: dict[str, list[str]]) -> datetime:
         text = (raw.get("until") or [""])[-1].strip()
@@ -448,13 +488,24 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     async def to_home() -> Response:
         return RedirectResponse("/", status_code=307, headers=SECURITY_HEADERS)
 
+    @fallback
     @when_redis_fails(lambda _: "Could not show this page")
     async def no_page(request: Request) -> Response:
-        """Any other address under /dashboard: the dashboard's own page saying so, not the API's JSON."""
+        """Any other address under /dashboard, whatever the method: the dashboard's own Not found page, not the
+        API's JSON; a page asked with a method it does not take (``POST /dashboard/releases``): 405 in a page of
+        its own, naming the methods it takes."""
         visitor = await current_visitor(request)
-        body = render("not_found.html.j2", **_common(visitor, api_token, open_reads),
-                      message="The dashboard has no page at this address.")
-        return respond(request, visitor, body, 404)
+        allowed = methods_of(request.app.router, request.scope)
+        if not allowed:
+            body = render("not_found.html.j2", **_common(visitor, api_token, open_reads),
+                          message="The dashboard has no page at this address.")
+            return respond(request, visitor, body, 404)
+        allow = ", ".join(sorted(allowed))
+        body = render("not_found.html.j2", **_common(visitor, api_token, open_reads), heading="Method not allowed",
+                      message=f"This page does not take {request.method}; it takes {allow}.")
+        answer = respond(request, visitor, body, 405)
+        answer.headers["Allow"] = allow
+        return answer
 
     def back_to_form(section: str) -> Callable[[], Response]:
         """A form's address opened as a page (from the history, a bookmark): the part of the page it is on."""
@@ -477,12 +528,17 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     routes.add_api_route("/dashboard/subscriptions/{id}/pause", pause, methods=["POST"], **html)
     routes.add_api_route("/dashboard/subscriptions/{id}/resume", resume, methods=["POST"], **html)
     routes.add_api_route("/dashboard/subscriptions/{id}/resubscribe", resubscribe_address, methods=["POST"], **html)
+    routes.add_api_route("/dashboard/subscriptions/{id}/delete", delete_page, methods=["GET"], **html)
+    routes.add_api_route("/dashboard/subscriptions/{id}/delete", delete, methods=["POST"], **html)
     form_sections = {"/dashboard/sign-out": "/", "/dashboard/subscriptions": "/#subscriptions",
                      **{f"/dashboard/subscriptions/{{id}}/{change}": "/#subscriptions"
                         for change in ("pause", "resume", "resubscribe")}}
     for form_path, section in form_sections.items():
         routes.add_api_route(form_path, back_to_form(section), methods=["GET"], **html)
-    routes.add_api_route("/dashboard/{rest:path}", no_page, methods=["GET"], **html)  # last: after every page
+    # last, after every page: what no page takes, any method (the dashboard's own paths, "/" and "/dashboard" too);
+    # OPTIONS of a page is answered before (its methods), of an address that is no page here
+    for path in ("/", "/dashboard", "/dashboard/", "/dashboard/{rest:path}"):
+        routes.add_api_route(path, no_page, methods=[*ROUTED_METHODS, "OPTIONS"], **html)
     return routes
 
 

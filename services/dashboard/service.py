@@ -13,6 +13,7 @@ from schemas.streams import DELIVERIES
 from services.common.api import Routes
 from services.common.settings import Settings
 from services.ledger.service import LedgerService
+from services.notifier.delivery_parts import subscription_store
 from services.notifier.unsubscribe_spool import UnsubscribeSpool
 
 from .routes import DashboardParts, dashboard_routes
@@ -26,6 +27,12 @@ class LedgerWithDashboard(LedgerService):
                  **kwargs: Any) -> None:
         super().__init__(settings, **kwargs)
         self.page_clock = page_clock
+
+    async def start(self) -> None:
+        await super().start()
+        # the notifier's own store: a subscription deleted (or made again) here drops what is kept for it (its
+        # records, feed and planned reminders), as the API's delete does
+        self.subscriptions = subscription_store(self.runtime.streams, self.file, self.clock)
 
     def dashboard_parts(self) -> DashboardParts:
         if self.store is None or self.index is None or self.subscriptions is None:

@@ -26,13 +26,14 @@ _BAD_CHARACTER = re.compile(r"[\x00-\x20\x7f-\x9f]")
 _NUMBER_TEXT = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*")
 
 
-def time_of_day(value: object) -> time:
-    """``"HH:MM"`` (00:00 to 23:59) as a time; ``ValueError`` for anything else, numbers included."""
+def time_of_day(value: object, *, zone: str = "") -> time:
+    """``"HH:MM"`` (00:00 to 23:59) as a time; ``ValueError`` for anything else, numbers included, its message
+    saying the time is in ``zone`` (words such as "the subscription's timezone") when given."""
     if isinstance(value, time):
         return value
     match = _HH_MM.fullmatch(value) if isinstance(value, str) else None
     if not match:
-        raise ValueError("expected a time of day as HH:MM (UTC), 00:00 to 23:59")
+        raise ValueError(f"expected a time of day as HH:MM{f' in {zone}' if zone else ''}, 00:00 to 23:59")
     return time(int(match[1]), int(match[2]))
 
 

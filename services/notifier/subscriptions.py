@@ -360,8 +360,11 @@ class Subscription(_Strict):
 
     @field_validator("digest_at", mode="before")
     @classmethod
-    def _hh_mm(cls, value: Any) -> time:
-        return time_of_day(value)  # the file is read without YAML 1.1's base 60: 08:30 stays text
+    def _hh_mm(cls, value: Any, info: ValidationInfo) -> time:
+        # the file is read without YAML 1.1's base 60: 08:30 stays text. The time is in the subscription's zone
+        # (UTC when it gives none), named when it is a zone (timezone is checked before digest_at)
+        zone = info.data.get("timezone")
+        return time_of_day(value, zone="the subscription's timezone" + (f" ({zone})" if zone else ""))
 
     @field_validator("paused_until", mode="before")
     @classmethod

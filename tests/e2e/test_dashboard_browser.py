@@ -267,6 +267,28 @@ ACCESSIBILITY_PROBLEMS = """() => {
 }"""
 
 
+async def test_a_subscription_deleted_through_the_page_is_gone_from_the_api(browser, dashboard):
+    """Asked to confirm on a page of its own (its accessibility basics checked), refused without the session's CSRF
+    token, then deleted: each effect read back through the JSON API."""
+    async with aiohttp.ClientSession() as client:
+        async with client.post(dashboard + "/subscriptions", json={"id": "desk", "channels": ["console"]},
+                               headers={"Authorization": f"Bearer {API_TOKEN}"}) as answer:
+            assert answer.status == 201
+        async with client.post(dashboard + "/dashboard/subscriptions/desk/delete", data={}) as answer:
+            assert answer.status == 403
+    page = await browser.new_page()
+    await page.goto(dashboard + "/")
+    await page.get_by_label("API token").fill(API_TOKEN)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.get_by_role("link", name="Delete desk…").click()
+    await page.get_by_role("heading", name="Delete subscription ‘desk’?").wait_for()
+    assert await page.evaluate(ACCESSIBILITY_PROBLEMS) == []
+    assert (await _json(dashboard, "/subscriptions/desk"))[0] == 200  # asked, not deleted
+    await page.get_by_role("button", name="Delete desk").click()
+    assert "Subscription ‘desk’ deleted." in await page.get_by_role("status").first.inner_text()
+    assert (await _json(dashboard, "/subscriptions/desk"))[0] == 404
+
+
 async def test_every_page_has_its_accessibility_basics(browser, dashboard):
     page = await browser.new_page()
     await page.goto(dashboard + "/")

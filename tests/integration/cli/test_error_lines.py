@@ -45,9 +45,15 @@ class Case:
 
 
 RUN = ["pledgewatch", "run", "--watch", "inbox"]
+NO_SUBSCRIPTIONS_FILE = "no such subscriptions file (give the path of a YAML file)"
 CASES = {
     "missing-subscriptions-file": Case(["pledgewatch", "subscriptions", "validate", "nope.yaml"], 2,
-                                       "error: nope.yaml: no such subscriptions file"),
+                                       f"error: nope.yaml: {NO_SUBSCRIPTIONS_FILE}"),
+    # before: "error: nope.yaml: no such file", saying nothing of what to do, where `validate` did
+    "add-of-a-missing-subscriptions-file": Case(["pledgewatch", "subscriptions", "add", "nope.yaml"], 2,
+                                                f"error: nope.yaml: {NO_SUBSCRIPTIONS_FILE}"),
+    "update-from-a-missing-subscriptions-file": Case(["pledgewatch", "subscriptions", "update", "desk", "nope.yaml"],
+                                                     2, f"error: nope.yaml: {NO_SUBSCRIPTIONS_FILE}"),
     "binary-subscriptions-file": Case(["pledgewatch", "subscriptions", "validate", "binary.yaml"], 1,
                                       "error: binary.yaml: not a text file: not UTF-8"),
     # the line of the unclosed '[' (line 3); before: line 4, where the parser noticed it
@@ -63,8 +69,10 @@ CASES = {
     "bad-subscription-at-run-is-named-by-its-id": Case([*RUN, "--subscriptions", "bad-entry.yaml"], 1,
                                                        "error: bad-entry.yaml: subscriptions.1 ('desk-eu'): "
                                                        "channels.0.url: only http and https URLs", absent="redis"),
+    # before: "error: --subscriptions nope.yaml: no such file", saying nothing of what to do
     "run-without-the-subscriptions-file": Case([*RUN, "--subscriptions", "nope.yaml"], 2,
-                                               "error: --subscriptions nope.yaml: no such file"),
+                                               f"error: --subscriptions nope.yaml: {NO_SUBSCRIPTIONS_FILE}",
+                                               absent="redis"),
     "run-without-the-watched-folder": Case(["pledgewatch", "run", "--watch", "nowhere"], 2,
                                            "error: --watch nowhere: not a folder"),
     # before: exit 1 and "cannot read: [Errno 2] No such file or directory", where --sources said "no such file"

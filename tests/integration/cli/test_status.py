@@ -363,3 +363,28 @@ def test_status_says_nothing_of_delivery_processes_when_the_notifier_sends(redis
     result = _pledgewatch("status", "--json", env=env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["deliveries"]["delivery_processes"] is None
+
+
+async def test_status_of_a_run_whose_embedded_redis_is_stopped_names_its_process(tmp_path, redis_server, frozen):
+    """Before: "the run starts its embedded Redis again when it exits: try again in a moment", of a Redis stopped
+    (SIGSTOP): it has not exited, and the run does not start it again."""
+    import asyncio
+
+    from pledgewatch.runlock import RunLock
+    from pledgewatch.runstate import write_run_state
+    from services.common.embedded_redis import free_port
+    from services.common.settings import Settings
+
+    server, url = redis_server  # in tmp_path / "redis", where a run keeps its embedded Redis
+    settings = Settings(data_dir=tmp_path, redis_url=url)
+    pid_file = tmp_path / "redis" / "redis.pid"
+    assert pid_file.read_text().strip() == str(server.pid)  # written by the server itself
+    with RunLock(tmp_path), frozen(server):
+        write_run_state(settings, http_url=f"http://127.0.0.1:{free_port()}", embedded=True)
+        result = await asyncio.to_thread(_pledgewatch, "status", env={"PLEDGEWATCH_HOME": str(tmp_path)})
+    assert result.returncode == 1 and len(result.stderr.splitlines()) == 1
+    assert "did not answer (Timeout reading" in result.stderr, result.stderr
+    assert result.stderr.rstrip().endswith(
+        f"it takes connections but answers nothing: it is stopped or hung, not exited, so the run does not start it "
+        f"again; see to its process (pid {server.pid}, in {pid_file}): `kill -CONT {server.pid}` if it was stopped, "
+        "else stop the run (Ctrl+C) and start it again"), result.stderr

@@ -133,7 +133,8 @@ async def test_categories_apart_in_the_list_are_chosen_with_tab_and_space_alone(
         (["funding", "training"], ["demand"])
 
 
-@pytest.mark.parametrize("path", ["/", "/dashboard/releases", "/dashboard/deadlines"])
+@pytest.mark.parametrize("path", ["/", "/dashboard/releases", "/dashboard/deadlines",
+                                  "/dashboard/subscriptions/desk/delete"])
 async def test_every_stop_of_the_tab_order_shows_the_focus_ring_and_the_order_comes_round(browser, ledger_app,
                                                                                          settings, path):
     """Before: Tab into a day (the search's "from" and "to", a row's pause day) put the focus on its month, and
@@ -205,6 +206,11 @@ async def test_every_text_stands_out_from_its_background(browser, ledger_app, se
     page = await signed_in_page(browser, base, viewport=PHONE)
     await page.locator("form.create").get_by_role("button", name="Save subscription").click()
     failures["subscription refused"] = await page.evaluate(CONTRAST_FAILURES)
+    async with subscription_store(settings) as subscriptions:
+        await subscriptions.put(parse_subscription({"id": "desk", "channels": ["console"]}))
+    for path in ("/dashboard/subscriptions/desk/delete", "/dashboard/subscriptions/gone/delete"):
+        await page.goto(base + path)
+        failures[path] = await page.evaluate(CONTRAST_FAILURES)
     assert {where: found for where, found in failures.items() if found} == {}
 
 
@@ -220,3 +226,30 @@ async def test_the_sign_in_form_gives_the_browser_no_complaint(browser, ledger_a
     await page.evaluate("() => new Promise(requestAnimationFrame)")
     assert said == []
     assert await page.locator("form.sign-in input[autocomplete=username]").get_attribute("value")
+
+
+async def test_a_subscription_is_deleted_with_the_keyboard_alone_after_confirming_it(browser, ledger_app, settings):
+    """The row's link, the page asking to confirm (its heading, its one button named for the subscription, the
+    way back), and the notice after, each reached and used with the keyboard on a phone."""
+    base = await ledger_app()
+    async with subscription_store(settings) as store:
+        await store.put(parse_subscription({"id": "desk", "channels": ["console"]}))
+    page = await signed_in_page(browser, base, viewport=PHONE)
+    await page.get_by_role("link", name="Delete desk…").focus()
+    await page.keyboard.press("Enter")
+    await page.get_by_role("heading", level=1, name="Delete subscription ‘desk’?").wait_for()
+    assert await page.title() == "Delete subscription desk · pledgewatch"
+    assert await page.get_by_role("link", name="Back to the subscriptions, keeping it").get_attribute("href") == \
+        "/#sub-desk"
+    width, seen = await page.evaluate(SIDEWAYS)
+    assert width <= seen, f"the page is {width}px wide on a {seen}px screen"
+    for _ in range(20):  # from the top of the page, on to the button
+        await page.keyboard.press("Tab")
+        if await page.evaluate("() => document.activeElement.textContent.trim()") == "Delete desk":
+            break
+    else:
+        pytest.fail("Tab never reached the button deleting desk")
+    await page.keyboard.press("Enter")
+    await page.get_by_role("status").filter(has_text="Subscription ‘desk’ deleted.").wait_for()
+    async with subscription_store(settings) as store:
+        assert await store.get("desk") is None

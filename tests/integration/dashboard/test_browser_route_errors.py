@@ -39,3 +39,44 @@ async def test_an_address_of_the_dashboards_that_is_no_page_is_its_not_found_pag
     status, kind, headers, page = await _get(base, path)
     assert (status, kind) == (404, "text/html"), page[:200]
     assert "Back to the dashboard" in page and headers["Cache-Control"] == "no-store"
+
+
+async def _send(base: str, method: str, path: str):
+    async with aiohttp.ClientSession() as client, \
+            client.request(method, base + path, allow_redirects=False) as answer:
+        return answer.status, answer.content_type, answer.headers, await answer.text()
+
+
+# before: the API's JSON 405, naming GET as allowed where a GET is the Not found page
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@pytest.mark.parametrize("path", ["/dashboard/nowhere", "/dashboard/subscriptions/desk/nothing", "/dashboard/releases/"])
+async def test_any_method_at_an_address_of_the_dashboards_that_is_no_page_is_its_not_found_page(ledger_app, method,
+                                                                                                path):
+    base = await ledger_app()
+    status, kind, headers, page = await _send(base, method, path)
+    assert (status, kind) == (404, "text/html"), page[:200]
+    assert "Back to the dashboard" in page and "Allow" not in headers
+
+
+@pytest.mark.parametrize(("method", "path", "allow"), [
+    ("POST", "/dashboard/releases", "GET, HEAD, OPTIONS"),
+    ("DELETE", "/dashboard/deadlines", "GET, HEAD, OPTIONS"),
+    ("PUT", "/dashboard/sign-in", "GET, HEAD, OPTIONS, POST"),
+    ("PATCH", "/", "GET, HEAD, OPTIONS"),
+    ("POST", "/dashboard", "GET, HEAD, OPTIONS"),
+])
+async def test_a_method_a_dashboard_page_does_not_take_is_told_in_its_own_page(ledger_app, method, path, allow):
+    base = await ledger_app()
+    status, kind, headers, page = await _send(base, method, path)
+    assert (status, kind, headers.get("Allow")) == (405, "text/html", allow), page[:200]
+    assert f"does not take {method}" in page and "Back to the dashboard" in page
+
+
+@pytest.mark.parametrize(("path", "allow"), [
+    ("/dashboard/releases", "GET, HEAD, OPTIONS"),
+    ("/dashboard/sign-in", "GET, HEAD, OPTIONS, POST"),
+])
+async def test_options_of_a_dashboard_page_names_only_what_it_takes(ledger_app, path, allow):
+    base = await ledger_app()
+    status, _, headers, _ = await _send(base, "OPTIONS", path)
+    assert (status, headers.get("Allow")) == (204, allow)

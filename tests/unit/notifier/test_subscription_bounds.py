@@ -91,3 +91,19 @@ def test_the_now_a_past_pause_is_told_against_is_to_the_second():
     with pytest.raises(SubscriptionError) as info:
         parse_subscription(_sub(paused_until="2026-02-28T12:00:00Z"), now=NOW.replace(microsecond=715662))
     assert info.value.errors[0]["message"] == "is in the past (now 2026-03-01T12:00:00+00:00)"
+
+
+# before: "HH:MM (UTC)" for every subscription, though digest_at is a time in its own timezone
+@pytest.mark.parametrize(("zone", "message"), [
+    pytest.param({"timezone": "Australia/Sydney"},
+                 "expected a time of day as HH:MM in the subscription's timezone (Australia/Sydney), 00:00 to 23:59",
+                 id="own-zone"),
+    pytest.param({}, "expected a time of day as HH:MM in the subscription's timezone (UTC), 00:00 to 23:59",
+                 id="no-zone"),
+    pytest.param({"timezone": "Mars/Olympus"}, "expected a time of day as HH:MM in the subscription's timezone, "
+                 "00:00 to 23:59", id="unknown-zone"),
+])
+def test_bad_digest_at_is_told_in_the_subscriptions_timezone(zone, message):
+    with pytest.raises(SubscriptionError) as info:
+        parse_subscription(_sub(mode="digest", digest_at="7am", **zone))
+    assert {"field": "digest_at", "message": message} in info.value.errors, info.value.errors
