@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from email.utils import formatdate
 from collections.abc import Callable
+from email.utils import formatdate
 from typing import Any
 
 from starlette.datastructures import Headers
@@ -251,40 +251,42 @@ class RedisAnswersBounded(HttpMiddleware):
 
 
 NOSNIFF = (b"x-content-type-options", b"nosniff")
+DATE = b"date"
 
 
-class NoSniff(HttpMiddleware):
+class HeaderIfMissing(HttpMiddleware):
+    """Adds the header :meth:`header` gives to every answer that does not carry one of its name already."""
+
+    def header(self) -> tuple[bytes, bytes]:
+        raise NotImplementedError
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def added(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                name, value = self.header()
+                headers = list(message.get("headers", []))
+                if all(each.lower() != name for each, _ in headers):
+                    message = {**message, "headers": [*headers, (name, value)]}
+            await send(message)
+
+        await self.app(scope, receive, added)
+
+
+class NoSniff(HeaderIfMissing):
     """Every answer says ``X-Content-Type-Options: nosniff``: a browser takes it as the type it names, never guessing
     another from its bytes (a release's words in a JSON, Atom, iCalendar or CSV answer run as HTML or a script).
     Wrapped around the whole app, so the 500 of an unexpected error says it too; an answer saying it already is
     left as it is."""
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def marked(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                if all(name.lower() != NOSNIFF[0] for name, _ in headers):
-                    message = {**message, "headers": [*headers, NOSNIFF]}
-            await send(message)
-
-        await self.app(scope, receive, marked)
+    def header(self) -> tuple[bytes, bytes]:
+        return NOSNIFF
 
 
-DATE = b"date"
-
-
-class DatedWhenSent(HttpMiddleware):
+class DatedWhenSent(HeaderIfMissing):
     """Every answer's ``Date`` is the time its head is sent (RFC 9110 6.6.1), in place of uvicorn's, a copy of the
     time its main loop makes about once a second: an answer made while the loop was held (a large calendar) carried
     a time before it was made, and so before its own ``Last-Modified`` (8.8.2.1). An answer dated already is left
     as it is."""
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def dated(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                if all(name.lower() != DATE for name, _ in headers):
-                    message = {**message, "headers": [*headers, (DATE, formatdate(usegmt=True).encode())]}
-            await send(message)
-
-        await self.app(scope, receive, dated)
+    def header(self) -> tuple[bytes, bytes]:
+        return DATE, formatdate(usegmt=True).encode()
