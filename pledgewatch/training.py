@@ -47,6 +47,8 @@ from services.classifier.core.decision import MODEL_FILE, MODEL_VERSION, Decisio
 from services.classifier.core.publishers import publisher
 from services.classifier.core.signals import CONTEXT_PREFIXES, LEXICAL_PREFIXES, YEAR_PREFIX, tied
 
+from .category_training import cross_validated as categories_cross_validated
+from .category_training import fit_categories
 from .evaluation import LabelledSetError, _prf, figure, load_set, locate, overlap, score_release
 from .tree_weights import trees_as_interactions
 
@@ -375,8 +377,8 @@ def trained(pairs: list) -> tuple[DecisionModel, dict, dict]:
     of the rules alone, those of rules plus model)."""
     (threshold, veto, cut), rules, learned = cross_validate(pairs)
     by_release = [examples(release, label) for release, label in pairs]
-    model = fit(by_release, [publisher(release) for release, _ in pairs], threshold, veto)
-    return replace(model, terrorism_cut=cut), rules, learned
+    model = replace(fit(by_release, [publisher(release) for release, _ in pairs], threshold, veto), terrorism_cut=cut)
+    return replace(model, category=fit_categories(pairs, model)), rules, learned
 
 
 def check_trainable(directory: Path, pairs: list) -> list[Row]:
@@ -479,6 +481,11 @@ def train(directory: Path = TRAINING_SET, *, output: Path | None = None, compare
             print(f"  {name:50}{figure(c['precision'])} / {figure(c['recall'])} / {figure(c['f1'])}"
                   f"{figure(row['deadlines']['f1'], 14)}{figure(row['kind'], 8)}"
                   f"{figure(row['release_counter_terrorism'], 12)}")
+        group_of = {release.release_id: publisher(release) for release, _ in pairs}
+        rules_category, learned_category, scored = categories_cross_validated(pairs, model,
+                                                                               publisher_folds(group_of, FOLDS))
+        print(f"  category on the {scored} labelled commitments found: rules {figure(rules_category)}, "
+              f"rules + model {figure(learned_category)}")
     return 0
 
 

@@ -141,6 +141,23 @@ def _rule_matches(category: Category, pattern: re.Pattern[str], folded: str, hit
     return False
 
 
+MANDATE_RENEWED: Final = "mandate"  # what ``rule_hits`` names a mandate extended or renewed by
+
+
+def rule_hits(folded: str) -> list[str]:
+    """Every category whose rule matches ``folded`` (``fold`` of a text), in the rules' order, and
+    ``MANDATE_RENEWED`` where a mandate is extended or renewed: what the rules read beside the one they choose."""
+    hits = _word_hits(folded)
+    present = _categories_of(hits)
+    found = [category.value for category, pattern in _SPECIFIC
+             if category in present and _rule_matches(category, pattern, folded, hits)]
+    found += [category.value for category, pattern in _GENERAL
+              if category in present and _rule_matches(category, pattern, folded, hits)]
+    if "mandate" in folded and _MANDATE_RENEWED.search(folded) is not None:
+        found.append(MANDATE_RENEWED)
+    return found
+
+
 def categorise(text: str, *, has_money: bool, fined: bool = False, folded: str | None = None) -> Category:
     """The category of the commitment whose text is ``text`` (``folded``: ``fold(text)``, when known). ``fined``:
     its only sums are fines ("or face fines of up to €50 million"), the sanction of a duty, not spending."""

@@ -25,6 +25,8 @@ from typing import Any, Final
 
 from schemas import Kind
 
+from .category_model import CategoryModel
+
 MODEL_FILE: Final = "decision.json"
 # The layout of a model file and the signals its weights are named by (its ``version``): what ``pledgewatch train``
 # writes, and the one model files are read in; a file of another would weigh names the signals no longer make.
@@ -296,6 +298,8 @@ class DecisionModel:
     # P(commitment) at or above which a proposal whose paragraph names terrorism makes its release about
     # terrorism, kept or not (None: only a commitment kept does)
     terrorism_cut: float | None = None
+    # chooses each kept commitment's category over the rules' reading (``category_model``), when present
+    category: CategoryModel | None = None
     # The SHA-256 of the file it was read from, in hex (None: a model made in memory); it names the model in the
     # classifier version of what it decides (``classifier.classifier_version``).
     digest: str | None = field(default=None, compare=False)
@@ -330,6 +334,7 @@ class DecisionModel:
                        kind=Linear(dict(data["kind"]["weights"]), float(data["kind"]["intercept"])),
                        interactions=interactions,
                        terrorism_cut=None if data.get("terrorism_cut") is None else float(data["terrorism_cut"]),
+                       category=None if data.get("category") is None else CategoryModel.from_dict(data["category"]),
                        digest=digest)
         except KeyError as exc:
             raise ValueError(f"not a decision model: no {exc.args[0]!r} in it") from None
@@ -342,6 +347,8 @@ class DecisionModel:
                 "kind": {"intercept": self.kind.intercept, "weights": self.kind.weights}}
         if self.terrorism_cut is not None:
             data["terrorism_cut"] = self.terrorism_cut
+        if self.category is not None:
+            data["category"] = self.category.to_dict()
         if self.interactions is not None:
             data["interactions"] = {"intercept": self.interactions.intercept, "weights": self.interactions.weights,
                                     "pairs": [list(pair) for pair in self.interactions.pairs]}

@@ -38,6 +38,11 @@ def test_the_shipped_model_is_what_training_makes_of_the_training_split(tmp_path
         for made_name, shipped_name in zip(sorted(made_weights), sorted(shipped_weights)):
             assert same_name(made_name, shipped_name), "run `pledgewatch train`"
             assert made_weights[made_name] == pytest.approx(shipped_weights[shipped_name], abs=1e-3), made_name
+    made_category, shipped_category = made["category"], shipped["category"]
+    assert made_category["classes"] == shipped_category["classes"], "run `pledgewatch train`"
+    assert sorted(made_category["weights"]) == sorted(shipped_category["weights"]), "run `pledgewatch train`"
+    for name, row in made_category["weights"].items():
+        assert row == pytest.approx(shipped_category["weights"][name], abs=1e-3), name
     assert "proposals cover" in capsys.readouterr().out
 
 
