@@ -303,4 +303,9 @@ class DatedWhenSent(HeaderIfMissing):
     as it is."""
 
     def header(self) -> tuple[bytes, bytes]:
-        return DATE, formatdate(usegmt=True).encode()
+        return dated_now()
+
+
+def dated_now() -> tuple[bytes, bytes]:
+    """The ``Date`` header of an answer whose head is sent now."""
+    return DATE, formatdate(usegmt=True).encode()
