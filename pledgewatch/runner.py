@@ -248,7 +248,7 @@ def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: P
         updates["watch"] = watch
     if subscriptions is not None:
         if not subscriptions.is_file():
-            from .subscriptions_cli import NO_SUBSCRIPTIONS_FILE
+            from services.notifier.subscriptions import NO_SUBSCRIPTIONS_FILE
 
             raise usage_error(f"--subscriptions {subscriptions}: {_not_a_file(subscriptions, NO_SUBSCRIPTIONS_FILE)}")
         updates["subscriptions"] = subscriptions

@@ -27,8 +27,9 @@ import yaml
 from services.notifier.addresses import shown_mailbox
 from services.notifier.bounds import pause_until_problem
 from services.notifier.reminder_listing import DEFAULT_LIMIT, MAX_LIMIT
-from services.notifier.subscriptions import (SUBSCRIPTION_ID, SUBSCRIPTION_ID_WORDS, Subscription, SubscriptionError,
-                                             channels_summary, entry_errors, entry_prefix, file_entries, file_entry,
+from services.notifier.subscriptions import (NO_SUBSCRIPTIONS_FILE, SUBSCRIPTION_ID, SUBSCRIPTION_ID_WORDS,
+                                             Subscription, SubscriptionError, channels_summary, entry_errors,
+                                             entry_prefix, file_entries, file_entry, is_no_subscriptions_file,
                                              refused_targets)
 
 from .configuration import load_settings
@@ -477,9 +478,6 @@ def _overriding(args: argparse.Namespace, ids: list[str]) -> list[str]:
     return lines
 
 
-NO_SUBSCRIPTIONS_FILE = "no such subscriptions file (give the path of a YAML file)"
-
-
 def subscriptions_file_error(path: Path | str, exc: SubscriptionError, *,
                              hint: str = "fix it, then check it with `pledgewatch subscriptions validate FILE`"
                              ) -> CommandError:
@@ -487,7 +485,7 @@ def subscriptions_file_error(path: Path | str, exc: SubscriptionError, *,
     mine = [e for e in exc.errors if not e["field"] or e["field"].startswith(str(path))]  # "": the file itself
     place = mine[0]["field"] or str(path) if mine else str(path)
     reasons = "; ".join(e["message"] if e in mine else f"{e['field']}: {e['message']}" for e in exc.errors)
-    if any(e["message"] == "no such file" for e in mine):
+    if any(is_no_subscriptions_file(e) for e in mine):
         return CommandError(f"{place}: {NO_SUBSCRIPTIONS_FILE}", exit_code=USAGE)
     return CommandError(f"{place}: {reasons} ({hint})", exit_code=RUNTIME)
 

@@ -39,8 +39,9 @@ from .redis_refusals import redis_unavailable
 from .auth import ApiAuth, Authenticate
 from .bounded_wait import NoAnswer, within
 from .worker_liveness import WorkerHealth, stopped_text
-from .http_middleware import (BodyLimit, BodyTooLarge, BodyTooSlow, ClientErrorLog, DatedWhenSent, HeadAsGet,
-                              MethodsOfPath, NoSniff, RedisAnswersBounded, logged_path, router_takes, too_large)
+from .http_middleware import (NOSNIFF, BodyLimit, BodyTooLarge, BodyTooSlow, ClientErrorLog, DatedWhenSent, HeadAsGet,
+                              MethodsOfPath, NoSniff, RedisAnswersBounded, dated_now, logged_path, router_takes,
+                              too_large)
 
 log = logging.getLogger(__name__)
 
@@ -105,14 +106,18 @@ class _HeadInTime(H11Protocol):
         super().connection_lost(exc)
 
     def send_400_response(self, msg: str) -> None:
-        """uvicorn's 400 to a request it cannot parse, which closes the connection; a route the request's head
-        started is then told the client is gone. Otherwise its answer, sent after this one, raised in uvicorn's
-        send: an ERROR with a traceback, which any client could write to the log at will. The 400 itself is
-        uvicorn's, without ``nosniff``: its h11 protocol leaves out even the headers of ``Config(headers=...)`` (and
-        ``Date``), and writing it here would copy uvicorn's own; it is a fixed text/plain sentence, nothing of the
-        request's. uvicorn's httptools protocol sends those headers on its 400, but httptools is no dependency of
-        pledgewatch (the benchmarks' only), and the head deadline here is kept on h11's connection."""
-        super().send_400_response(msg)
+        """uvicorn's 400 to a request it cannot parse (a malformed request line or header, a head past h11's bound),
+        answered before the app sees a request, which closes the connection; a route the request's head started
+        is then told the client is gone. Otherwise its answer, sent after this one, raised in uvicorn's send: an
+        ERROR with a traceback, which any client could write to the log at will. uvicorn's h11 protocol sends this
+        400 without the headers of ``Config(headers=...)``, and so without those every other answer carries
+        (``nosniff``, ``Date``, added by the app's middleware): it is written here as uvicorn writes it, a fixed
+        text/plain sentence, nothing of the request's, with those two."""
+        headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close"), NOSNIFF, dated_now()]
+        for event in (h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+                      h11.Data(data=msg.encode("ascii")), h11.EndOfMessage()):
+            self.transport.write(self.conn.send(event))
+        self.transport.close()
         if self.cycle is not None and not self.cycle.response_complete:
             self.cycle.disconnected = True
             self.cycle.message_event.set()  # a route waiting for the body reads that the client disconnected

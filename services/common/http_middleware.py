@@ -10,6 +10,7 @@ from collections.abc import Callable
 from email.utils import formatdate
 from typing import Any
 
+from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Router
@@ -71,9 +72,10 @@ class MethodsOfPath(HttpMiddleware):
 
     def routed(self, scope: Scope) -> bool:
         """Whether some route takes the request of ``scope`` as sent (a ``HEAD`` as the ``GET`` of its path), a
-        :func:`fallback` included: it answers a method its path does not take itself."""
+        :func:`fallback` included: it answers a method its path does not take itself, any method but ``OPTIONS``
+        (of a path some route takes: its methods, answered here)."""
         method = "GET" if scope["method"] == "HEAD" else scope["method"]
-        return method in ROUTED_METHODS and router_takes(self.router, scope, method, fallbacks=True)
+        return method != "OPTIONS" and router_takes(self.router, scope, method, fallbacks=True)
 
     def allowed(self, scope: Scope) -> set[str]:
         """The methods some route takes at the path of ``scope`` (:func:`methods_of`)."""
@@ -123,6 +125,18 @@ def fallback(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
 
 _FALLBACK = "answers_what_no_other_route_takes"
+
+
+class FallbackRoute(APIRoute):
+    """The route of a :func:`fallback`: it takes its paths whatever the method, the methods no route of the app
+    is given (``PROPFIND``, ``TRACE``) included, which a route otherwise answers with the router's 405."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child = super().matches(scope)
+        return (Match.FULL if match is Match.PARTIAL else match), child
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
 
 
 def _takes(route: BaseRoute, scope: Scope, fallbacks: bool) -> bool:
@@ -289,4 +303,9 @@ class DatedWhenSent(HeaderIfMissing):
     as it is."""
 
     def header(self) -> tuple[bytes, bytes]:
-        return DATE, formatdate(usegmt=True).encode()
+        return dated_now()
+
+
+def dated_now() -> tuple[bytes, bytes]:
+    """The ``Date`` header of an answer whose head is sent now."""
+    return DATE, formatdate(usegmt=True).encode()

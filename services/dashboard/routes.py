@@ -28,7 +28,7 @@ from redis.exceptions import RedisError
 
 from services.common.api import Routes
 from services.common.http import RETRY_AFTER_SECONDS, log_redis_unavailable, redis_unavailable
-from services.common.http_middleware import ROUTED_METHODS, client_of, fallback, methods_of
+from services.common.http_middleware import ROUTED_METHODS, FallbackRoute, client_of, fallback, methods_of
 from services.common.streams import Streams
 from services.common.wrong_tokens import WrongTokens
 from services.ingest.source_reads import read_sources
@@ -538,7 +538,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     # last, after every page: what no page takes, any method (the dashboard's own paths, "/" and "/dashboard" too);
     # OPTIONS of a page is answered before (its methods), of an address that is no page here
     for path in ("/", "/dashboard", "/dashboard/", "/dashboard/{rest:path}"):
-        routes.add_api_route(path, no_page, methods=[*ROUTED_METHODS, "OPTIONS"], **html)
+        routes.add_api_route(path, no_page, methods=[*ROUTED_METHODS, "OPTIONS"], route_class_override=FallbackRoute,
+                             **html)
     return routes
 
 

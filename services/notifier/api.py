@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from typing_extensions import Annotated
 
-from services.common.api import Routes, answers, errors_response, field_error
+from services.common.api import ApiError, Routes, answers, errors_response, field_error
 from services.common.request_json import read_json_body
 from services.ledger.core.queries import QueryError
 
@@ -124,8 +124,8 @@ def _keep_secrets(new: dict[str, Any], old: Subscription | None) -> dict[str, An
     stored = json.loads(old.stored())["channels"] if old is not None else []
     try:
         return {**new, "channels": kept_channels(new["channels"], stored)}
-    except SentBackError as exc:
-        raise field_error(422, exc.field, exc.message) from None
+    except SentBackError as exc:  # every one at once, as the dashboard tells them
+        raise ApiError(422, exc.errors) from None
 
 
 def _utc_now() -> datetime:

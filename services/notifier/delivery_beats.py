@@ -63,7 +63,12 @@ async def read_beats(client: Any, key: str) -> tuple[dict[str, float], float]:
         pipe.hgetall(key)
         pipe.time()
         fields, now = await pipe.execute()
-    return parse_beats({as_text(k): as_text(v) for k, v in fields.items()}), time_seconds(now)
+    return beats_of(fields), time_seconds(now)
+
+
+def beats_of(fields: dict[Any, Any]) -> dict[str, float]:
+    """The beats of the hash's fields as redis-py reads them (bytes or text)."""
+    return parse_beats({as_text(k): as_text(v) for k, v in fields.items()})
 
 
 async def forget_gone(client: Any, key: str, *, limit: float) -> list[str]:

@@ -10,9 +10,8 @@ from collections.abc import Callable
 from services.common.streams import Streams
 from services.common.worker_liveness import beat_limit
 
-from .delivery_beats import read_beats
-from .delivery_presence import KEY, UnsentWatch, live, unsent_text
-from .outbox_metrics import read_figures
+from .delivery_presence import UnsentWatch, live, unsent_text
+from .outbox_metrics import read_outbox
 
 log = logging.getLogger("services.notifier.service")  # beside the notifier's other words on its deliveries
 
@@ -25,11 +24,11 @@ class DeliveryWatch:
         self._watch = UnsentWatch()
 
     async def tick(self) -> None:
-        figures = await read_figures(self.streams)  # on Redis's clock, as the due times are
-        running = 0
-        if figures.due:  # judged on Redis's clock: the delivery processes' hosts may read another time than this one
-            beats, redis_now = await read_beats(self.streams.client, self.streams.key(KEY))
-            running = len(live(beats, now=redis_now, limit=self.limit))
+        # due jobs and heartbeats judged at one reading of Redis's clock, as they were written: the delivery
+        # processes' hosts may read another time than this one
+        reading = await read_outbox(self.streams, beats=True)
+        figures = reading.figures
+        running = len(live(reading.beats, now=reading.now, limit=self.limit)) if figures.due else 0
         text = unsent_text(figures.due, figures.oldest_due_seconds, running, limit=self.limit)
         if (said := self._watch.note(text, now=self.monotonic())) is not None:
             level, message = said

@@ -60,7 +60,7 @@ class Prepared:
 
 CHUNK = 250  # reminders claimed, and recorded as fired, per transaction
 PREPARE_LIMIT = 8 * CHUNK  # reminders a second's job builds ahead of it; any more are fired once it has come
-LEASE_SECONDS = 60.0  # a claim not finished by then is fired again (its leader died)
+LEASE_SECONDS = 60.0  # a claim not finished by then, on Redis's clock, is fired again (its leader died)
 
 
 class ReminderFiring:
@@ -85,7 +85,7 @@ class ReminderFiring:
         sent = 0
         while True:
             now = self.clock().timestamp()
-            claimed = await self.store.claim(until=now, lease_end=now + LEASE_SECONDS, limit=CHUNK)
+            claimed = await self.store.claim(until=now, lease_seconds=LEASE_SECONDS, limit=CHUNK)
             if not claimed:
                 return sent
             sent += await self.fire(claimed)

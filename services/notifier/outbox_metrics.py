@@ -1,7 +1,8 @@
 """The notifier's outbox at scrape time: how many deliveries are queued, due or waiting, and how long the oldest due
 one has waited. Three reads of the outbox's sorted set (job -> when due), whatever its size: no label per channel,
 which would mean reading every job. Due times are on Redis's clock (the scripts that write them read ``TIME``), so
-they are judged at Redis's now, read first, whatever this host's clock says."""
+they are judged at Redis's now, read first, whatever this host's clock says; so are the delivery processes'
+heartbeats, read with them, at the same now."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from services.common.redis_clock import redis_now
 from services.common.streams import Streams
 
-from .delivery_beats import read_beats
+from .delivery_beats import beats_of
 from .delivery_presence import KEY as DELIVERY_BEATS, live
 
 OUTBOX = "notifier:outbox"  # under the prefix (:mod:`.outbox`)
@@ -31,16 +32,29 @@ class OutboxFigures:
         return cls(queued, due, round(now - oldest_due_at) if due and oldest_due_at is not None else None)
 
 
-async def read_figures(streams: Streams) -> OutboxFigures:
-    """The outbox's figures at Redis's now: ``TIME``, then three reads."""
+@dataclass(frozen=True)
+class OutboxReading:
+    """The outbox's figures and the delivery processes' heartbeats, read at one moment of Redis's clock."""
+
+    figures: OutboxFigures
+    beats: dict[str, float]  # each delivery process's last heartbeat (epoch seconds); empty when not read
+    now: float  # Redis's clock as they were read: the moment to judge the heartbeats at
+
+
+async def read_outbox(streams: Streams, *, beats: bool = False) -> OutboxReading:
+    """The outbox's figures at Redis's now: ``TIME``, then three reads; with ``beats``, the delivery processes'
+    heartbeats too, in the same round trip."""
     key = streams.key(OUTBOX)
     now = await redis_now(streams.client)
     async with streams.client.pipeline(transaction=False) as pipe:  # no MULTI: refused at maxmemory
         pipe.zcard(key)
         pipe.zcount(key, "-inf", now)
         pipe.zrange(key, 0, 0, withscores=True)
-        queued, due, oldest = await pipe.execute()
-    return OutboxFigures.of(queued, due, oldest[0][1] if oldest else None, now)
+        if beats:
+            pipe.hgetall(streams.key(DELIVERY_BEATS))
+        queued, due, oldest, *fields = await pipe.execute()
+    return OutboxReading(OutboxFigures.of(queued, due, oldest[0][1] if oldest else None, now),
+                         beats_of(fields[0]) if fields else {}, now)
 
 
 class OutboxCollector:
@@ -54,10 +68,10 @@ class OutboxCollector:
         self.delivery_processes = 0
 
     async def refresh(self) -> None:
-        self.figures = await read_figures(self.streams)
+        reading = await read_outbox(self.streams, beats=self.delivery_beat_limit is not None)
+        self.figures = reading.figures
         if self.delivery_beat_limit is not None:
-            beats, redis_now = await read_beats(self.streams.client, self.streams.key(DELIVERY_BEATS))
-            self.delivery_processes = len(live(beats, now=redis_now, limit=self.delivery_beat_limit))
+            self.delivery_processes = len(live(reading.beats, now=reading.now, limit=self.delivery_beat_limit))
 
     def collect(self) -> Iterator[Metric]:
         queued = GaugeMetricFamily(

@@ -46,11 +46,12 @@ local function bury(gone, ttl, id, record)
   local by = planned_by(record)
   if by ~= '0' then leave(gone, ttl, id, by) end
 end
--- The end of a claimed reminder: no longer claimed, and no longer planned unless planned again since (its
--- record is no longer the one claimed), leaving the version that planned it (see bury). KEYS 1-5 are planned,
--- due, subjects, refs, claimed.
+-- The end of a claimed reminder: no longer claimed (nor leased), and no longer planned unless planned again since
+-- (its record is no longer the one claimed), leaving the version that planned it (see bury). KEYS 1-5 are planned,
+-- due, subjects, refs, claimed; KEYS[10] the claims' leases.
 local function finish(id, record, gone, ttl)
   redis.call('HDEL', KEYS[5], id)
+  redis.call('ZREM', KEYS[10], id)
   if redis.call('HGET', KEYS[1], id) == record then
     bury(gone, ttl, id, record)
     redis.call('HDEL', KEYS[1], id)
@@ -148,24 +149,35 @@ end
 return count
 """
 
-# KEYS: due, planned, subjects, claimed. ARGV: due by (unix seconds), lease end ('' to read them without
-# claiming them), most to take. Returns {{reminder id, due time, record}..., {subject key, subject JSON}...}.
-CLAIM = HELPERS + """
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
-local claimed, wanted, keys = {}, {}, {}
-for i = 1, #due, 2 do
-  local id = due[i]
-  local record = redis.call('HGET', KEYS[2], id)
-  local subject = subject_of(record)
-  if subject and ARGV[2] ~= '' then
-    redis.call('ZADD', KEYS[1], ARGV[2], id)
-    redis.call('HSET', KEYS[4], id, record)
-  end
-  if subject then
-    claimed[#claimed + 1] = id; claimed[#claimed + 1] = due[i + 1]; claimed[#claimed + 1] = record
-    if not wanted[subject] then wanted[subject] = true; keys[#keys + 1] = subject end
-  else
-    redis.call('ZREM', KEYS[1], id)  -- nothing planned under this id any more
+# KEYS: due, planned, subjects, claimed, the claims' leases. ARGV: due by (unix seconds), the lease's length in seconds
+# ('' to read them without claiming them), most to take. Returns {{reminder id, due time, record}..., {subject key,
+# subject JSON}...}. A claim leaves a reminder at its due time and leases it until Redis's now plus the lease; one
+# whose lease has not ended on Redis's clock is held by its claim, and neither taken nor read.
+CLAIM = REDIS_AT + HELPERS + """
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', redis_at(0))  -- ended: their reminders may be taken again
+local lease = ARGV[2] ~= '' and redis_at(ARGV[2])
+local want, from, claimed, wanted, keys = tonumber(ARGV[3]), 0, {}, {}, {}
+while #claimed < 3 * want do
+  local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', from, want - #claimed / 3)
+  if #due == 0 then break end
+  from = from + #due / 2
+  for i = 1, #due, 2 do
+    local id = due[i]
+    if not redis.call('ZSCORE', KEYS[5], id) then
+      local record = redis.call('HGET', KEYS[2], id)
+      local subject = subject_of(record)
+      if subject then
+        if lease then
+          redis.call('ZADD', KEYS[5], lease, id)
+          redis.call('HSET', KEYS[4], id, record)
+        end
+        claimed[#claimed + 1] = id; claimed[#claimed + 1] = due[i + 1]; claimed[#claimed + 1] = record
+        if not wanted[subject] then wanted[subject] = true; keys[#keys + 1] = subject end
+      else
+        redis.call('ZREM', KEYS[1], id)  -- nothing planned under this id any more
+        from = from - 1
+      end
+    end
   end
 end
 local subjects = {}
@@ -176,7 +188,8 @@ end
 return {claimed, subjects}
 """
 
-# KEYS: planned, due, subjects, refs, claimed, reminders stream, alerts stream, outbox, job -> destination. ARGV: the
+# KEYS: planned, due, subjects, refs, claimed, reminders stream, alerts stream, outbox, job -> destination, the claims'
+# leases. ARGV: the
 # fired mark's value and TTL (also that of what a finished reminder leaves), the event field, the job key prefix, the
 # feeds' size, the prefix of what finished reminders leave (see bury), then for each reminder: its id, claimed record,
 # fired key (its slot's mark; '' for one dropped: only finished), the mark an earlier version set for it ('' for
@@ -228,7 +241,8 @@ end
 return fired
 """
 
-# KEYS: planned, due, subjects, refs, claimed, APScheduler jobs, run times, dead letters stream, its counts. ARGV:
+# KEYS: planned, due, subjects, refs, claimed, APScheduler jobs, run times, dead letters stream, its counts, the
+# claims' leases. ARGV:
 # the prefix of what finished reminders leave and its TTL (see bury), the event field, the dead letters' origin,
 # job count J, J job triples, then
 # (reminder id, record as read, next record ('' to dead-letter it), next time, dead letter event) quints. Each
@@ -241,7 +255,7 @@ local first = add_jobs(KEYS[6], KEYS[7], 6, tonumber(ARGV[5]))
 for i = first, #ARGV, 5 do
   local id, record = ARGV[i], ARGV[i + 1]
   local current = redis.call('HGET', KEYS[1], id) == record
-  if redis.call('HGET', KEYS[5], id) == record then redis.call('HDEL', KEYS[5], id) end
+  if redis.call('HGET', KEYS[5], id) == record then redis.call('HDEL', KEYS[5], id); redis.call('ZREM', KEYS[10], id) end
   if current and ARGV[i + 2] ~= '' then
     redis.call('HSET', KEYS[1], id, ARGV[i + 2])
     redis.call('ZADD', KEYS[2], ARGV[i + 3], id)
@@ -254,19 +268,17 @@ end
 return done
 """
 
-# KEYS: planned, due, claimed, APScheduler jobs, run times. ARGV: now, job count (0 or 1), the job for now.
-# Every reminder a previous leader claimed and did not finish is due now, unless planned again since.
+# KEYS: planned, due, claimed, APScheduler jobs, run times, the claims' leases. ARGV: job count (0 or 1), the job for
+# now. Every reminder a previous leader claimed and did not finish is no longer claimed nor leased: due again at its
+# time, unless planned again since. Returns how many.
 RECLAIM = HELPERS + """
 local claimed = redis.call('HGETALL', KEYS[3])
 local count = 0
 for i = 1, #claimed, 2 do
-  if redis.call('HGET', KEYS[1], claimed[i]) == claimed[i + 1] then
-    redis.call('ZADD', KEYS[2], ARGV[1], claimed[i])
-    count = count + 1
-  end
+  if redis.call('HGET', KEYS[1], claimed[i]) == claimed[i + 1] then count = count + 1 end
 end
-redis.call('DEL', KEYS[3])
-if count > 0 then add_jobs(KEYS[4], KEYS[5], 3, tonumber(ARGV[2])) end
+redis.call('DEL', KEYS[3], KEYS[6])
+if count > 0 then add_jobs(KEYS[4], KEYS[5], 2, tonumber(ARGV[1])) end
 return count
 """
 

@@ -7,7 +7,8 @@ Keys (under the prefix):
 - ``notifier:reminders:subjects`` (hash): subject key -> the commitment and release it reminds of, stored once
   for all the reminders that refer to it, and ``notifier:reminders:subject-refs`` (hash): subject key -> how
   many planned records refer to it (the subject goes with the last);
-- ``notifier:reminders:claimed`` (hash): reminder id -> record, while a leader fires it;
+- ``notifier:reminders:claimed`` (hash): reminder id -> record, while a leader fires it, and
+  ``notifier:reminders:leases`` (sorted set): reminder id -> when its claim's lease ends, on Redis's clock;
 - ``notifier:reminders:fired-by:<reminder id>`` (string, for as long as the fired mark): the release version that
   planned a reminder finished as planned (fired, dropped or dead-lettered), or that cancelled it. Its record is
   gone, but a handler of an older version may have read its records before, and plans it again from them (at
@@ -17,9 +18,11 @@ Keys (under the prefix):
 APScheduler holds one job per second at which reminders fall due (``due:<unix second>``, see
 :mod:`.scheduler`), written in the same script as the reminders, so a reminder is never planned without a
 job to fire it; planning writes the job of a second only if it writes a reminder due then (not for a plan it
-refuses). A firing *claims* what is due: the claim moves each reminder's time a lease ahead (a
-leader that dies mid-fire leaves them to fire again when it ends, or at the next election) and records it
-as claimed. Finishing removes a reminder only if its record is still the one claimed: a newer version may
+refuses). A firing *claims* what is due: the claim leases each reminder (a leader that dies mid-fire leaves
+them to fire again when the lease ends, or at the next election) and records it as claimed. The lease is on
+Redis's clock, which every host shares, where the due times are judged by the leader's: a leader whose host
+clock is off from the previous one's neither takes a reminder still held nor leaves a dead one's claim held
+past its lease (decision 0080). Finishing removes a reminder only if its record is still the one claimed: a newer version may
 have planned it again meanwhile (same id, another record and time), and that plan stands.
 
 Every write is one Lua script per thousand reminders, so scheduling and firing are bulk operations.
@@ -51,6 +54,7 @@ DUE = "notifier:reminders:due"
 SUBJECTS = "notifier:reminders:subjects"
 SUBJECT_REFS = "notifier:reminders:subject-refs"
 CLAIMED = "notifier:reminders:claimed"
+LEASES = "notifier:reminders:leases"
 FIRED_BY = "notifier:reminders:fired-by:"
 # subscription id -> the time zone its planned reminders are at (none: UTC; '': not known, see reminder_retime)
 ZONES = "notifier:reminders:zones"
@@ -123,13 +127,13 @@ class ReminderStore:
         self.client, self.scheduler, self.generations_key = client, scheduler, generations
         self.planned_key, self.due_key = key(PLANNED), key(DUE)
         self.subjects_key, self.refs_key, self.claimed_key = key(SUBJECTS), key(SUBJECT_REFS), key(CLAIMED)
-        self.fired_by_prefix = key(FIRED_BY)
+        self.leases_key, self.fired_by_prefix = key(LEASES), key(FIRED_BY)
         jobs = [scheduler.jobs_key, scheduler.run_times_key]
         self.zones_key = key(ZONES)
         self.planning_keys = [self.planned_key, self.due_key, self.subjects_key, self.refs_key, *jobs, generations,
                               self.zones_key]
         self._keys = {"apply": self.planning_keys,
-                      "claim": [self.due_key, self.planned_key, self.subjects_key, self.claimed_key],
+                      "claim": [self.due_key, self.planned_key, self.subjects_key, self.claimed_key, self.leases_key],
                       "finish": [self.planned_key, self.due_key, self.subjects_key, self.refs_key, self.claimed_key],
                       "retry": [self.planned_key, self.due_key, self.claimed_key, *jobs]}
         self._apply = client.register_script(APPLY)
@@ -214,18 +218,19 @@ class ReminderStore:
         return moved
 
     # --- firing -----------------------------------------------------------------------------
-    async def claim(self, *, until: float, lease_end: float, limit: int) -> list[Claimed]:
-        """Take up to ``limit`` reminders due by ``until`` (unix seconds), soonest first: each is moved to
-        ``lease_end`` and recorded as claimed until :meth:`fire` or :meth:`fail` ends it."""
-        return await self._read_due(until, lease_end, limit)
+    async def claim(self, *, until: float, lease_seconds: float, limit: int) -> list[Claimed]:
+        """Take up to ``limit`` reminders due by ``until`` (unix seconds) and not held by another claim, soonest
+        first: each is leased for ``lease_seconds`` from Redis's now and recorded as claimed until :meth:`fire`
+        or :meth:`fail` ends it (or the lease does)."""
+        return await self._read_due(until, lease_seconds, limit)
 
     async def due_by(self, *, until: float, limit: int) -> list[Claimed]:
         """Up to ``limit`` reminders due by ``until``, soonest first, read as :meth:`claim` takes them but left
         as they are: firing them (:meth:`fire`) still fires each once, and only if it is still planned so."""
         return await self._read_due(until, "", limit)
 
-    async def _read_due(self, until: float, lease_end: float | str, limit: int) -> list[Claimed]:
-        raw_claimed, raw_subjects = await self._claim(keys=self._keys["claim"], args=[until, lease_end, limit])
+    async def _read_due(self, until: float, lease_seconds: float | str, limit: int) -> list[Claimed]:
+        raw_claimed, raw_subjects = await self._claim(keys=self._keys["claim"], args=[until, lease_seconds, limit])
         subjects: dict[str, Subject | None] = {}
         for i in range(0, len(raw_subjects), 2):
             try:
@@ -253,7 +258,7 @@ class ReminderStore:
             args += f.args
         for c in dropped:
             args += [c.reminder_id, c.raw, "", "", "", "", "", "", "", "", "", 0]
-        keys = [*self._keys["finish"], *streams, outbox.zset, outbox.dests]
+        keys = [*self._keys["finish"], *streams, outbox.zset, outbox.dests, self.leases_key]
         fired = await self._fire(keys=keys, args=args)
         return [bool(flag) for flag in fired[:len(firings)]]
 
@@ -271,14 +276,14 @@ class ReminderStore:
             args += [c.reminder_id, c.raw, c.record.retried().to_json() if at is not None else "",
                      at.timestamp() if at is not None else 0, letter]
         done = await self._fail(keys=[*self._keys["finish"], *self._keys["retry"][3:], dead_letters,
-                                      counts_key(dead_letters)], args=args)
+                                      counts_key(dead_letters), self.leases_key], args=args)
         return [bool(flag) for flag in done]
 
     async def reclaim(self, *, now: datetime) -> int:
-        """At an election: every reminder claimed by a previous leader and not finished is due now. Returns
-        how many."""
+        """At an election: every reminder claimed by a previous leader and not finished is taken back, due
+        again at its time, its lease ended; the scheduler's job for ``now`` fires them. Returns how many."""
         count, job = self._job_args([now.timestamp()])
-        return int(await self._reclaim(keys=self._keys["retry"], args=[now.timestamp(), count, *job]))
+        return int(await self._reclaim(keys=[*self._keys["retry"], self.leases_key], args=[count, *job]))
 
     # --- reading ----------------------------------------------------------------------------
     async def generations(self, sub_ids: Iterable[str]) -> dict[str, int]:

@@ -32,7 +32,8 @@ from services.common.yaml_lines import yaml_error_line
 
 from .reminder_scripts import HELPERS
 from .reminder_store import ReminderKeys
-from .subscriptions import CONSOLE_SUBSCRIPTION, Subscription, SubscriptionError, parse_file_document
+from .subscriptions import (CONSOLE_SUBSCRIPTION, Subscription, SubscriptionError, no_subscriptions_file,
+                            parse_file_document)
 from .yaml_text import load_yaml
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def read_document(path: Path) -> Any:
     try:
         text = decode_bytes(path.read_bytes())  # UTF-8, or UTF-16 or UTF-32 with the mark YAML admits them by
     except FileNotFoundError:
-        raise SubscriptionError([{"field": str(path), "message": "no such file"}]) from None
+        raise no_subscriptions_file(path) from None
     except NotText as exc:
         raise SubscriptionError([{"field": str(path), "message": f"not a text file: {exc}; "
                                   "give the YAML subscriptions file"}]) from None

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, time
 from functools import partial
+from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, Union
 
 from pydantic import (AfterValidator, AliasChoices, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field,
@@ -458,6 +459,21 @@ class SubscriptionError(ValueError):
     def __init__(self, errors: list[dict[str, str]]) -> None:
         self.errors = errors
         super().__init__("; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors))
+
+
+# What every reader of a subscriptions file says of one that is not there, after its path: the services started
+# alone, `pledgewatch run` and the subscriptions commands.
+NO_SUBSCRIPTIONS_FILE = "no such subscriptions file (give the path of a YAML file)"
+
+
+def no_subscriptions_file(path: Path | str) -> SubscriptionError:
+    """The error of a subscriptions file ``path`` that is not there."""
+    return SubscriptionError([{"field": str(path), "message": NO_SUBSCRIPTIONS_FILE}])
+
+
+def is_no_subscriptions_file(error: dict[str, str]) -> bool:
+    """Whether ``error`` (one of a :class:`SubscriptionError`'s) is that of a file that is not there."""
+    return error["message"] == NO_SUBSCRIPTIONS_FILE
 
 
 def field_errors(exc: ValidationError, *, prefix: str = "") -> list[dict[str, str]]:

@@ -154,15 +154,22 @@ CASES = {
                                                  "not valid YAML",
                                                  env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1",
                                                       "PLEDGEWATCH_SUBSCRIPTIONS": "bad.yaml"}),
+    # later: "… nope.yaml: no such file", saying nothing of what to do, where `pledgewatch run` did (also the
+    # notifier's and the delivery process's)
     "ledger-without-its-subscriptions-file": Case(["faststream", "run", "services.ledger.app:app"], 1,
                                                   "error: pledgewatch ledger: PLEDGEWATCH_SUBSCRIPTIONS: nope.yaml: "
-                                                  "no such file",
+                                                  f"{NO_SUBSCRIPTIONS_FILE}",
                                                   env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1",
                                                        "PLEDGEWATCH_SUBSCRIPTIONS": "nope.yaml"}),
+    "delivery-without-its-subscriptions-file": Case(["faststream", "run", "services.delivery.app:app"], 1,
+                                                    "error: pledgewatch delivery: PLEDGEWATCH_SUBSCRIPTIONS: nope.yaml: "
+                                                    f"{NO_SUBSCRIPTIONS_FILE}",
+                                                    env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1",
+                                                         "PLEDGEWATCH_SUBSCRIPTIONS": "nope.yaml"}),
     # before: "error: pledgewatch notifier: nope.yaml: no such file", naming no setting
     "service-without-its-subscriptions-file-names-the-setting": Case(
         ["faststream", "run", "services.notifier.app:app"], 1,
-        "error: pledgewatch notifier: PLEDGEWATCH_SUBSCRIPTIONS: nope.yaml: no such file",
+        f"error: pledgewatch notifier: PLEDGEWATCH_SUBSCRIPTIONS: nope.yaml: {NO_SUBSCRIPTIONS_FILE}",
         env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_SUBSCRIPTIONS": "nope.yaml"}),
     # before: "error: pledgewatch ingest: bad.yaml: not YAML: …", naming no setting
     "ingest-with-a-bad-sources-file-names-the-setting": Case(

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from email.utils import parsedate_to_datetime
 
 import aiohttp
 import pytest
@@ -169,3 +170,20 @@ async def test_a_health_check_that_swallows_its_cancellation_is_still_a_503_at_t
         await server.stop()
     assert response.status == 503, report
     assert report["checks"]["stuck"] == f"no answer within {HEALTH_CHECK_SECONDS:g} s"
+
+
+@pytest.mark.parametrize("raw", [b"GET /thing HTTP/1.1 extra\r\nHost: x\r\n\r\n",
+                                 b"GET /thing HTTP/1.1\r\nHost x\r\n\r\n",
+                                 b"GET /thing HTTP/1.1\r\nX-Big: " + b"a" * 20_000],  # a head past h11's bound, unended
+                         ids=["bad-request-line", "bad-header", "oversize-head"])
+async def test_the_servers_own_400_says_nosniff_and_is_dated_as_every_answer(served, raw):
+    """uvicorn answers these itself, before the app (and its middleware) sees a request."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", served)
+    writer.write(raw)
+    await writer.drain()
+    head = (await reader.read()).split(b"\r\n\r\n")[0].decode().split("\r\n")
+    writer.close()
+    headers = {name.lower(): value for name, _, value in (line.partition(": ") for line in head[1:])}
+    assert head[0] == "HTTP/1.1 400 Bad Request"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert parsedate_to_datetime(headers["date"]).tzinfo is not None

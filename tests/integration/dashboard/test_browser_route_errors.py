@@ -80,3 +80,19 @@ async def test_options_of_a_dashboard_page_names_only_what_it_takes(ledger_app, 
     base = await ledger_app()
     status, _, headers, _ = await _send(base, "OPTIONS", path)
     assert (status, headers.get("Allow")) == (204, allow)
+
+
+# before: the API's JSON 405 (or the router's plain one) for a method no route of the app is given
+@pytest.mark.parametrize("method", ["PROPFIND", "TRACE"])
+@pytest.mark.parametrize(("path", "status", "allow"), [
+    ("/dashboard/releases", 405, "GET, HEAD, OPTIONS"),
+    ("/dashboard/sign-in", 405, "GET, HEAD, OPTIONS, POST"),
+    ("/", 405, "GET, HEAD, OPTIONS"),
+    ("/dashboard/nowhere", 404, None),
+])
+async def test_a_method_no_route_is_given_at_a_dashboard_address_is_answered_in_its_own_page(ledger_app, method, path,
+                                                                                             status, allow):
+    base = await ledger_app()
+    answer_status, kind, headers, page = await _send(base, method, path)
+    assert (answer_status, kind, headers.get("Allow")) == (status, "text/html", allow), page[:200]
+    assert "Back to the dashboard" in page

@@ -97,7 +97,7 @@ async def fire_each_when_due(n, now) -> list[tuple[str, str, str]]:
     store = n.service.reminders
     for at in sorted(set((await scheduled(n.service)).values())):
         now[0] = at
-        claimed = await store.claim(until=at.timestamp(), lease_end=at.timestamp() + 60, limit=250)
+        claimed = await store.claim(until=at.timestamp(), lease_seconds=60, limit=250)
         await n.service.firing.fire(claimed)
     streams = n.service.runtime.streams
     events = [decode_event(f[EVENT_FIELD.encode()]).data for _, f in await streams.client.xrange(streams.key(REMINDERS))]

@@ -150,3 +150,14 @@ async def test_a_body_that_is_no_object_is_told_alike_by_post_put_and_patch(noti
     for method, path in (("POST", "/subscriptions"), ("PUT", "/subscriptions/ct-desk"),
                          ("PATCH", "/subscriptions/ct-desk")):
         assert await api_call(n, method, path, [HOOK]) == no_object, method
+
+
+async def test_every_url_and_secret_sent_as_shown_for_nothing_stored_is_refused_at_once(notifier):
+    """Before: the first of them alone, the next told only once it was mended (the dashboard told them all)."""
+    n = await notifier(http=True)
+    sent = {"id": "shown", "channels": [{"webhook": {"url": "https://hooks.example.org/***"}},
+                                        {"webhook": {"url": "https://other.example.org/in", "secret": "***"}}]}
+    status, body = await api_call(n, "POST", "/subscriptions", sent)
+    assert status == 422
+    assert [e["field"] for e in body["errors"]] == ["channels.0.url", "channels.1.secret"]
+    assert all(set(e) == {"field", "message"} for e in body["errors"])

@@ -75,3 +75,37 @@ async def test_status_on_a_host_whose_clock_is_ahead_sees_the_delivery_process_l
     finally:
         client.close()
     assert deliveries["delivery_processes"] == {"live": ["slow-host"], "warning": None}
+
+
+def _counting_time(client) -> list[int]:
+    """Counts the ``TIME`` commands ``client`` sends, alone or in a pipeline; returns the count, kept up to date."""
+    count = [0]
+    execute, pipeline = client.execute_command, client.pipeline
+
+    async def executed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        count[0] += args[0] == "TIME"
+        return await execute(*args, **kwargs)
+
+    def piped(*args, **kwargs):  # type: ignore[no-untyped-def]
+        pipe = pipeline(*args, **kwargs)
+        queue = pipe.execute_command
+
+        def queued(*command, **options):  # type: ignore[no-untyped-def]
+            count[0] += command[0] == "TIME"
+            return queue(*command, **options)
+
+        pipe.execute_command = queued
+        return pipe
+
+    client.execute_command, client.pipeline = executed, piped
+    return count
+
+
+async def test_the_leaders_tick_and_the_metrics_read_redis_clock_once(beat_behind):
+    """The outbox's due jobs and the delivery processes' heartbeats judged at one ``TIME``: it was read twice."""
+    count = _counting_time(beat_behind.client)
+    await DeliveryWatch(beat_behind, heartbeat_seconds=EVERY).tick()
+    assert count == [1]
+    collector = OutboxCollector(beat_behind, delivery_beat_limit=4 * EVERY)
+    await collector.refresh()
+    assert (count, collector.delivery_processes) == ([2], 1)

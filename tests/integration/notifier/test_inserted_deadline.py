@@ -48,7 +48,7 @@ async def _handle(n, publish_classified, r):
 async def _fire_everything_planned(n) -> int:
     store, far = n.service.reminders, (datetime.now(timezone.utc) + timedelta(days=400)).timestamp()
     sent = 0
-    while claimed := await store.claim(until=far, lease_end=far + 60, limit=250):
+    while claimed := await store.claim(until=far, lease_seconds=60, limit=250):
         sent += await n.service.firing.fire(claimed)
     return sent
 
@@ -133,7 +133,7 @@ async def test_records_of_a_first_version_are_those_earlier_releases_wrote_and_k
     stored = json.loads(await streams.client.get(streams.key("notifier:release:gov-uk/iraq-2017")))
     assert set(stored) == {"version", "commitments"}
     first = min(planned.values()).timestamp()
-    await n.service.firing.fire(await n.service.reminders.claim(until=first, lease_end=first + 60, limit=250))
+    await n.service.firing.fire(await n.service.reminders.claim(until=first, lease_seconds=60, limit=250))
     await _reminded(receiver, 1)  # ("later", P30D)
 
     v2 = _by(passed, earlier, later) if inserted else _by(passed, later).model_copy(update={"confidence": 0.8})

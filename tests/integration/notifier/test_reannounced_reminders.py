@@ -67,7 +67,7 @@ async def _fire_everything_planned(n):
     sent."""
     store, far = n.service.reminders, (datetime.now(timezone.utc) + timedelta(days=400)).timestamp()
     sent = 0
-    while claimed := await store.claim(until=far, lease_end=far + 60, limit=250):
+    while claimed := await store.claim(until=far, lease_seconds=60, limit=250):
         sent += await n.service.firing.fire(claimed)
     return sent
 

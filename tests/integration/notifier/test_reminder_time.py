@@ -138,7 +138,7 @@ async def test_a_reminder_planned_again_or_claimed_since_it_was_read_is_not_move
     assert await store.retime(moves) == 0 and await scheduled(n.service) == replanned  # version 2's times stand
 
     read = await store.planned()
-    [claimed] = await store.claim(until=replanned[week].timestamp(), lease_end=replanned[week].timestamp(), limit=1)
+    [claimed] = await store.claim(until=replanned[week].timestamp(), lease_seconds=60, limit=1)
     assert claimed.reminder_id == week
     moves = [(rid, read[rid], replanned[rid].replace(hour=9, minute=0), "unused", "unused") for rid in (week, day)]
     assert await store.retime(moves) == 1  # the one being fired is left to its firing

@@ -218,7 +218,7 @@ async def test_a_reminder_planned_again_while_its_old_plan_fires_keeps_the_new_p
     store = n.service.reminders
     await store.apply([old])
     far = datetime.now(timezone.utc) + timedelta(days=30)
-    claimed = await store.claim(until=far.timestamp(), lease_end=far.timestamp(), limit=10)  # the old plan fires
+    claimed = await store.claim(until=far.timestamp(), lease_seconds=60, limit=10)  # the old plan fires
     await store.apply([new])  # re-planned meanwhile
     assert await n.service.firing.fire(claimed) == 0
     await asyncio.sleep(0.3)
@@ -232,7 +232,7 @@ async def test_a_reminder_cancelled_while_it_fires_sends_nothing(notifier, recei
     store = n.service.reminders
     await store.apply([old])
     far = datetime.now(timezone.utc) + timedelta(days=30)
-    claimed = await store.claim(until=far.timestamp(), lease_end=far.timestamp(), limit=10)
+    claimed = await store.claim(until=far.timestamp(), lease_seconds=60, limit=10)
     await cancel_reminders(store, [(old.reminder_id, old.release.version)])
     assert await n.service.firing.fire(claimed) == 0
     await asyncio.sleep(0.3)

@@ -60,7 +60,7 @@ def test_a_deleted_file_is_logged_once_and_its_return_taken(tmp_path, caplog):
     path, looks = _watched(tmp_path, caplog)
     path.unlink()
     assert looks.look(5) == ["one"]
-    assert len(_errors(caplog)) == 1 and "no such file" in _errors(caplog)[0]
+    assert len(_errors(caplog)) == 1 and "no such subscriptions file" in _errors(caplog)[0]
     _edit(path, "subscriptions: [{id: two, channels: [console]}]", 2_000)
     assert looks.look(3) == ["two"]
     assert len(_errors(caplog)) == 1

@@ -1,0 +1,73 @@
+"""The leases of the reminders' claims are on Redis's clock, which every host reads alike: a leader on a host whose
+wall clock is two minutes ahead does not take a reminder the previous leader claimed and is still firing, and one
+on a host two minutes behind takes a dead leader's claim once its lease ends on Redis's clock, not two minutes
+later. Before: the lease's end was the claiming leader's clock, judged by the next leader's."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from samples import dated, release
+from services.notifier import firing as firing_module
+from services.notifier.firing import ReminderFiring
+
+from notifier_harness import desk_reminded_soon, fast_config, scheduled, wait_for
+
+pytestmark = pytest.mark.integration
+
+SKEW = 120.0  # two minutes off: longer than the lease
+
+
+def _leader(firing: ReminderFiring, skew: float) -> ReminderFiring:
+    """The firing of a leader on a host whose wall clock is ``skew`` seconds off."""
+    leader = copy.copy(firing)
+    leader.clock = lambda: datetime.now(timezone.utc) + timedelta(seconds=skew)
+    return leader
+
+
+def _dying(leader: ReminderFiring) -> list[str]:
+    """``leader`` dies once it has claimed: nothing it claims is finished. Returns the ids it claims."""
+    taken: list[str] = []
+
+    async def fire(claimed):  # type: ignore[no-untyped-def]
+        taken.extend(c.reminder_id for c in claimed)
+        return 0
+
+    leader.fire = fire  # type: ignore[method-assign]
+    return taken
+
+
+@pytest.fixture
+async def reminded(notifier, receiver, write_yaml, publish_classified):
+    """A notifier that runs no scheduler, whose one reminder is due (on every clock of the tests) by now."""
+    path, due, _, _ = desk_reminded_soon(write_yaml, receiver.url("hook"), seconds=0.5)
+    n = await notifier(config=fast_config(reminder_time="00:00"), subscriptions=path, run_scheduler=False)
+    await publish_classified(n.service, release(dated("c-dated", due)))
+    ((rid, fire_at),) = (await wait_for(lambda: scheduled(n.service), what="the reminder planned")).items()
+    await asyncio.sleep(max(0.0, (fire_at - datetime.now(timezone.utc)).total_seconds()) + 0.1)
+    return n, rid
+
+
+async def test_a_leader_whose_clock_is_ahead_does_not_take_a_reminder_still_held_by_a_claim(reminded):
+    n, rid = reminded
+    previous = _leader(n.service.firing, 0.0)
+    taken = _dying(previous)
+    await previous.fire_due()
+    assert taken == [rid]
+    assert await _leader(n.service.firing, SKEW).fire_due() == 0  # its lease runs on Redis's clock: held still
+
+
+async def test_a_leader_whose_clock_is_behind_takes_a_dead_leaders_claim_once_its_lease_ends(reminded, monkeypatch):
+    n, rid = reminded
+    monkeypatch.setattr(firing_module, "LEASE_SECONDS", 0.5)
+    dead = _leader(n.service.firing, SKEW)  # the previous leader's host two minutes ahead of the next one's
+    taken = _dying(dead)
+    await dead.fire_due()
+    assert taken == [rid]
+    await asyncio.sleep(0.7)  # its lease ended on Redis's clock
+    assert await _leader(n.service.firing, 0.0).fire_due() == 1
+    assert await scheduled(n.service) == {}
