@@ -34,16 +34,15 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
 from services.common.outbound import non_public_kind, resolve_addresses
+from services.common.retry_after import ASK_TO_WAIT, retry_after_seconds
 
 from .charset import decode_text
 from .settings import IngestSettings
 from .errors import ContentError, FetchError
 from .media_types import HTML_TYPES, sniffed_type
 from .refresh import MAX_BYTES, refresh_target
-from .retry_after import retry_after_seconds
 
 _REDIRECTS = {301, 302, 303, 307, 308}
-_ASK_TO_WAIT = {429, 503}  # the answers whose Retry-After says when to come back
 _CHUNK = 64 * 1024
 
 
@@ -151,7 +150,7 @@ def _status_error(resp: aiohttp.ClientResponse, url: str) -> FetchError:
     elif 300 <= resp.status < 400:
         answer += " without a Location to follow"
     wait = retry_after_seconds(resp.headers.get("Retry-After"), now=datetime.now(timezone.utc)) \
-        if resp.status in _ASK_TO_WAIT else None
+        if resp.status in ASK_TO_WAIT else None
     return FetchError(f"{url}: {answer}", failure=f"{origin(url)[0]} answered {answer}", status=resp.status,
                       retry_after=wait)
 

@@ -454,13 +454,21 @@ class DeliveryWorker:
                                                     group="notifier", deliveries=job.attempts, replays=job.replays)
             log.error("dead letter: %s: %s: %s", job.subscription_id, job.message_id, reason)
         elif not final:
-            retry_in = delay = self.config.delivery_retry.delay(job.attempts)  # from Redis's now, when recorded
+            retry_in = delay = self._retry_delay(job.attempts, result)  # from Redis's now, when recorded
             log.warning("%s: %s: %s %s failed (%s); attempt %d again in %.1fs", job.subscription_id,
                         job.message_id, attempt.channel, attempt.destination, result.error, job.attempts + 1,
                         delay)
         # Written with the other attempts finishing now, in one script: for a delivered job, the first write
         # after its send (its done mark); a crash from there on never sends it again.
         await self._records.submit(Attempt(job, result.ok, final, event, letter, retry_in))
+
+    def _retry_delay(self, attempts: int, result: DeliveryResult) -> float:
+        """Seconds until the next attempt: the retry policy's, or as long as the endpoint asked (``Retry-After``) when
+        longer, up to the policy's cap: asked again sooner, it would only refuse again."""
+        delay = self.config.delivery_retry.delay(attempts)
+        if result.retry_after is None:
+            return delay
+        return max(delay, min(result.retry_after, self.config.retry_max_seconds))
 
     async def _write_attempts(self, attempts: list[Attempt]) -> None:
         await self.outbox.record(attempts, deliveries=self.streams.key(DELIVERIES),

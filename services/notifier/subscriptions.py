@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, Union
 
 from pydantic import (AfterValidator, AliasChoices, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field,
-                      ValidationError, ValidationInfo, WithJsonSchema, field_validator, model_serializer,
-                      model_validator)
+                      GetJsonSchemaHandler, ValidationError, ValidationInfo, WithJsonSchema, field_validator,
+                      model_serializer, model_validator)
 
 from schemas.classified import Category, Kind
 from services.common.errors import readable_message
@@ -48,6 +48,10 @@ def _email_address(text: str, info: ValidationInfo) -> str:
 
 
 EmailAddress = Annotated[str, AfterValidator(_email_address)]
+# Read and shown as HH:MM (bounds.time_of_day), never as JSON Schema's "time" (HH:MM:SS with an offset), which the
+# routes refuse.
+TimeOfDay = Annotated[time, WithJsonSchema(
+    {"type": "string", "pattern": "^([01]?[0-9]|2[0-3]):[0-5][0-9]$", "examples": ["08:00"]})]
 # Given as a date alone or a time with its zone (bounds.pause_end); kept and shown as the time it reads as.
 PauseEnd = Annotated[AwareDatetime, WithJsonSchema(
     {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}, mode="validation")]
@@ -269,6 +273,29 @@ def channel_public(channel: BaseModel, *, redact: bool = True) -> dict[str, Any]
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+def _shown_channel_schema(cls: type[BaseModel]) -> dict[str, Any]:
+    """The JSON Schema of a channel of ``cls`` as :func:`channel_public` shows it."""
+    schema = cls.model_json_schema()
+    kind = cls.model_fields["type"].default
+    params = {name: value for name, value in schema["properties"].items() if name != "type"}
+    if not params:
+        return {"type": "string", "const": kind, "title": f"Shown{cls.__name__}"}
+    shown = {"type": "object", "properties": params, "additionalProperties": False,
+             "required": [name for name in schema.get("required", []) if name != "type"]}
+    return {"type": "object", "title": f"Shown{cls.__name__}", "properties": {kind: shown}, "required": [kind],
+            "additionalProperties": False}
+
+
+class AlsoAsShown:
+    """A channel's JSON Schema: written ``{"type": "webhook", …}`` or as the API shows it, ``{"webhook": {…}}``
+    (``"console"``), the form every answer gives and a body may send back (:func:`channel_public`)."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        shown = [_shown_channel_schema(kind) for kind in (ConsoleChannel, WebhookChannel, EmailChannel, AppriseChannel)]
+        return {"anyOf": [handler(core_schema), *shown]}
+
+
 def channels_summary(public: Iterable[dict[str, Any] | str]) -> str:
     """Channels as the API shows them (:func:`channel_public`), on one line: ``webhook https://…; email a@x.org``."""
     out = []
@@ -291,7 +318,8 @@ class DueThisWeek(_Strict):
 
     weekday: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = Field(
         default="monday", description="The day it is sent, the first of its seven days.")
-    at: time = Field(default=time(8, 0), description="Time of day (HH:MM) in time_zone.")
+    at: TimeOfDay = Field(default=time(8, 0), description="Time of day (HH:MM) in time_zone.",
+                          json_schema_extra={"default": "08:00"})
     time_zone: TimeZone | None = Field(
         default=None, description="IANA time zone name, e.g. Europe/London; unset: the subscription's timezone.")
 
@@ -325,13 +353,14 @@ class DueThisWeek(_Strict):
 class Subscription(_Strict):
     id: str = Field(pattern=SUBSCRIPTION_ID, description=SUBSCRIPTION_ID_WORDS.capitalize() + ".")
     filter: Filter = Field(default_factory=Filter)
-    channels: list[Channel] = Field(min_length=1, max_length=MAX_CHANNELS)
+    channels: list[Annotated[Channel, AlsoAsShown]] = Field(min_length=1, max_length=MAX_CHANNELS)
     mode: Literal["immediate", "digest"] = "immediate"
     timezone: TimeZone = Field(
         default="UTC", description="IANA time zone name, e.g. Australia/Sydney: the daily digest, the weekly "
                                    "message and the reminders go out at their times in it, and an alert's day "
                                    "words (due today, tomorrow) count its days.")
-    digest_at: time = Field(default=time(8, 0), description="Time of the daily digest (HH:MM) in timezone.")
+    digest_at: TimeOfDay = Field(default=time(8, 0), description="Time of the daily digest (HH:MM) in timezone.",
+                                 json_schema_extra={"default": "08:00"})
     reminders: list[str] = Field(default_factory=lambda: list(DEFAULT_REMINDERS), max_length=MAX_REMINDERS,
                                  description="ISO 8601 durations (at most P5Y) before each due date; "
                                              "P0D is the day itself.")

@@ -15,14 +15,15 @@ class DeliveryResult:
     retryable: bool = True  # False: retrying cannot help (e.g. HTTP 404), dead-letter now
     detail: str | None = None  # how it was accepted: "HTTP 204", an SMTP reply
     unsubscribed: tuple[str, ...] = ()  # recipients left out as they unsubscribed (email), lower-cased
+    retry_after: float | None = None  # seconds the endpoint asked to be left alone (a 429's or 503's Retry-After)
 
     @classmethod
     def delivered(cls, detail: str | None = None) -> "DeliveryResult":
         return cls(ok=True, detail=detail)
 
     @classmethod
-    def failed(cls, error: str, *, retryable: bool = True) -> "DeliveryResult":
-        return cls(ok=False, error=error, retryable=retryable)
+    def failed(cls, error: str, *, retryable: bool = True, retry_after: float | None = None) -> "DeliveryResult":
+        return cls(ok=False, error=error, retryable=retryable, retry_after=retry_after)
 
 
 class Channel(Protocol):

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime, timezone
 
 import aiohttp
 
 from services.common.outbound import TargetPolicy, TargetRefused, guarded_session
+from services.common.retry_after import ASK_TO_WAIT, retry_after_seconds
 from services.common.url_hosts import sendable_url_problem
 
 from ..bounds import http_url_problem
@@ -99,4 +101,6 @@ class WebhookSender:
             if 200 <= resp.status < 300:
                 return DeliveryResult.delivered(status)
             retryable = resp.status >= 500 or resp.status in (408, 425, 429)
-            return DeliveryResult.failed(status, retryable=retryable)
+            asked = retry_after_seconds(resp.headers.get("Retry-After"), now=datetime.now(timezone.utc)) \
+                if resp.status in ASK_TO_WAIT else None
+            return DeliveryResult.failed(status, retryable=retryable, retry_after=asked)

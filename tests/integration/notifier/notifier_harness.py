@@ -204,7 +204,8 @@ class Running:
 
 class Receiver:
     """A real HTTP server on 127.0.0.1: /hook answers 200, /hang (and /hang<anything>) never answers,
-    /fail answers 500 and /busy 503 (200 once in ``fixed``), /gone answers 404, /cookie<anything> answers 200 setting a cookie."""
+    /fail answers 500 and /busy 503 (200 once in ``fixed``), /gone answers 404, /cookie<anything> answers 200 setting a cookie,
+    /later<seconds> 429 with ``Retry-After: <seconds>``."""
 
     def __init__(self):
         self.requests: list[tuple[str, dict[str, str], bytes, float]] = []
@@ -222,9 +223,11 @@ class Receiver:
         if path.startswith("hang"):
             await self.release_hang.wait()
         self.requests.append((path, dict(request.headers), body, loop.time()))
-        cookie = {"Set-Cookie": f"session=secret-of-{path}"} if path.startswith("cookie") else None
+        headers = {"Set-Cookie": f"session=secret-of-{path}"} if path.startswith("cookie") else None
         status = 200 if path in self.fixed else {"fail": 500, "busy": 503, "gone": 404}.get(path, 200)
-        return web.Response(status=status, headers=cookie)
+        if path.startswith("later") and path not in self.fixed:
+            status, headers = 429, {"Retry-After": path.removeprefix("later")}
+        return web.Response(status=status, headers=headers)
 
     def hits(self, path: str) -> list:
         return [r for r in self.requests if r[0] == path]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
+ASK_TO_WAIT = frozenset({429, 503})  # the answers whose Retry-After says when to come back (RFC 9110 10.2.3, RFC 6585)
+
 
 def retry_after_seconds(value: str | None, *, now: datetime) -> float | None:
     """``value``, whole seconds or an HTTP date (GMT), as seconds from ``now`` (aware); 0 for a date past,

@@ -8,7 +8,7 @@ import pytest
 
 from services.common.retrying import RetryPolicy
 from services.ingest.backoff import Backoff
-from services.ingest.retry_after import retry_after_seconds
+from services.common.retry_after import retry_after_seconds
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc)
 
