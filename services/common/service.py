@@ -23,6 +23,7 @@ from .consumer_names import leave_groups
 from .errors import StartupError
 from .heartbeats import Beats, Heartbeat
 from .http import HttpServer
+from .listen_address import listen_problem
 from .metrics import Measured, ScrapeCollector, registry_with
 from .publishers import declare_publishers
 from .runtime import Runtime
@@ -151,6 +152,8 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
         on_startup_error(exc)
 
     async def start() -> None:
+        if problem := listen_problem(settings.http_host, settings.http_port):  # before Redis is waited for
+            failed(StartupError(problem))
         try:
             await version.start()  # before any service joins a group: not beside another key schema
         except StartupError as exc:
