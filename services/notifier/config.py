@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
-from services.common.blank import none_if_blank
+from services.common.blank import none_if_blank, refuse_blank
 from services.common.retrying import RetryPolicy
 from services.common.url_hosts import port_zero_problem
 
@@ -94,6 +94,11 @@ class NotifierConfig(BaseModel):
         # `PLEDGEWATCH_UNSUBSCRIBE_SECRET=` (a line of .env.example uncommented as it is) is unset, as every
         # setting whose default is unset: not a bad setting, nor an empty SMTP user name to log in with
         return none_if_blank(value)
+
+    @field_validator("smtp_host")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        return refuse_blank(value)
 
     @field_validator("public_url", "dashboard_url")
     @classmethod

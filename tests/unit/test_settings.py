@@ -444,6 +444,32 @@ def test_a_blank_setting_whose_default_is_unset_is_unset(monkeypatch, variable, 
     assert _attribute(Settings(), attribute) is None
 
 
+def _text_with_a_default() -> list[str]:
+    """Every setting of text whose default is a text of its own (not made at start, nor unset)."""
+    found = [env_name(name) for name, field in Settings.model_fields.items()
+             if field.annotation is str and isinstance(field.default, str) and field.default]
+    for section in Settings.section_names():
+        found += [env_name(name) for name, field in Settings.model_fields[section].annotation.model_fields.items()
+                  if field.annotation is str and isinstance(field.default, str) and field.default]
+    return sorted(found)
+
+
+@pytest.mark.parametrize("variable", _text_with_a_default())
+@pytest.mark.parametrize("value", ["", "  "])
+def test_a_blank_setting_whose_default_is_a_value_is_a_bad_setting_naming_the_variable(monkeypatch, variable, value):
+    """As the README says of them. Before: `PLEDGEWATCH_SMTP_HOST=` was taken, and every email failed at its
+    sending, retried into a dead letter; `PLEDGEWATCH_PREFIX=` put every key at the top of a shared Redis;
+    `PLEDGEWATCH_USER_AGENT=` sent requests without one; `PLEDGEWATCH_HTTP_HOST=` was told only at the start."""
+    monkeypatch.setenv(variable, value)
+    message = service_exit_message()
+    assert message.startswith(f"error: bad setting: {variable}={value!r}: "), message
+
+
+def test_the_settings_of_text_with_a_default_are_found():
+    assert {"PLEDGEWATCH_PREFIX", "PLEDGEWATCH_HTTP_HOST", "PLEDGEWATCH_SMTP_HOST",
+            "PLEDGEWATCH_USER_AGENT"} <= set(_text_with_a_default())
+
+
 @pytest.mark.parametrize("value", ["*", "proxy.internal", "10.0.0.300", "10.0.0.0/33"])
 def test_a_trusted_proxy_that_is_no_address_or_network_is_a_bad_setting_naming_it(monkeypatch, value):
     """uvicorn takes such an entry for a name no peer ever has: the proxy would silently not be trusted (and
