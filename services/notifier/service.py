@@ -234,6 +234,11 @@ class NotifierService:
                 log.warning("subscription %s: %s: %s", sub.id, error["field"], error["message"])
         if unusable_proxy := socks_proxy_problem(os.environ):
             log.warning("%s", unusable_proxy)
+        if spool_problem := await asyncio.to_thread(self.unsubscribe_spool.write_problem):
+            log.warning("PLEDGEWATCH_UNSUBSCRIBE_SPOOL_DIR: %s: cannot be written (%s): an unsubscribe taken while "
+                        "Redis is down would be answered 503 and not kept; make it writable by this user, or set "
+                        "PLEDGEWATCH_UNSUBSCRIBE_SPOOL_DIR to a folder every notifier and the dashboard can write",
+                        self.unsubscribe_spool.path.parent, spool_problem)
         self.outbox = Outbox(streams.client, streams.key)
         self.weekly = WeeklyDeadlines(streams, self.outbox)
         self.unsubscribed = Unsubscribed(streams.client, streams.key, self.store.generations)
