@@ -96,8 +96,8 @@ class IngestSettings(BaseModel):
     @model_validator(mode="after")
     def _check_quiet(self) -> "IngestSettings":
         if self.quiet_min_gaps > self.quiet_window:
-            raise ValueError(f"quiet_min_gaps ({self.quiet_min_gaps}) is more than quiet_window "
-                             f"({self.quiet_window}): no source could ever be judged")
+            raise ValueError(f"PLEDGEWATCH_QUIET_MIN_GAPS={self.quiet_min_gaps} is more than "
+                             f"PLEDGEWATCH_QUIET_WINDOW={self.quiet_window}: no source could ever be judged")
         return self
 
     @property

@@ -274,10 +274,23 @@ def test_the_smtp_password_is_never_shown(monkeypatch):
 
 
 def test_a_minimum_of_gaps_beyond_the_window_is_refused_with_both_names(monkeypatch):
+    """Before: `bad setting: PLEDGEWATCH_INGEST: quiet_min_gaps (12) is more than quiet_window (10)`, naming a
+    variable there is none of and the two by the code's names."""
     monkeypatch.setenv("PLEDGEWATCH_QUIET_WINDOW", "10")
     monkeypatch.setenv("PLEDGEWATCH_QUIET_MIN_GAPS", "12")
-    with pytest.raises(ValueError, match=r"quiet_min_gaps \(12\) is more than quiet_window \(10\)"):
-        Settings()
+    assert service_exit_message() == (
+        "error: bad setting: PLEDGEWATCH_QUIET_MIN_GAPS=12 is more than PLEDGEWATCH_QUIET_WINDOW=10: no source "
+        "could ever be judged (fix the environment variable, or unset it for the default)")
+
+
+@pytest.mark.parametrize("kind", ["", "REMINDER_"])
+def test_a_first_retry_delay_past_the_longest_is_a_bad_setting_naming_both(monkeypatch, kind):
+    """Before: taken, and every retry waited the longest delay at most, never the first one asked for."""
+    monkeypatch.setenv(f"PLEDGEWATCH_{kind}RETRY_BASE_SECONDS", "900")
+    monkeypatch.setenv(f"PLEDGEWATCH_{kind}RETRY_MAX_SECONDS", "600")
+    message = service_exit_message()
+    assert message.startswith(f"error: bad setting: PLEDGEWATCH_{kind}RETRY_BASE_SECONDS=900 is more than "
+                              f"PLEDGEWATCH_{kind}RETRY_MAX_SECONDS=600: "), message
 
 
 def test_a_hang_limit_within_four_heartbeats_is_a_bad_setting_naming_both(monkeypatch):
