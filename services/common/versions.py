@@ -27,6 +27,7 @@ from .errors import StartupError
 from .outages import OutageNotices
 from .redis_clock import redis_now
 from .runtime import Runtime
+from .redis_url_shown import redacted
 from .streams import as_text
 from .tasks import cancel_and_wait
 from .version_presence import (Presence, classifier_named, incompatible_text, live, models_cure, other_models,
@@ -70,7 +71,9 @@ class VersionRecord:
             await self.runtime.close()
             raise
         # once Redis has answered: a process that cannot start says so in its error's one line alone
-        log.info("pledgewatch %s starting as consumer %s", self.build.named(), self.consumer)
+        settings = self.runtime.settings
+        log.info("pledgewatch %s starting as consumer %s on %s, keys %s*", self.build.named(), self.consumer,
+                 redacted(settings.redis_url or ""), settings.prefix)
         self._warn_of(others)
         self._task = asyncio.create_task(self._every_while(), name="version-record")
 
