@@ -195,7 +195,7 @@ CASES = {
         env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1", "PLEDGEWATCH_HTTP_HOST": "999.1.1.1"}),
     "service-on-a-blank-host": Case(
         ["faststream", "run", "services.ledger.app:app"], 1,
-        "error: PLEDGEWATCH_HTTP_HOST='': not an address of this machine",
+        "error: pledgewatch ledger: bad setting: PLEDGEWATCH_HTTP_HOST='': cannot be blank",
         env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1", "PLEDGEWATCH_HTTP_HOST": ""}),
     # before: "nope: needs releases/ and labels.json", without the "error:" of every other failure
     "train-on-a-missing-folder": Case(["pledgewatch", "train", "nope", "--output", "model.json"], 2,
