@@ -29,6 +29,7 @@ from .redis_clock import redis_now
 from .runtime import Runtime
 from .redis_url_shown import redacted
 from .streams import as_text
+from .tidying import tidied
 from .tasks import cancel_and_wait
 from .version_presence import (Presence, classifier_named, incompatible_text, live, models_cure, other_models,
                                other_releases, other_schemas, parse_presences)
@@ -82,10 +83,8 @@ class VersionRecord:
             await cancel_and_wait([self._task], what="the version record")
             self._task = None
         if self.runtime.opened:
-            try:
-                await self.runtime.streams.client.hdel(self._key, self.consumer)
-            except (RedisError, OSError) as exc:  # taken for gone once it is old
-                log.warning("could not take the version record of %s out: %s", self.consumer, exc)
+            await tidied(self.runtime.streams.client.hdel(self._key, self.consumer),  # taken for gone once it is old
+                         f"could not take the version record of {self.consumer} out", logger=log)
             await self.runtime.close()
 
     @property

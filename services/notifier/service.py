@@ -39,6 +39,7 @@ from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import Entry, Streams
 from services.common.tasks import cancel_and_wait
+from services.common.tidying import tidied
 from services.common.worker_liveness import beat_limit
 
 from .agenda import Records, ReminderAgenda
@@ -298,11 +299,8 @@ class NotifierService:
         self._tasks.clear()
         if self.scheduler is not None:
             self.scheduler.shutdown()
-        if self.leader is not None:
-            try:
-                await self.leader.release()
-            except Exception:  # Redis already gone: the lease simply runs out
-                pass
+        if self.leader is not None:  # not released (Redis gone or frozen): the lease simply runs out
+            await tidied(self.leader.release(), "could not release the reminder scheduler's lock", logger=log)
         await self.runtime.close()
 
     def routes(self) -> Routes:

@@ -198,3 +198,4 @@ def test_a_spool_folder_that_can_be_written_has_no_problem_and_is_made(tmp_path)
     spool = UnsubscribeSpool(tmp_path / "made" / "here")
     assert spool.write_problem() is None
     assert (tmp_path / "made" / "here").is_dir()
+
