@@ -18,7 +18,7 @@ from services.common.embedded_redis import PID_FILE
 from services.common.runtime import RedisRefusedCredentials, RedisUnavailable
 
 from .errors import OUT_OF_MEMORY_ADVICE, CommandError
-from .status_view import redacted
+from services.common.redis_url_shown import redacted
 
 REDIS_URL_ADVICE = ("start that Redis, or set REDIS_URL to one that runs, or unset it (`pledgewatch run` then starts "
                     "a Redis of its own, which the other commands find)")

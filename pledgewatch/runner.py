@@ -8,10 +8,8 @@ the lifetime of the run (the embedded default).
 from __future__ import annotations
 
 import asyncio
-import errno
 import functools
 import logging
-import socket
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from faststream import FastStream
 
 from services.classifier.service import ClassifierService
 from services.common.embedded_redis import EmbeddedRedis, EmbeddedRedisLost
+from services.common.listen_address import listen_problem
 from services.common.service import build_app
 from services.common.settings import Settings
 from services.ingest.service import IngestService
@@ -147,23 +146,8 @@ async def _serve(settings: Settings, sources: Path | None, token_notice: str | N
 
 def _check_listen_address(settings: Settings) -> None:
     """The API's address can be listened on: checked before Redis starts, rather than failing after."""
-    host, port = settings.http_host, settings.http_port
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-    except socket.gaierror:
-        raise usage_error(f"PLEDGEWATCH_HTTP_HOST={host!r}: not an address of this machine (127.0.0.1 serves "
-                          "this machine only, 0.0.0.0 every interface)") from None
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise usage_error(f"PLEDGEWATCH_HTTP_PORT={port}: {host}:{port} is already in use (another "
-                                  "pledgewatch? `pledgewatch status` finds it): set PLEDGEWATCH_HTTP_PORT to "
-                                  "a free port, or 0 for any") from None
-            raise usage_error(f"PLEDGEWATCH_HTTP_HOST={host!r}: not an address of this machine ({exc.strerror})"
-                              ) from None
+    if problem := listen_problem(settings.http_host, settings.http_port):
+        raise usage_error(problem)
 
 
 def _check_files(settings: Settings, sources: Path | None, watch_from: str | None,

@@ -20,7 +20,7 @@ from services.common.settings import Settings
 from .errors import CommandError, usage_error
 from .redis_source import RedisSource
 from .runlock import is_locked
-from .status_view import redacted
+from services.common.redis_url_shown import redacted
 
 FILE_NAME = "run.json"
 

@@ -28,6 +28,7 @@ from services.common.worker_liveness import Expected, beat_limit, judge, parse_b
 from services.common.settings import Settings
 from services.common.stream_stats import lag_range, lag_text, reported_lag
 from services.common.redis_clock import time_seconds
+from services.common.redis_url_shown import redacted
 from services.common.streams import parse_stream_id
 from services.common.version_presence import live, mixed_models, mixed_versions, parse_presences
 from services.common.versions import KEY as VERSIONS_KEY, LIVE_SECONDS
@@ -41,7 +42,7 @@ from services.notifier.outbox_metrics import OutboxFigures
 from .configuration import load_settings
 from .dead_letters import OUTBOX, brief, read_letter
 from .runstate import command_redis, is_alive, read_run_state
-from .status_view import redacted, render
+from .status_view import render
 
 NEWEST_DEAD_LETTERS = 3  # the dead letters `status` shows beneath their counts
 HEALTH_TIMEOUT_SECONDS = 3.0  # the API's own checks give up after 2 s

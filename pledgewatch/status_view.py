@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from services.common.dead_letter_cap import near_cap_text
 from services.common.dead_letter_counts import overcounted_text
@@ -13,24 +13,6 @@ from services.common.version_presence import classifier_named
 
 from .build_info import UNKNOWN, build_named
 from .dead_letters import brief_line
-
-
-def redacted(url: str) -> str:
-    """``url`` with its password (if any) replaced by ``***``, in the user part or in the query (``?password=``,
-    which redis-py reads too); the user name stays."""
-    parts = urlsplit(url)
-    netloc, query = parts.netloc, parts.query
-    if parts.password is not None:
-        user, _, host = netloc.rpartition("@")
-        netloc = f"{user.partition(':')[0]}:***@{host}"
-    if query:
-        query = "&".join(_hidden_if_password(pair) for pair in query.split("&"))
-    return urlunsplit(parts._replace(netloc=netloc, query=query))
-
-
-def _hidden_if_password(pair: str) -> str:
-    name, equals, _ = pair.partition("=")
-    return f"{name}=***" if equals and unquote_plus(name) == "password" else pair
 
 
 def _redis_cli(url: str) -> str:

@@ -53,7 +53,7 @@ def settings_problem(exc: ValidationError, options: Mapping[str, str] | None = N
     reasons = []
     for error in exc.errors():
         message = readable_message(error)
-        if not error["loc"]:
+        if not error["loc"] or _section_only(error["loc"]):  # a check across settings: its message names them
             reasons.append(message)
             continue
         field = _field(error["loc"])
@@ -73,6 +73,13 @@ def _field(loc: tuple[int | str, ...]) -> str:
 
     names = [str(part) for part in loc if isinstance(part, str) and part not in Settings.section_names()]
     return names[0] if names else str(loc[0])
+
+
+def _section_only(loc: tuple[int | str, ...]) -> bool:
+    """Whether an error is about a section as a whole (``("ingest",)``): there is no variable of that name."""
+    from .settings import Settings
+
+    return len(loc) == 1 and loc[0] in Settings.section_names()
 
 
 def bad_settings(exc: ValidationError, options: Mapping[str, str] | None = None) -> str:

@@ -11,7 +11,6 @@ from faststream import FastStream
 from faststream.redis import RedisBroker
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from prometheus_client import CollectorRegistry
-from redis.exceptions import RedisError
 
 from pledgewatch import __version__
 
@@ -23,6 +22,7 @@ from .consumer_names import leave_groups
 from .errors import StartupError
 from .heartbeats import Beats, Heartbeat
 from .http import HttpServer
+from .listen_address import listen_problem
 from .metrics import Measured, ScrapeCollector, registry_with
 from .publishers import declare_publishers
 from .runtime import Runtime
@@ -30,6 +30,7 @@ from .settings import Settings
 from .specification import ContractAsyncAPI
 from .start_steps import StartSteps, Step
 from .stream_metrics import StreamCollector
+from .tidying import tidied
 from .trimming import StreamTrimmer
 from .versions import VersionRecord
 from .wire import CloudEventJSONFormat
@@ -151,6 +152,8 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
         on_startup_error(exc)
 
     async def start() -> None:
+        if problem := listen_problem(settings.http_host, settings.http_port):  # before Redis is waited for
+            failed(StartupError(problem))
         try:
             await version.start()  # before any service joins a group: not beside another key schema
         except StartupError as exc:
@@ -256,11 +259,9 @@ async def _leave_groups(runtime: Runtime, settings: Settings, services: Sequence
     listed in its group, and `pledgewatch status` would count it. What it still holds keeps it listed, to be
     reclaimed."""
     readers = [(c.stream, c.group) for s in services if isinstance(c := getattr(s, "consumer", None), StreamConsumer)]
-    if runtime.opened and readers:
-        try:
-            await leave_groups(runtime.streams.client, readers, settings.consumer)
-        except (RedisError, OSError) as exc:  # tidying only: the process stops anyway
-            log.warning("could not take consumer %s out of the groups: %s", settings.consumer, exc)
+    if runtime.opened and readers:  # tidying only: the process stops anyway
+        await tidied(leave_groups(runtime.streams.client, readers, settings.consumer),
+                     f"could not take consumer {settings.consumer} out of the groups", logger=log)
 
 
 def _consuming_app(services: Sequence[Service], settings: Settings, *, title: str,

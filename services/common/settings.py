@@ -25,7 +25,7 @@ from services.ingest.settings import IngestSettings
 from services.notifier.config import NotifierConfig
 
 from .auth import validate_token
-from .blank import none_if_blank
+from .blank import none_if_blank, refuse_blank
 from .errors import StartupError, bad_settings
 from .host_names import allowed_host_problem
 from .outbound import TargetPolicy
@@ -217,6 +217,11 @@ class Settings(BaseSettings):
         if value and not value.startswith(REDIS_SCHEMES):
             raise ValueError(f"not a Redis URL: it starts with one of {', '.join(REDIS_SCHEMES)}")
         return value
+
+    @field_validator("prefix", "http_host")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        return refuse_blank(value)
 
     @field_validator("log_level")
     @classmethod

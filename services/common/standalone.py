@@ -2,7 +2,8 @@
 
 FastStream's command prints any exception raised while it imports or starts an app with a full
 traceback. A service started alone instead says in one line on stderr what is wrong and exits 1:
-a bad setting or file while the module is imported, a Redis that does not answer while it starts.
+a bad setting or file while the module is imported; while it starts, an HTTP address it cannot listen on or a
+Redis that does not answer.
 """
 
 from __future__ import annotations

@@ -27,7 +27,9 @@ from .errors import StartupError
 from .outages import OutageNotices
 from .redis_clock import redis_now
 from .runtime import Runtime
+from .redis_url_shown import redacted
 from .streams import as_text
+from .tidying import tidied
 from .tasks import cancel_and_wait
 from .version_presence import (Presence, classifier_named, incompatible_text, live, models_cure, other_models,
                                other_releases, other_schemas, parse_presences)
@@ -70,7 +72,9 @@ class VersionRecord:
             await self.runtime.close()
             raise
         # once Redis has answered: a process that cannot start says so in its error's one line alone
-        log.info("pledgewatch %s starting as consumer %s", self.build.named(), self.consumer)
+        settings = self.runtime.settings
+        log.info("pledgewatch %s starting as consumer %s on %s, keys %s*", self.build.named(), self.consumer,
+                 redacted(settings.redis_url or ""), settings.prefix)
         self._warn_of(others)
         self._task = asyncio.create_task(self._every_while(), name="version-record")
 
@@ -79,10 +83,8 @@ class VersionRecord:
             await cancel_and_wait([self._task], what="the version record")
             self._task = None
         if self.runtime.opened:
-            try:
-                await self.runtime.streams.client.hdel(self._key, self.consumer)
-            except (RedisError, OSError) as exc:  # taken for gone once it is old
-                log.warning("could not take the version record of %s out: %s", self.consumer, exc)
+            await tidied(self.runtime.streams.client.hdel(self._key, self.consumer),  # taken for gone once it is old
+                         f"could not take the version record of {self.consumer} out", logger=log)
             await self.runtime.close()
 
     @property

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
-from services.common.blank import none_if_blank
+from services.common.blank import none_if_blank, refuse_blank
 from services.common.url_hosts import sendable_url_problem
 
 from .rhythm import QuietRules
@@ -76,6 +76,11 @@ class IngestSettings(BaseModel):
     def _blank_is_unset(cls, value: object) -> object:
         return none_if_blank(value)  # `PLEDGEWATCH_SOURCES=`: not `.`
 
+    @field_validator("user_agent")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        return refuse_blank(value)
+
     @field_validator("feeds", mode="before")
     @classmethod
     def _split_feeds(cls, value: object) -> object:
@@ -91,8 +96,8 @@ class IngestSettings(BaseModel):
     @model_validator(mode="after")
     def _check_quiet(self) -> "IngestSettings":
         if self.quiet_min_gaps > self.quiet_window:
-            raise ValueError(f"quiet_min_gaps ({self.quiet_min_gaps}) is more than quiet_window "
-                             f"({self.quiet_window}): no source could ever be judged")
+            raise ValueError(f"PLEDGEWATCH_QUIET_MIN_GAPS={self.quiet_min_gaps} is more than "
+                             f"PLEDGEWATCH_QUIET_WINDOW={self.quiet_window}: no source could ever be judged")
         return self
 
     @property

@@ -9,9 +9,9 @@ import re
 from datetime import time, timezone
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator, model_validator
 
-from services.common.blank import none_if_blank
+from services.common.blank import none_if_blank, refuse_blank
 from services.common.retrying import RetryPolicy
 from services.common.url_hosts import port_zero_problem
 
@@ -95,6 +95,11 @@ class NotifierConfig(BaseModel):
         # setting whose default is unset: not a bad setting, nor an empty SMTP user name to log in with
         return none_if_blank(value)
 
+    @field_validator("smtp_host")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        return refuse_blank(value)
+
     @field_validator("public_url", "dashboard_url")
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
@@ -148,6 +153,16 @@ class NotifierConfig(BaseModel):
             raise ValueError(f"{value[:80]!r}: the From address must be ASCII before the @: every message would "
                              "need SMTPUTF8, and a server without it could take none")
         return value
+
+    @model_validator(mode="after")
+    def _first_delay_within_the_longest(self) -> NotifierConfig:
+        for kind, base, cap in (("", self.retry_base_seconds, self.retry_max_seconds),
+                                ("REMINDER_", self.reminder_retry_base_seconds, self.reminder_retry_max_seconds)):
+            if base > cap:
+                raise ValueError(f"PLEDGEWATCH_{kind}RETRY_BASE_SECONDS={base:g} is more than "
+                                 f"PLEDGEWATCH_{kind}RETRY_MAX_SECONDS={cap:g}: every retry would wait the longest "
+                                 "delay at most, never the first one; give a first delay within the longest")
+        return self
 
     @property
     def release_memory_seconds(self) -> int:

@@ -39,6 +39,7 @@ from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import Entry, Streams
 from services.common.tasks import cancel_and_wait
+from services.common.tidying import tidied
 from services.common.worker_liveness import beat_limit
 
 from .agenda import Records, ReminderAgenda
@@ -234,6 +235,11 @@ class NotifierService:
                 log.warning("subscription %s: %s: %s", sub.id, error["field"], error["message"])
         if unusable_proxy := socks_proxy_problem(os.environ):
             log.warning("%s", unusable_proxy)
+        if spool_problem := await asyncio.to_thread(self.unsubscribe_spool.write_problem):
+            log.warning("PLEDGEWATCH_UNSUBSCRIBE_SPOOL_DIR: %s: cannot be written (%s): an unsubscribe taken while "
+                        "Redis is down would be answered 503 and not kept; make it writable by this user, or set "
+                        "PLEDGEWATCH_UNSUBSCRIBE_SPOOL_DIR to a folder every notifier and the dashboard can write",
+                        self.unsubscribe_spool.path.parent, spool_problem)
         self.outbox = Outbox(streams.client, streams.key)
         self.weekly = WeeklyDeadlines(streams, self.outbox)
         self.unsubscribed = Unsubscribed(streams.client, streams.key, self.store.generations)
@@ -293,11 +299,8 @@ class NotifierService:
         self._tasks.clear()
         if self.scheduler is not None:
             self.scheduler.shutdown()
-        if self.leader is not None:
-            try:
-                await self.leader.release()
-            except Exception:  # Redis already gone: the lease simply runs out
-                pass
+        if self.leader is not None:  # not released (Redis gone or frozen): the lease simply runs out
+            await tidied(self.leader.release(), "could not release the reminder scheduler's lock", logger=log)
         await self.runtime.close()
 
     def routes(self) -> Routes:

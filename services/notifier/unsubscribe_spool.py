@@ -94,6 +94,15 @@ class UnsubscribeSpool:
         finally:
             os.close(fd)  # and with it the lock
 
+    def write_problem(self) -> str | None:
+        """Why an unsubscribe could not be kept here (the folder cannot be made, or its lock file opened), in a
+        few words; None when it can. Checked at start: else it is found out only once Redis is away."""
+        try:
+            with self._locked():
+                return None
+        except OSError as exc:
+            return exc.strerror or type(exc).__name__
+
     def append(self, who: Recipient) -> None:
         """Keep ``who``'s unsubscribe on disk (synced before returning), once: a link pressed again while it waits
         adds nothing, so that whoever holds a link cannot grow the file without end. OSError when it cannot be

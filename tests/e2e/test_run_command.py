@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 
-from pledgewatch.status_view import redacted
+from services.common.redis_url_shown import redacted
 
 from tests.e2e.test_workers_die_with_the_run import _ended
 

@@ -274,10 +274,23 @@ def test_the_smtp_password_is_never_shown(monkeypatch):
 
 
 def test_a_minimum_of_gaps_beyond_the_window_is_refused_with_both_names(monkeypatch):
+    """Before: `bad setting: PLEDGEWATCH_INGEST: quiet_min_gaps (12) is more than quiet_window (10)`, naming a
+    variable there is none of and the two by the code's names."""
     monkeypatch.setenv("PLEDGEWATCH_QUIET_WINDOW", "10")
     monkeypatch.setenv("PLEDGEWATCH_QUIET_MIN_GAPS", "12")
-    with pytest.raises(ValueError, match=r"quiet_min_gaps \(12\) is more than quiet_window \(10\)"):
-        Settings()
+    assert service_exit_message() == (
+        "error: bad setting: PLEDGEWATCH_QUIET_MIN_GAPS=12 is more than PLEDGEWATCH_QUIET_WINDOW=10: no source "
+        "could ever be judged (fix the environment variable, or unset it for the default)")
+
+
+@pytest.mark.parametrize("kind", ["", "REMINDER_"])
+def test_a_first_retry_delay_past_the_longest_is_a_bad_setting_naming_both(monkeypatch, kind):
+    """Before: taken, and every retry waited the longest delay at most, never the first one asked for."""
+    monkeypatch.setenv(f"PLEDGEWATCH_{kind}RETRY_BASE_SECONDS", "900")
+    monkeypatch.setenv(f"PLEDGEWATCH_{kind}RETRY_MAX_SECONDS", "600")
+    message = service_exit_message()
+    assert message.startswith(f"error: bad setting: PLEDGEWATCH_{kind}RETRY_BASE_SECONDS=900 is more than "
+                              f"PLEDGEWATCH_{kind}RETRY_MAX_SECONDS=600: "), message
 
 
 def test_a_hang_limit_within_four_heartbeats_is_a_bad_setting_naming_both(monkeypatch):
@@ -442,6 +455,32 @@ def test_a_blank_setting_whose_default_is_unset_is_unset(monkeypatch, variable, 
     monkeypatch.delenv("PLEDGEWATCH_REDIS_URL", raising=False)
     monkeypatch.setenv(variable, value)
     assert _attribute(Settings(), attribute) is None
+
+
+def _text_with_a_default() -> list[str]:
+    """Every setting of text whose default is a text of its own (not made at start, nor unset)."""
+    found = [env_name(name) for name, field in Settings.model_fields.items()
+             if field.annotation is str and isinstance(field.default, str) and field.default]
+    for section in Settings.section_names():
+        found += [env_name(name) for name, field in Settings.model_fields[section].annotation.model_fields.items()
+                  if field.annotation is str and isinstance(field.default, str) and field.default]
+    return sorted(found)
+
+
+@pytest.mark.parametrize("variable", _text_with_a_default())
+@pytest.mark.parametrize("value", ["", "  "])
+def test_a_blank_setting_whose_default_is_a_value_is_a_bad_setting_naming_the_variable(monkeypatch, variable, value):
+    """As the README says of them. Before: `PLEDGEWATCH_SMTP_HOST=` was taken, and every email failed at its
+    sending, retried into a dead letter; `PLEDGEWATCH_PREFIX=` put every key at the top of a shared Redis;
+    `PLEDGEWATCH_USER_AGENT=` sent requests without one; `PLEDGEWATCH_HTTP_HOST=` was told only at the start."""
+    monkeypatch.setenv(variable, value)
+    message = service_exit_message()
+    assert message.startswith(f"error: bad setting: {variable}={value!r}: "), message
+
+
+def test_the_settings_of_text_with_a_default_are_found():
+    assert {"PLEDGEWATCH_PREFIX", "PLEDGEWATCH_HTTP_HOST", "PLEDGEWATCH_SMTP_HOST",
+            "PLEDGEWATCH_USER_AGENT"} <= set(_text_with_a_default())
 
 
 @pytest.mark.parametrize("value", ["*", "proxy.internal", "10.0.0.300", "10.0.0.0/33"])

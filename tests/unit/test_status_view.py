@@ -4,7 +4,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from pledgewatch.status_view import redacted, reminders_line, render, versions_lines
+from pledgewatch.status_view import reminders_line, render, versions_lines
+from services.common.redis_url_shown import redacted
 
 
 @pytest.mark.parametrize(("url", "shown"), [

@@ -191,6 +191,19 @@ CASES = {
         "error: pledgewatch notifier: PLEDGEWATCH_SUBSCRIPTIONS: bad-entry.yaml: subscriptions.1 ('desk-eu'): "
         "channels.0.url: only http",
         env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_SUBSCRIPTIONS": "bad-entry.yaml"}),
+    # before: a traceback of a hundred lines, once Redis answered (a container restarted over and over)
+    "service-on-a-port-in-use-before-redis": Case(
+        ["faststream", "run", "services.classifier.app:app"], 1,
+        "error: PLEDGEWATCH_HTTP_PORT={busy_port}: 127.0.0.1:{busy_port} is already in use",
+        env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1", "PLEDGEWATCH_HTTP_PORT": "{busy_port}"}),
+    "service-on-a-host-that-is-no-address-here": Case(
+        ["faststream", "run", "services.ingest.app:app"], 1,
+        "error: PLEDGEWATCH_HTTP_HOST='999.1.1.1': not an address of this machine",
+        env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1", "PLEDGEWATCH_HTTP_HOST": "999.1.1.1"}),
+    "service-on-a-blank-host": Case(
+        ["faststream", "run", "services.ledger.app:app"], 1,
+        "error: pledgewatch ledger: bad setting: PLEDGEWATCH_HTTP_HOST='': cannot be blank",
+        env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1", "PLEDGEWATCH_HTTP_HOST": ""}),
     # before: "nope: needs releases/ and labels.json", without the "error:" of every other failure
     "train-on-a-missing-folder": Case(["pledgewatch", "train", "nope", "--output", "model.json"], 2,
                                       "error: nope: no such folder", absent="../model.json"),

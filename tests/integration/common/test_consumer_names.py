@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 
 import pytest
 import redis.asyncio as aioredis
@@ -12,7 +14,9 @@ from redis.exceptions import ResponseError
 
 from services.classifier.service import ClassifierService
 from services.common.consumer_names import hand_over_pending, leave_groups, retire_idle_consumers
+from services.common.embedded_redis import EmbeddedRedis
 from services.common.service import build_app
+from services.common.tidying import TIDY_SECONDS
 
 pytestmark = pytest.mark.integration
 
@@ -152,3 +156,27 @@ async def test_a_run_on_its_embedded_redis_leaves_the_groups_of_other_services_a
             "their-reader": 1, "their-idle-reader": 0}
     ours = {c["name"]: c["pending"] for c in await client.xinfo_consumers(releases, CLASSIFIER_GROUP)}
     assert ours == ({worker_consumer(settings.consumer, 1): 1} if starting else {"stopped-run": 1})
+
+
+async def test_a_stop_on_a_redis_that_answers_nothing_gives_up_its_tidying_at_its_bound(settings, tmp_path, caplog):
+    """Before: taking the consumer out of its groups and the version record out each waited out the command
+    timeout (5 s) on a frozen Redis, so a notifier took 15 s to stop and `docker compose stop` (10 s) killed it."""
+    frozen = EmbeddedRedis(tmp_path / "frozen")
+    url = frozen.start()
+    try:
+        app = build_app([ClassifierService(settings.model_copy(update={"redis_url": url}))],
+                        settings.model_copy(update={"redis_url": url}), title="test")
+        await app.start()
+        os.kill(frozen.pid, signal.SIGSTOP)
+        try:
+            with caplog.at_level(logging.WARNING):
+                await app.stop()
+        finally:
+            os.kill(frozen.pid, signal.SIGCONT)
+    finally:
+        frozen.stop()
+    told = [r.getMessage() for r in caplog.records if "could not" in r.getMessage()]
+    assert any(m.startswith(f"could not take consumer {settings.consumer} out of the groups: Redis did not answer "
+                            f"within {TIDY_SECONDS:g} s") for m in told), told
+    assert any(m.startswith(f"could not take the version record of {settings.consumer} out: Redis did not answer "
+                            f"within {TIDY_SECONDS:g} s") for m in told), told

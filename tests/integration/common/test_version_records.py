@@ -181,5 +181,7 @@ async def test_a_process_records_and_logs_its_build_at_start(settings, caplog):
         record = (await _recorded(settings))[settings.consumer]
         assert (record["release"], record["commit"]) == (this_build().release, this_build().commit)
         assert f"pledgewatch {this_build().named()} starting as consumer {settings.consumer}" in caplog.text
+        # before: which Redis and keys were not said, and a container's log could not tell them
+        assert f"consumer {settings.consumer} on {settings.redis_url}, keys {settings.prefix}*" in caplog.text
     finally:
         await app.stop()

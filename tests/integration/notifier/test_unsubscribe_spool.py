@@ -2,6 +2,7 @@
 to an append made meanwhile or to a line a crash cut short, none recorded for a subscription deleted since."""
 
 import asyncio
+import logging
 import os
 import re
 import shutil
@@ -175,3 +176,26 @@ async def test_a_replay_waits_for_the_spool_and_writes_it_off_the_event_loop(tmp
     loop_ran, replayed = await held_while(spool.path.parent / "unsubscribes-pending.lock", spool.replay(unsubscribed))
     assert loop_ran, "the event loop stood still while the replay waited for the lock"
     assert replayed == 1 and await unsubscribed.of("mail") == {DESK.address}
+
+
+async def test_a_spool_folder_that_cannot_be_written_is_told_at_start_naming_the_setting(settings, tmp_path, caplog):
+    """Before: nothing was said until Redis went away, and then every unsubscribe (a one-click POST a mail client
+    never retries) was answered 503 and lost."""
+    from notifier_harness import Running, fast_config
+
+    (tmp_path / "a-file").write_text("")
+    folder = tmp_path / "a-file" / "spool"  # under a file: no one, root included, can make it
+    s = settings.model_copy(update={"unsubscribe_spool_dir": folder, "consumer": "spool-check"})
+    with caplog.at_level(logging.WARNING, logger="services.notifier.service"):
+        running = await Running(s, fast_config(), run_scheduler=False).start()
+        await running.stop()
+    [line] = [r.getMessage() for r in caplog.records if str(folder) in r.getMessage()]
+    assert line.startswith(f"PLEDGEWATCH_UNSUBSCRIBE_SPOOL_DIR: {folder}: cannot be written (")
+    assert "an unsubscribe taken while Redis is down would be answered 503 and not kept" in line
+
+
+def test_a_spool_folder_that_can_be_written_has_no_problem_and_is_made(tmp_path):
+    spool = UnsubscribeSpool(tmp_path / "made" / "here")
+    assert spool.write_problem() is None
+    assert (tmp_path / "made" / "here").is_dir()
+
