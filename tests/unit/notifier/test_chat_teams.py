@@ -1,0 +1,40 @@
+"""Microsoft Teams, reached through a Power Automate workflow (``workflows://``) since Microsoft retired the
+Office 365 connectors Apprise's ``msteams://`` posted to. Teams shows the text as an Adaptive Card's TextBlock,
+read as Markdown: one line break is no break there, only a blank line is (Microsoft's "Format cards in Teams")."""
+
+from test_chat_length import _posted
+
+from services.notifier.channels.chat import apprise_url_problem
+
+TEAMS = "workflows://prod-41.westus.logic.azure.com:443/abcdef0123456789abcdef0123456789/sig0123456789abcdef"
+ALERT_TEXT = ("New commitments — Port fund\nhttps://www.gov.uk/news/port-fund\npublished 5 December 2026 (version 1)\n"
+              "\n- Pledge by UK: The UK will invest £10m in ports.\n    money: GBP 10,000,000 (“£10m”)\n"
+              "    deadline: due by 31 March 2027 (“by 31 March 2027”)\n\nSent by pledgewatch for the subscription desk.")
+
+
+def _card_text(payload: dict) -> str:
+    [body] = [block for block in payload["attachments"][0]["content"]["body"] if block.get("id") == "body"]
+    return body["text"]
+
+
+def test_each_line_of_a_teams_message_is_shown_on_a_line_of_its_own():
+    """Before: the lines were joined by single line breaks, which Teams reads as spaces: the release's address, its
+    date and each commitment's money and deadline ran on as one paragraph."""
+    text = _card_text(_posted(TEAMS, text=ALERT_TEXT)[0])
+    paragraphs = text.split("\n\n")
+    assert all("\n" not in paragraph for paragraph in paragraphs)
+    assert len(paragraphs) == len([line for line in ALERT_TEXT.splitlines() if line])
+    # an indented line keeps its indent, not read as preformatted text (which a card does not show)
+    assert "\u00a0\u00a0\u00a0\u00a0money: GBP 10,000,000" in text
+
+
+def test_a_long_teams_message_fits_the_card_with_its_lines_apart():
+    text = _card_text(_posted(TEAMS)[0])
+    assert len(text) + text.count("\n") <= 1000  # Apprise's bound for a workflow's text, line breaks as CRLF
+    assert "cut short" in text.rsplit("\n\n", 1)[1]
+
+
+def test_an_msteams_url_is_refused_saying_how_to_reach_teams_now():
+    """Before: "Apprise does not understand this URL (scheme 'msteams')", though the docs offered msteams://."""
+    problem = apprise_url_problem("msteams://abcdefg@hijklmnop/qrstuvwxyz/012345678/")
+    assert "Office 365 connectors" in problem and "workflows://" in problem
