@@ -7,8 +7,9 @@ from test_chat_length import _posted
 from services.notifier.channels.chat import apprise_url_problem
 
 TEAMS = "workflows://prod-41.westus.logic.azure.com:443/abcdef0123456789abcdef0123456789/sig0123456789abcdef"
-ALERT_TEXT = ("New commitments — Port fund\nhttps://www.gov.uk/news/port-fund\npublished 5 December 2026 (version 1)\n"
-              "\n- Pledge by UK: The UK will invest £10m in ports.\n    money: GBP 10,000,000 (“£10m”)\n"
+ALERT_TEXT = ("New commitments — Port fund\nhttps://www.gov.uk/news/port-fund\n"
+              "published 5 December 2026 (version 1)\n\n- Pledge by UK: The UK will invest £10m in ports.\n"
+              "    money: GBP 10,000,000 (“£10m”)\n"
               "    deadline: due by 31 March 2027 (“by 31 March 2027”)\n\nSent by pledgewatch for the subscription desk.")
 
 
