@@ -44,7 +44,7 @@ from .apprise_hosts import apprise
 from .base import DeliveryResult
 from .chat_length import body_room, cut_line, cut_to, title_room, utf16_length
 from .chat_lines import lines_kept
-from .chat_markup import kept_as_words
+from .chat_markup import kept_as_words, title_kept_as_words
 from .socks_proxies import SOCKSConnection, missing_pysocks, resolved_here, socks
 
 
@@ -473,4 +473,4 @@ def _fitted(service: Any, title: str, body: str, *, whole_at: str | None) -> tup
                                           length=lambda text: len(json.dumps(shown(text))) - 2))
     room = body_room(body_max=body_max, title_length=sent_length(title), title_max=title_max,
                      title_in_body=service.overflow_amalgamate_title)
-    return shown(title), shown(cut_to(body, room, whole_at=whole_at, length=sent_length))
+    return title_kept_as_words(service, title), shown(cut_to(body, room, whole_at=whole_at, length=sent_length))

@@ -15,6 +15,9 @@ read it as the same address). A raw ``@`` would not do: Apprise's Markdown mode 
 and no form of it is safe: a raw ``@`` can ping, ``%40`` there would change the host. Such an address
 (``https://press@www.gov.uk/…``, or ``https://gov.uk@evil.example/…``, whose link goes where its text hides) is
 linked without its user part, to the host a browser goes to, shown as it is; a password in it is not passed on.
+
+Teams, through a Power Automate workflow, shows the title in a TextBlock of its card, read as Markdown, as the text
+is; Apprise escapes the text for it and sends the title as it is, so the title is escaped here.
 """
 
 from __future__ import annotations
@@ -29,11 +32,14 @@ from apprise.plugins.discord import NotifyDiscord
 from apprise.plugins.matrix import NotifyMatrix
 from apprise.plugins.mattermost import NotifyMattermost
 from apprise.plugins.rocketchat import NotifyRocketChat
+from apprise.plugins.workflows import NotifyWorkflows
 from apprise.plugins.zulip import NotifyZulip
 
 # Guilded's plugin is Discord's; Rocket.Chat's text Apprise escapes as Markdown itself
 _READS_MARKUP_IN_TEXT = (NotifyDiscord, NotifyMattermost, NotifyZulip, NotifyRocketChat)
 _READS_MENTIONS_IN_TEXT = (*_READS_MARKUP_IN_TEXT, NotifyMatrix)
+# Apprise escapes their text for Markdown, not their title, which they read as Markdown too
+_READS_MARKUP_IN_TITLE = (NotifyWorkflows,)
 _WEB_ADDRESS = re.compile(r"(?:https?://|mailto:)\S+")
 
 
@@ -79,3 +85,11 @@ def kept_as_words(service: Any, text: str) -> str:
         parts += [_words(text[start:address.start()], escape=escape), _address(address.group(), escape=escape)]
         start = address.end()
     return "".join([*parts, _words(text[start:], escape=escape)])
+
+
+def title_kept_as_words(service: Any, title: str) -> str:
+    """``title`` as ``service`` (an Apprise plugin) shows it word for word, after :func:`kept_as_words`."""
+    title = kept_as_words(service, title)
+    if isinstance(service, _READS_MARKUP_IN_TITLE):
+        return convert_between(NotifyFormat.TEXT, NotifyFormat.MARKDOWN, title)
+    return title

@@ -39,3 +39,15 @@ def test_an_msteams_url_is_refused_saying_how_to_reach_teams_now():
     """Before: "Apprise does not understand this URL (scheme 'msteams')", though the docs offered msteams://."""
     problem = apprise_url_problem("msteams://abcdefg@hijklmnop/qrstuvwxyz/012345678/")
     assert "Office 365 connectors" in problem and "workflows://" in problem
+
+
+def _card_title(payload: dict) -> str:
+    [title] = [block for block in payload["attachments"][0]["content"]["body"] if block.get("id") == "title"]
+    return title["text"]
+
+
+def test_a_release_title_adds_no_link_or_markup_to_a_teams_card():
+    """Before: Apprise escaped the text but put the title into the card's heading as it was, read as Markdown: a
+    release titled "[Claim your grant](https://evil.example)" showed a link in Teams."""
+    title = _card_title(_posted(TEAMS, title="New commitments: [Claim your grant](https://evil.example) **now**")[0])
+    assert title == "New commitments: \\[Claim your grant\\]\\(https://evil\\.example\\) \\*\\*now\\*\\*"
