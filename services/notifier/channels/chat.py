@@ -44,7 +44,7 @@ from .apprise_hosts import apprise
 from .base import DeliveryResult
 from .chat_length import body_room, cut_line, cut_to, title_room, utf16_length
 from .chat_lines import lines_kept
-from .chat_markup import kept_as_words, title_kept_as_words
+from .chat_markup import kept_as_words, sent_as
 from .socks_proxies import SOCKSConnection, missing_pysocks, resolved_here, socks
 
 
@@ -398,9 +398,10 @@ class AppriseSender:
         finally:
             _APPRISE_SENDING.reset(token)
         # The text is plain text (a release's own words among it): said so, Apprise escapes it for a service
-        # that reads HTML or Markdown, so a title cannot add a link, a mention (Slack's <!channel>) or markup.
+        # that reads HTML or Markdown, so a title cannot add a link, a mention (Slack's <!channel>) or markup;
+        # for Teams it was escaped here (sent_as).
         future: Future[Any] = _THREADS.submit(context.run, _notify_judged, sending, notifier, body=body,
-                                              title=title, body_format=apprise.NotifyFormat.TEXT)
+                                              title=title, body_format=sent_as(service))
         future.add_done_callback(lambda _: (sending.done(), _free_threads.release()))
         try:
             result = await asyncio.wait_for(asyncio.wrap_future(future),
@@ -453,7 +454,8 @@ def _fitted(service: Any, title: str, body: str, *, whole_at: str | None) -> tup
     a Markdown service, in UTF-16 units (as JavaScript counts; a service counting characters gets a few fewer when
     there are emoji). The line saying where the whole of it is, a release's own address when no dashboard is set,
     is escaped with the rest."""
-    markdown = service.resolve_format(apprise.NotifyFormat.TEXT) == apprise.NotifyFormat.MARKDOWN
+    markdown = (sent_as(service) is apprise.NotifyFormat.TEXT  # else escaped here
+                and service.resolve_format(apprise.NotifyFormat.TEXT) == apprise.NotifyFormat.MARKDOWN)
     title_max, body_max = _limits(service)
 
     def shown(text: str) -> str:
@@ -473,4 +475,4 @@ def _fitted(service: Any, title: str, body: str, *, whole_at: str | None) -> tup
                                           length=lambda text: len(json.dumps(shown(text))) - 2))
     room = body_room(body_max=body_max, title_length=sent_length(title), title_max=title_max,
                      title_in_body=service.overflow_amalgamate_title)
-    return title_kept_as_words(service, title), shown(cut_to(body, room, whole_at=whole_at, length=sent_length))
+    return shown(title), shown(cut_to(body, room, whole_at=whole_at, length=sent_length))

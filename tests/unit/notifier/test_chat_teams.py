@@ -50,4 +50,19 @@ def test_a_release_title_adds_no_link_or_markup_to_a_teams_card():
     """Before: Apprise escaped the text but put the title into the card's heading as it was, read as Markdown: a
     release titled "[Claim your grant](https://evil.example)" showed a link in Teams."""
     title = _card_title(_posted(TEAMS, title="New commitments: [Claim your grant](https://evil.example) **now**")[0])
-    assert title == "New commitments: \\[Claim your grant\\]\\(https://evil\\.example\\) \\*\\*now\\*\\*"
+    assert title.startswith("New commitments: \\[Claim your grant\\]\\(") and title.endswith(" \\*\\*now\\*\\*")
+    assert "[Claim your grant](" not in title  # an address is at most a link showing itself
+
+
+def test_the_web_addresses_of_a_teams_message_are_links():
+    """Before: a card shows a bare address as words, not as a link, and Apprise's escaping wrote it
+    ``https://www\\.gov\\.uk/…``: the release's own address and its page on the dashboard could not be opened."""
+    text = _card_text(_posted(TEAMS, text=ALERT_TEXT + "\nEvery version: https://dash.example.org/releases/r(1)_a")[0])
+    assert "[https://www\\.gov\\.uk/news/port\\-fund](https://www.gov.uk/news/port-fund)" in text
+    assert "(https://dash.example.org/releases/r%281%29_a)" in text  # a bracket would end the link
+    assert "\\(“£10m”\\)" in text  # the words still escaped
+
+
+def test_a_release_mentions_nobody_in_teams():
+    [payload] = _posted(TEAMS, title="New commitments: <at>General</at>", text="- Pledge by <at>General</at>: act.")
+    assert "entities" not in payload["attachments"][0]["content"]["msteams"]
