@@ -14,6 +14,8 @@ from .json_bounds import MAX_INTEGER
 
 
 class AlertKind(str, Enum):
+    """new, changed (some since told; others may be new), reannounced (only), reminder or withdrawn (the release)."""
+
     NEW = "new"  # commitments the subscriber has not been sent before
     CHANGED = "changed"  # a commitment changed in a new version (others in the alert may be new)
     REANNOUNCED = "reannounced"  # only commitments announcing again what the subscriber was told of already
@@ -22,19 +24,27 @@ class AlertKind(str, Enum):
 
 
 class ReleaseRef(FrozenModel):
-    release_id: str
-    version: int = Field(ge=1, le=MAX_INTEGER)
-    title: str
+    """The release the alert is about, as of the version it tells of."""
+
+    release_id: str = Field(description="The release, the same in all its versions (its page on the dashboard is "
+                                        "/dashboard/releases/{release_id}).")
+    version: int = Field(ge=1, le=MAX_INTEGER, description="Which version of the release, from 1: each change of "
+                                                           "its text is a new version.")
+    title: str = Field(description="The release's title.")
     url: str = Field(description="release.published's url: not always a web address (urn:pledgewatch:<id> for a "
                                  "release given without one).")
-    published_at: AwareDatetime
-    source: str
+    published_at: AwareDatetime = Field(description="When the release was published; 00:00 UTC for one dated "
+                                                    "without a time.")
+    source: str = Field(description="Where pledgewatch found it: a feed's or a folder's name, or the source "
+                                    "given to POST /releases.", examples=["govuk-home-office", "folder"])
 
 
 class ReminderInfo(FrozenModel):
-    deadline: Deadline
+    """Kind 'reminder': which deadline falls due, and how long before it this reminder is."""
+
+    deadline: Deadline = Field(description="The deadline that falls due, as the commitment has it.")
     offset: IsoDuration = Field(description="How long before the due date; P0D on the day.")
-    due: date
+    due: date = Field(description="The day it falls due.")
 
 
 class FieldChangeInfo(FrozenModel):
@@ -52,15 +62,15 @@ class CommitmentChange(FrozenModel):
 
     commitment_id: str = Field(description="The commitment now; for a removed one, the id it had.")
     previous_id: str = Field(description="Its id in the previous version (an edit of its words changes the id).")
-    changes: list[FieldChangeInfo]
+    changes: list[FieldChangeInfo] = Field(description="Each field that changed, in plain words too.")
 
 
 class Announcement(FrozenModel):
     """One time a commitment was announced: in which release, under which id, when."""
 
-    release_id: str
-    commitment_id: str
-    published_at: AwareDatetime
+    release_id: str = Field(description="The release that announced it.")
+    commitment_id: str = Field(description="The commitment's id in that release.")
+    published_at: AwareDatetime = Field(description="When that release was published.")
 
 
 class Reannouncement(FrozenModel):
@@ -78,11 +88,14 @@ class Alert(FrozenModel):
     """What one subscriber is told about one release, or one deadline."""
 
     alert_id: str = Field(description="Stable: the same alert always has the same id.")
-    subscription_id: str
+    subscription_id: str = Field(description="The subscription it was sent for.")
     kind: AlertKind
     release: ReleaseRef
-    commitments: list[Commitment]
-    reminder: ReminderInfo | None = None
+    commitments: list[Commitment] = Field(description="The commitments it tells of: new, changed or announced "
+                                          "again; for a reminder, the one whose deadline falls due; for a "
+                                          "withdrawal, those of the release the subscriber was told of.")
+    reminder: ReminderInfo | None = Field(default=None, description="Kind 'reminder' only: the deadline and how "
+                                          "long before it; null otherwise.")
     changed: list[str] = Field(default_factory=list, description="Ids of the commitments in this alert that "
                                "changed since the subscriber was last told; the others are new to them.")
     elapsed: list[str] = Field(default_factory=list, description="Deadlines already past when first seen, as "
@@ -104,7 +117,8 @@ class Alert(FrozenModel):
                                            "the time budget): why, as release.classified says it. The release "
                                            "may hold commitments this alert does not.", examples=[
                                                "read up to character 93681 of 1900000: stopped at 500 commitments"])
-    created_at: AwareDatetime
+    created_at: AwareDatetime = Field(description="When the notifier decided the alert (a reminder's with its "
+                                              "subscription's offset).")
 
 
 @register

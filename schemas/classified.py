@@ -25,11 +25,15 @@ IsoDuration = Annotated[
 
 
 class Kind(str, Enum):
+    """pledge: the publisher (or a co-signatory) commits itself; demand: it asks or obliges others to act."""
+
     PLEDGE = "pledge"  # the publisher (or a co-signatory) commits itself
     DEMAND = "demand"  # the publisher asks or obliges others to act
 
 
 class Category(str, Enum):
+    """The commitment's topic, one of these."""
+
     FUNDING = "funding"
     CAPABILITY_BUILDING = "capability_building"
     BORDER_SECURITY = "border_security"
@@ -48,34 +52,38 @@ class Evidence(FrozenModel):
 
 
 class Money(FrozenModel):
-    amount: float = Field(examples=[10_000_000])
+    amount: float = Field(description="In the currency's units, not its minor ones: 2.5 for £2.50, 10000000 for "
+                                      "£10m.", examples=[10_000_000])
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code.", examples=["GBP"])
-    text: str = Field(examples=["£10m"])
+    text: str = Field(description="The amount as the release words it.", examples=["£10m"])
     span: Span
 
 
 class DateDeadline(FrozenModel):
-    type: Literal["date"] = "date"
+    type: Literal["date"] = Field(default="date", description="A deadline on a calendar day.")
     due: date = Field(description="Last day on which the commitment is due.")
-    text: str = Field(examples=["by March 2018"])
+    text: str = Field(description="The deadline as the release words it.", examples=["by March 2018"])
     span: Span
 
 
 class PeriodDeadline(FrozenModel):
-    type: Literal["period"] = "period"
-    start: date
-    end: date | None = Field(description="None only for a vague period.")
+    type: Literal["period"] = Field(default="period", description="A span of time the commitment runs over.")
+    start: date = Field(description="Its first day (the release's date for 'over the next three years').")
+    end: date | None = Field(description="Its last day; null only for a vague period.")
     vague: bool = Field(default=False, description="'over the coming weeks': no definite end.")
-    text: str = Field(examples=["over the next three years"])
+    text: str = Field(description="The period as the release words it.", examples=["over the next three years"])
     span: Span
 
 
 class ResponseTimeDeadline(FrozenModel):
-    type: Literal["response_time"] = "response_time"
-    min: IsoDuration
-    max: IsoDuration
-    anchor: str = Field(description="The event each response is timed from.", examples=["release"])
-    text: str = Field(examples=["within one to two hours of release"])
+    type: Literal["response_time"] = Field(default="response_time", description=(
+        "A standing rule: each time the anchor's event happens, act within max (no calendar date, so no reminder)."))
+    min: IsoDuration = Field(description="The shortest time allowed, an ISO 8601 duration (min equals max when "
+                                         "one time is given).")
+    max: IsoDuration = Field(description="The longest time allowed, an ISO 8601 duration.")
+    anchor: str = Field(description="The event each response is timed from; 'unstated' when the text names none.",
+                        examples=["release", "notification"])
+    text: str = Field(description="The rule as the release words it.", examples=["within one to two hours of release"])
     span: Span
 
 
@@ -91,10 +99,13 @@ class Commitment(FrozenModel):
     kind: Kind
     actor: str = Field(description="Who must act.", examples=["UK", "major communications companies"])
     category: Category
-    counter_terrorism: bool
-    confidence: float = Field(ge=0, le=1)
-    money: Money | None = None
-    deadlines: list[Deadline] = Field(default_factory=list)
+    counter_terrorism: bool = Field(description="Whether the commitment is about countering terrorism.")
+    confidence: float = Field(ge=0, le=1, description="How sure the classifier is that this is a commitment as "
+                                                     "read, from 0 to 1 (a subscription's min_confidence is "
+                                                     "compared with it).")
+    money: Money | None = Field(default=None, description="The money it commits; null when it names none.")
+    deadlines: list[Deadline] = Field(default_factory=list, description="Each deadline its sentence sets, in the "
+                                      "order it gives them; empty when it sets none.")
 
 
 class ReleaseClassified(FrozenModel):

@@ -17,13 +17,13 @@ class Digest(FrozenModel):
     """What a digest subscriber receives once a day."""
 
     digest_id: str = Field(min_length=1, description="Stable: the same subscription and digest time give the same id.")
-    subscription_id: str
+    subscription_id: str = Field(description="The subscription it was sent for.")
     since: AwareDatetime | None = Field(description=("The previous digest's until; for a subscription's first, "
                                                      "the digest time before the notifier first saw it (written "
                                                      "so: null is only read)."))
     until: AwareDatetime = Field(description="The digest time this digest is for.")
     alerts: list[Alert] = Field(description="The alerts since the previous digest, oldest first.")
-    created_at: AwareDatetime
+    created_at: AwareDatetime = Field(description="When the digest was put together.")
 
 
 @register

@@ -17,10 +17,11 @@ class TestNotification(FrozenModel):
 
     __test__ = False  # not a pytest test class
 
-    notification_id: str = Field(min_length=1)
-    subscription_id: str
+    notification_id: str = Field(min_length=1, description="This test's own id, new at each test.",
+                                 examples=["test-desk-1a2b3c4d"])
+    subscription_id: str = Field(description="The subscription whose channels are tested.")
     test: Literal[True] = Field(default=True, description="Always true: no release or commitment is behind it.")
-    created_at: AwareDatetime
+    created_at: AwareDatetime = Field(description="When the test was sent.")
 
 
 @register

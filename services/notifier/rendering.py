@@ -250,17 +250,23 @@ def _alert_lines(alert: Alert, *, sent_on: date | None, release_page: ReleasePag
     lines.append("")
     for c in view.commitments:
         lines.extend(commitment_lines(c))
+    # each closing part a paragraph of its own: right under a commitment it would read as one of its lines
     if view.cancelled is not None:
-        lines.append(view.cancelled)
+        lines += _apart(lines, [view.cancelled])
     if view.removed:
-        lines.append(f"Removed since the previous version ({len(view.removed)}):")
-        lines.extend(f"- removed: {text}" for text in view.removed)
+        lines += _apart(lines, [f"Removed since the previous version ({len(view.removed)}):",
+                                *(f"- removed: {text}" for text in view.removed)])
     if view.unmatched:
-        lines.append(f"No longer matching this subscription ({len(view.unmatched)}):")
-        lines.extend(f"- {text}" for text in view.unmatched)
+        lines += _apart(lines, [f"No longer matching this subscription ({len(view.unmatched)}):",
+                                *(f"- {text}" for text in view.unmatched)])
     if release_page is not None:
         lines += ["", f"{RELEASE_PAGE_WORDS}: {release_page(alert.release.release_id)}"]
     return lines
+
+
+def _apart(above: list[str], part: list[str]) -> list[str]:
+    """``part``, after a blank line unless ``above`` ends with one."""
+    return part if above and above[-1] == "" else ["", *part]
 
 
 def digest_day(digest: Digest) -> date:

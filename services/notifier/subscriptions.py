@@ -225,7 +225,7 @@ class EmailChannel(_Strict):
 class AppriseChannel(_Strict):
     type: Literal["apprise"] = "apprise"
     url: str = Field(max_length=MAX_URL,
-                     description="An Apprise URL: slack://…, msteams://…, discord://…, tgram://…, ntfy://…")
+                     description="An Apprise URL: slack://…, workflows://… (Teams), discord://…, tgram://…, ntfy://…")
 
     @field_validator("url")
     @classmethod

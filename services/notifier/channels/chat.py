@@ -43,8 +43,16 @@ from ..release_pages import ReleasePage
 from .apprise_hosts import apprise
 from .base import DeliveryResult
 from .chat_length import body_room, cut_line, cut_to, title_room, utf16_length
-from .chat_markup import kept_as_words
+from .chat_lines import lines_kept
+from .chat_markup import kept_as_words, sent_as
 from .socks_proxies import SOCKSConnection, missing_pysocks, resolved_here, socks
+
+
+# Schemes of services Apprise reached once and no longer does, with where they are reached now
+_RETIRED_SCHEMES = {
+    "msteams": "Microsoft retired the Office 365 connectors msteams:// posted to: reach Teams through a Power "
+               "Automate workflow, workflows://<host>/<workflow>/<signature> (Apprise's wiki: Workflows)",
+}
 
 
 def apprise_url_problem(url: str) -> str | None:
@@ -52,7 +60,9 @@ def apprise_url_problem(url: str) -> str | None:
     are refused: Apprise would send to them on its own shared threads, not on :data:`_THREADS`."""
     if apprise.Apprise.instantiate(url, suppress_exceptions=True) is None:
         scheme = url.split("://", 1)[0]
-        return f"Apprise does not understand this URL (scheme {scheme!r}); see the Apprise wiki for services"
+        retired = _RETIRED_SCHEMES.get(scheme.lower())
+        return (f"Apprise does not understand this URL (scheme {scheme!r}); "
+                + (retired or "see the Apprise wiki for services"))
     notifier = apprise.Apprise()
     notifier.add(url)
     return _several_services(notifier)
@@ -388,9 +398,10 @@ class AppriseSender:
         finally:
             _APPRISE_SENDING.reset(token)
         # The text is plain text (a release's own words among it): said so, Apprise escapes it for a service
-        # that reads HTML or Markdown, so a title cannot add a link, a mention (Slack's <!channel>) or markup.
+        # that reads HTML or Markdown, so a title cannot add a link, a mention (Slack's <!channel>) or markup;
+        # for Teams it was escaped here (sent_as).
         future: Future[Any] = _THREADS.submit(context.run, _notify_judged, sending, notifier, body=body,
-                                              title=title, body_format=apprise.NotifyFormat.TEXT)
+                                              title=title, body_format=sent_as(service))
         future.add_done_callback(lambda _: (sending.done(), _free_threads.release()))
         try:
             result = await asyncio.wait_for(asyncio.wrap_future(future),
@@ -439,14 +450,16 @@ def _limits(service: Any) -> tuple[int, int]:
 def _fitted(service: Any, title: str, body: str, *, whole_at: str | None) -> tuple[str, str]:
     """``title`` and ``body`` cut to the lengths ``service`` (an Apprise plugin) takes, and kept as words there
     (:func:`kept_as_words`). Each is cut before it is escaped, so never inside an escape, and counted as Apprise
-    sends it: line breaks as CRLF, escaped for a Markdown service, in UTF-16 units (as JavaScript counts; a
-    service counting characters gets a few fewer when there are emoji). The line saying where the whole of it is,
-    a release's own address when no dashboard is set, is escaped with the rest."""
-    markdown = service.resolve_format(apprise.NotifyFormat.TEXT) == apprise.NotifyFormat.MARKDOWN
+    sends it: line breaks as CRLF (each line a paragraph where one break is none, :func:`lines_kept`), escaped for
+    a Markdown service, in UTF-16 units (as JavaScript counts; a service counting characters gets a few fewer when
+    there are emoji). The line saying where the whole of it is, a release's own address when no dashboard is set,
+    is escaped with the rest."""
+    markdown = (sent_as(service) is apprise.NotifyFormat.TEXT  # else escaped here
+                and service.resolve_format(apprise.NotifyFormat.TEXT) == apprise.NotifyFormat.MARKDOWN)
     title_max, body_max = _limits(service)
 
     def shown(text: str) -> str:
-        return kept_as_words(service, text)
+        return lines_kept(service, kept_as_words(service, text))
 
     def sent_length(text: str) -> int:
         text = shown(text)

@@ -15,11 +15,18 @@ read it as the same address). A raw ``@`` would not do: Apprise's Markdown mode 
 and no form of it is safe: a raw ``@`` can ping, ``%40`` there would change the host. Such an address
 (``https://press@www.gov.uk/…``, or ``https://gov.uk@evil.example/…``, whose link goes where its text hides) is
 linked without its user part, to the host a browser goes to, shown as it is; a password in it is not passed on.
+
+Teams, through a Power Automate workflow, reads the title and the text of its card as Markdown, and shows a bare web
+address as words, not a link. Apprise escapes the text for it, addresses included (``https://www\\.gov\\.uk/…``), and
+sends the title as it is: for Teams both are escaped here, each web address written as a Markdown link to itself
+(without a user part; a bracket of it percent-encoded, which would end the link), and handed to Apprise as Markdown
+(:func:`sent_as`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,11 +36,13 @@ from apprise.plugins.discord import NotifyDiscord
 from apprise.plugins.matrix import NotifyMatrix
 from apprise.plugins.mattermost import NotifyMattermost
 from apprise.plugins.rocketchat import NotifyRocketChat
+from apprise.plugins.workflows import NotifyWorkflows
 from apprise.plugins.zulip import NotifyZulip
 
 # Guilded's plugin is Discord's; Rocket.Chat's text Apprise escapes as Markdown itself
 _READS_MARKUP_IN_TEXT = (NotifyDiscord, NotifyMattermost, NotifyZulip, NotifyRocketChat)
 _READS_MENTIONS_IN_TEXT = (*_READS_MARKUP_IN_TEXT, NotifyMatrix)
+_LINKS_ITS_ADDRESSES = (NotifyWorkflows,)
 _WEB_ADDRESS = re.compile(r"(?:https?://|mailto:)\S+")
 
 
@@ -66,16 +75,39 @@ def _address(address: str, *, escape: bool) -> str:
     return _words(address, escape=escape) if linked is None else linked.replace("@", "%40")
 
 
+def _markdown_link(address: str) -> str:
+    """A web address as a Markdown link to itself, shown as written; words when it has no host to link to."""
+    target = without_user_part(address)
+    if target is None:
+        return _words(address, escape=True)
+    target = target.replace("(", "%28").replace(")", "%29")
+    return f"[{convert_between(NotifyFormat.TEXT, NotifyFormat.MARKDOWN, address)}]({target})"
+
+
+def _by_part(text: str, words: Callable[[str], str], address: Callable[[str], str]) -> str:
+    """``text`` with ``words`` applied to its words, ``address`` to each web address in it."""
+    parts, start = [], 0
+    for found in _WEB_ADDRESS.finditer(text):
+        parts += [words(text[start:found.start()]), address(found.group())]
+        start = found.end()
+    return "".join([*parts, words(text[start:])])
+
+
+def sent_as(service: Any) -> NotifyFormat:
+    """What ``service``'s (an Apprise plugin's) title and text are handed to Apprise as: Markdown where
+    :func:`kept_as_words` wrote them so, else text, which Apprise escapes for a service reading HTML or Markdown."""
+    return NotifyFormat.MARKDOWN if isinstance(service, _LINKS_ITS_ADDRESSES) else NotifyFormat.TEXT
+
+
 def kept_as_words(service: Any, text: str) -> str:
     """``text`` as ``service`` (an Apprise plugin) shows it word for word: as it is for most services."""
+    if isinstance(service, _LINKS_ITS_ADDRESSES):
+        return _by_part(text, lambda words: _words(words, escape=True), _markdown_link)
     if not isinstance(service, _READS_MENTIONS_IN_TEXT):
         return text
     # sent as it is to a service reading Markdown: escaped here
     escape = (isinstance(service, _READS_MARKUP_IN_TEXT)
               and service.resolve_format(NotifyFormat.TEXT) == NotifyFormat.TEXT)
-    parts, start = [], 0
-    for address in _WEB_ADDRESS.finditer(text):
-        # A zero-width space would end the link at the "@"; "%40" is the same address, and no mention
-        parts += [_words(text[start:address.start()], escape=escape), _address(address.group(), escape=escape)]
-        start = address.end()
-    return "".join([*parts, _words(text[start:], escape=escape)])
+    # A zero-width space would end the link at the "@"; "%40" is the same address, and no mention
+    return _by_part(text, lambda words: _words(words, escape=escape),
+                    lambda address: _address(address, escape=escape))

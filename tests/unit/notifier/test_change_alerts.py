@@ -121,3 +121,13 @@ def test_a_commitment_removed_then_brought_back_is_told_as_restored():
     again = plan_against([FUNDING, BORDERS], SUB, release(FUNDING, BORDERS, version=3), sent={**sent, **plan.sent},
                          elapsed_sent=elapsed, now=NOW)
     assert again.alerts == []
+
+
+def test_what_was_removed_stands_apart_from_the_commitments_above_it():
+    """Before: "Removed since the previous version (1):" followed the last commitment's deadline line at once, and
+    read as a line of that commitment in the text, in chat and in a feed."""
+    sent, elapsed = _told(FUNDING, BORDERS)
+    [alert] = plan_against([FUNDING, BORDERS], SUB, release(EIGHT, version=2), sent=sent, elapsed_sent=elapsed,
+                           now=NOW).alerts
+    lines = render_text(alert).splitlines()
+    assert lines[lines.index("Removed since the previous version (1):") - 1] == ""

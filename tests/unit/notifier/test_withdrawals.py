@@ -108,6 +108,12 @@ def test_text_chat_and_console_say_it_was_withdrawn_with_the_notice_and_that_rem
     assert "The publisher withdrew this release (no notice given)." in plain
 
 
+def test_the_cancelled_reminders_stand_apart_from_the_commitments_above_them():
+    """Before: "Reminders of their deadlines are cancelled" followed the last commitment's deadline line at once."""
+    lines = message_text(_withdrawal())[1].splitlines()
+    assert lines[lines.index("Reminders of their deadlines are cancelled: none will be sent for this release.") - 1] == ""
+
+
 def test_html_email_webhook_feed_and_digest_carry_it():
     alert = _withdrawal()
     html = render_alert_html(alert, unsubscribe_url=None)
