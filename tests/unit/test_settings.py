@@ -509,6 +509,15 @@ def test_a_lease_longer_than_redis_or_failover_allows_is_a_bad_setting(monkeypat
                               f"{limit}"), message
 
 
+def test_a_poll_interval_longer_than_a_year_is_a_bad_setting(monkeypatch):
+    """Before: ``PLEDGEWATCH_FEED_INTERVAL=1e12`` was taken, and ``pledgewatch run`` stopped at start with
+    ``unexpected OverflowError: date value out of range``, naming no setting."""
+    monkeypatch.setenv("PLEDGEWATCH_FEED_INTERVAL", "1e12")
+    message = service_exit_message()
+    assert message.startswith("error: bad setting: PLEDGEWATCH_FEED_INTERVAL='1e12': Input should be less than or "
+                              "equal to 31536000"), message
+
+
 @pytest.mark.parametrize("variable", ["PLEDGEWATCH_WRONG_TOKEN_LIMIT", "PLEDGEWATCH_WRONG_TOKEN_WINDOW_SECONDS"])
 def test_a_setting_about_tokens_that_holds_none_shows_its_bad_value(monkeypatch, variable):
     """Before: "bad setting: PLEDGEWATCH_WRONG_TOKEN_LIMIT: Input should be …", its value hidden as a secret's."""
