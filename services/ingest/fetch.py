@@ -265,13 +265,17 @@ class Fetcher:
             _PUBLIC_ONLY.reset(outer)
         raise FetchError(f"{url}: more than {self.max_redirects} redirects")
 
+    @property
+    def _limit(self) -> str:
+        return f"{self.max_bytes}-byte limit (PLEDGEWATCH_MAX_FETCH_BYTES: raise it to admit larger answers)"
+
     async def _read(self, resp: aiohttp.ClientResponse, url: str) -> bytes:
         declared = resp.content_length
         if declared is not None and declared > self.max_bytes:
-            raise ContentError(f"{url}: {declared} bytes is over the {self.max_bytes}-byte limit")
+            raise ContentError(f"{url}: {declared} bytes is over the {self._limit}")
         body = bytearray()
         async for chunk in resp.content.iter_chunked(_CHUNK):  # decompressed: a gzip bomb stops here too
             body += chunk
             if len(body) > self.max_bytes:
-                raise ContentError(f"{url}: response is over the {self.max_bytes}-byte limit")
+                raise ContentError(f"{url}: response is over the {self._limit}")
         return bytes(body)
