@@ -170,10 +170,13 @@ def versions_lines(versions: dict[str, Any]) -> list[str]:
 
 
 def failing_source_line(source: dict[str, Any]) -> str:
-    """``  WARNING: source home-office failing since 2026-12-06 09:00 UTC, 3 polls in a row; last: …``."""
+    """``  WARNING: source home-office failing since 2026-12-06 09:00 UTC, 3 polls in a row, backing off until
+    2026-12-06 09:20:00 UTC; last: …``."""
     since = source["since"].replace("T", " ")[:16]
     polls = "1 poll" if source["failures"] == 1 else f"{source['failures']} polls in a row"
-    return f"  WARNING: source {source['name']} failing since {since} UTC, {polls}; last: {source['error']}"
+    retry_at = source.get("retry_at")
+    backoff = f", backing off until {retry_at.replace('T', ' ').rstrip('Z')} UTC" if retry_at else ""
+    return f"  WARNING: source {source['name']} failing since {since} UTC, {polls}{backoff}; last: {source['error']}"
 
 
 def reminders_line(reminders: dict[str, Any], now: datetime) -> str:

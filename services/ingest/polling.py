@@ -330,7 +330,7 @@ class SourcePoller:
             delay = self.backoff.failed(name, clock, at_least=asked or 0.0)
             SOURCE_POLLS.labels(source=name, outcome="failed").inc()
             log.warning("source %s failed (retry in %.0f s): %s", name, delay, urls_shown_in(str(exc)))
-            await self._record_failure(exc.failure if isinstance(exc, FetchError) else str(exc), now)
+            await self._record_failure(exc.failure if isinstance(exc, FetchError) else str(exc), now, delay)
             return None
         except Exception as exc:  # Redis down (told once), a bug (with its traceback): retried, never the end
             delay = self.backoff.failed(name, clock)
@@ -338,7 +338,7 @@ class SourcePoller:
             self.outage.report(exc, log, "source %s: poll failed (retry in %.0f s): %s", name, delay, exc,
                                reader=name)
             if not redis_outage(exc):  # Redis's outage is told as such, not as this source's
-                await self._record_failure(failure_text(exc), now)
+                await self._record_failure(failure_text(exc), now, delay)
             return None
         self.outage.recovered(name)
         self.backoff.succeeded(name)
@@ -348,9 +348,10 @@ class SourcePoller:
                      report.unchanged, report.failed)
         return report
 
-    async def _record_failure(self, error: str, now: datetime) -> None:
+    async def _record_failure(self, error: str, now: datetime, delay: float) -> None:
         try:
-            await record_failure(self.streams, self.config.name, error, now=now)
+            await record_failure(self.streams, self.config.name, error, now=now,
+                                 retry_at=now + timedelta(seconds=delay))
         except Exception as exc:  # Redis gone meanwhile: told as its outage; a bug: with its traceback
             self.outage.report(exc, log, "source %s: its failure not recorded: %s", self.config.name, exc,
                                reader=self.config.name)

@@ -32,7 +32,8 @@ def _status(settings, tmp_path, *args):
 
 async def test_a_source_failing_poll_after_poll_is_shown_by_status_until_a_poll_succeeds(govuk, reader, streams,
                                                                                           settings, tmp_path):
-    """Before: only `pledgewatch_source_polls{outcome="failed"}` and a WARNING a poll told of it."""
+    """Before: only `pledgewatch_source_polls{outcome="failed"}` and a WARNING a poll told of it; then status told
+    of it without its backoff: when it is polled next was only in the log's "retry in N s"."""
     await register_sources(streams, {"home-office": "feed", "treasury": "page"})
     govuk.put("/home-office.atom", "down for maintenance", status=500)
     config = SourceConfig(name="home-office", type="feed", url=govuk.base + "/home-office.atom", interval=1)
@@ -43,12 +44,14 @@ async def test_a_source_failing_poll_after_poll_is_shown_by_status_until_a_poll_
     assert govuk.hits["/home-office.atom"] == 3
 
     failing = json.loads(_status(settings, tmp_path, "--json").stdout)["sources"]
-    assert [(s["name"], s["since"], s["failures"]) for s in failing] == [("home-office", "2026-12-06T09:00:00Z", 3)]
+    # the third failure backs off 4 s (1, 2, 4: doubling from the interval): it is polled again from 09:02:04
+    assert [(s["name"], s["since"], s["failures"], s["retry_at"]) for s in failing] == [
+        ("home-office", "2026-12-06T09:00:00Z", 3, "2026-12-06T09:02:04Z")]
     assert "500" in failing[0]["error"] and len(failing[0]["error"]) <= 120, failing
     text = _status(settings, tmp_path)
     assert text.returncode == 0, text.stderr
-    assert ("WARNING: source home-office failing since 2026-12-06 09:00 UTC, 3 polls in a row; last: "
-            in text.stdout), text.stdout
+    assert ("WARNING: source home-office failing since 2026-12-06 09:00 UTC, 3 polls in a row, backing off until "
+            "2026-12-06 09:02:04 UTC; last: " in text.stdout), text.stdout
 
     govuk.put("/home-office.atom", govuk.fixture("feeds/news.atom"), "application/atom+xml; charset=utf-8")
     for name in ("press_release", "history_mode"):
