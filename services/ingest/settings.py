@@ -103,6 +103,15 @@ class IngestSettings(BaseModel):
     def quiet_rules(self) -> QuietRules:
         return QuietRules(after=self.quiet_after, window=self.quiet_window, min_gaps=self.quiet_min_gaps)
 
+    @field_validator("user_agent")
+    @classmethod
+    def _check_user_agent(cls, value: str) -> str:
+        if not value.strip():  # many sites refuse a request with no User-Agent
+            raise ValueError("a user agent cannot be blank: name pledgewatch and how to reach whoever runs it")
+        if not value.isprintable():  # a header holding a line break is refused by the HTTP client at each request
+            raise ValueError("a user agent is one line of printable characters")
+        return value.strip()
+
     @field_validator("govuk_url")
     @classmethod
     def _check_govuk(cls, value: str) -> str:
