@@ -82,13 +82,18 @@ def parse_sources(text: str, *, origin: str = "sources") -> list[SourceConfig]:
         return []
     if not isinstance(loaded, list):
         raise SourcesError(f"{origin}: expected a list of sources (or 'sources:' with a list)")
-    sources = []
+    sources: list[SourceConfig] = []
+    first_named: dict[str, int] = {}
     for index, item in enumerate(loaded):
         try:
-            sources.append(SourceConfig.model_validate(item))
+            source = SourceConfig.model_validate(item)
         except ValidationError as exc:
             where = "; ".join(field_problems(exc, whole="source"))
             raise SourcesError(f"{origin}: source {index + 1}: {where}") from None
+        if (first := first_named.setdefault(source.name, index + 1)) != index + 1:
+            raise SourcesError(f"{origin}: source {index + 1}: name {source.name!r} is used twice (first by source "
+                               f"{first})")
+        sources.append(source)
     return sources
 
 
@@ -107,10 +112,12 @@ def load_sources(settings: IngestSettings) -> list[SourceConfig]:
         except OSError as exc:
             raise SourcesError(f"{settings.sources}: cannot read: {exc}") from None
         sources.extend(parse_sources(text, origin=str(settings.sources)))
-    sources.extend(SourceConfig(name=feed_name(url), url=url) for url in settings.feeds)
+    # a feed given twice is one feed, as a folder given twice is watched once
+    sources.extend(SourceConfig(name=feed_name(url), url=url) for url in dict.fromkeys(settings.feeds))
     seen: set[str] = set()
     for source in sources:
         if source.name in seen:
-            raise SourcesError(f"source name {source.name!r} is used twice")
+            raise SourcesError(f"source name {source.name!r} is used twice: by the sources file and "
+                               "PLEDGEWATCH_FEEDS")
         seen.add(source.name)
     return sources

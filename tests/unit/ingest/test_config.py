@@ -81,11 +81,20 @@ def test_feeds_from_settings_join_the_sources_file(tmp_path, monkeypatch):
     assert names[1].startswith("feed-example.org-") and settings.feed_interval == 60
 
 
-def test_duplicate_source_names_are_refused(tmp_path):
+def test_duplicate_source_names_are_refused_naming_the_file_and_both_sources(tmp_path):
+    """Before: "source name 'a' is used twice", naming neither the file nor which of its sources."""
     path = tmp_path / "s.yaml"
     path.write_text("- {name: a, url: 'https://x.org/1'}\n- {name: a, url: 'https://x.org/2'}\n")
-    with pytest.raises(SourcesError, match="used twice"):
+    with pytest.raises(SourcesError) as refused:
         load_sources(IngestSettings(sources=path, feeds=[]))
+    assert str(refused.value) == f"{path}: source 2: name 'a' is used twice (first by source 1)"
+
+
+def test_a_feed_given_twice_in_the_feeds_setting_is_one_feed():
+    """Before: refused as "source name 'feed-x.org-…' is used twice (fix the sources file)", a name the user never
+    wrote, of a file not given; a folder given twice is likewise watched once."""
+    settings = IngestSettings(feeds=["https://x.org/a.rss", "https://x.org/b.rss", "https://x.org/a.rss"])
+    assert [s.url for s in load_sources(settings)] == ["https://x.org/a.rss", "https://x.org/b.rss"]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])
