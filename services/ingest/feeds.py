@@ -30,6 +30,7 @@ from .errors import ContentError
 from .html_text import html_to_text
 from .identity import content_hash, normalise_text, release_id_for
 from .links import clean_url
+from .pages_as_feeds import html_page_problem
 from .zone_names import named_zone_offset
 
 
@@ -180,6 +181,8 @@ def parse_feed_page(raw: bytes, *, url: str, content_type: str | None = None, ch
     except Exception as exc:  # feedparser's own bug on hostile input: this feed's problem, with a reason
         raise ContentError(f"{url}: not a readable feed ({type(exc).__name__}: {exc})") from None
     if not parsed.get("version") and not parsed.entries:
+        if page := html_page_problem(data, content_type=content_type):
+            raise ContentError(f"{url}: not a readable feed: {page}")
         reason = parsed.get("bozo_exception") or "no RSS or Atom elements"
         raise ContentError(f"{url}: not a readable feed ({reason})")
     entries: list[FeedEntry | RefusedEntry] = []

@@ -234,3 +234,27 @@ def test_an_rss_date_in_a_zone_not_known_or_ambiguous_cannot_be_read(pub_date):
     it is a date written that cannot be read, told as every such date is, rather than a wrong one published."""
     [entry] = parse_feed(_rss_dated(pub_date), url="https://e.org/rss")
     assert (entry.published, entry.unread_dates) == (None, (("publication", pub_date),))
+
+
+_NEWS_PAGE = (b'<!DOCTYPE html><html><head><title>News</title>'
+              b'<link rel="alternate" type="application/rss+xml" title="Press releases" href="/press/news.rss">'
+              b'</head><body><h1>News</h1><p>Our latest press releases.</p></body></html>')
+
+
+@pytest.mark.parametrize(("raw", "content_type", "hint"), [
+    pytest.param(_NEWS_PAGE, "text/html; charset=utf-8", "an HTML page that names its feed in a <link "
+                 'rel="alternate">: give that address as the source\'s url, or type: page to read the page itself',
+                 id="a-page-naming-its-feed"),
+    pytest.param(_NEWS_PAGE.replace(b"rss+xml", b"atom+xml"), None, "an HTML page that names its feed in a <link "
+                 'rel="alternate">: give that address as the source\'s url, or type: page to read the page itself',
+                 id="atom-no-content-type"),
+    pytest.param(b"<!DOCTYPE html><html><body><p>Press releases</p></body></html>", "text/html",
+                 "an HTML page, not a feed: give the feed's address as the source's url, or type: page to read the "
+                 "page itself", id="a-page-naming-none"),
+])
+def test_an_html_page_given_as_a_feed_is_refused_saying_what_to_give_instead(raw, content_type, hint):
+    """Before: "not a readable feed (text/html; charset=utf-8 is not an XML media type)", feedparser's words,
+    when a site's news page was given for its feed: the most common slip in adding a source."""
+    with pytest.raises(ContentError) as refused:
+        parse_feed(raw, url="https://example.org/news", content_type=content_type)
+    assert str(refused.value) == f"https://example.org/news: not a readable feed: {hint}"
