@@ -143,8 +143,10 @@ def render(status: dict[str, Any], now: datetime | None = None) -> str:
         lines += [reminders_line(status["reminders"], now or datetime.now(timezone.utc))]
     if status.get("versions") is not None:
         lines += ["", *versions_lines(status["versions"])]
-    if status.get("sources"):
-        lines += ["", *(failing_source_line(source) for source in status["sources"])]
+    if status.get("polled"):
+        lines += ["", *polled_lines(status["polled"])]
+    if status.get("sources"):  # beneath the polled sources' table, else apart
+        lines += ([] if status.get("polled") else [""]) + [failing_source_line(s) for s in status["sources"]]
     return "\n".join(lines)
 
 
@@ -167,6 +169,16 @@ def versions_lines(versions: dict[str, Any]) -> list[str]:
     return [f"versions      {releases[0]}", *(f"              {line}" for line in releases[1:]),
             *(f"{'classifier' if n == 0 else '':14}{line}" for n, line in enumerate(classifiers)),
             *(f"  WARNING: {warning}" for warning in versions["warnings"])]
+
+
+def polled_lines(polled: list[dict[str, Any]]) -> list[str]:
+    """``source        kind  last poll answered`` and a row for each polled source: when a poll of it last
+    succeeded (``never`` when none has)."""
+    width = max(14, *(len(source["name"]) + 2 for source in polled))
+    rows = [f"{source['name']:<{width}}{source['kind']:<6}"
+            + (source["last_poll"].replace("T", " ").rstrip("Z") + " UTC" if source["last_poll"] else "never")
+            for source in polled]
+    return [f"{'source':<{width}}{'kind':<6}last poll answered", *rows]
 
 
 def failing_source_line(source: dict[str, Any]) -> str:

@@ -321,7 +321,7 @@ class SourcePoller:
                 self.outage.recovered(name)  # Redis answered: another replica polls this round
                 return None
             report = await self.poll(now=now, clock=clock)
-            await record_success(self.streams, name)
+            await record_success(self.streams, name, now=now)
         except asyncio.CancelledError:
             raise
         except SourceError as exc:

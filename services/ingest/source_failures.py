@@ -2,7 +2,8 @@
 
 ``ingest:source:<name>:failing``: ``since`` (epoch seconds of the first failed poll in a row), ``failures`` (how many
 polls in a row failed), ``error`` (the last one's, in a few words) and ``retry_at`` (epoch seconds its backoff ends:
-no poll before then); deleted by the next poll that succeeds.
+no poll before then); deleted by the next poll that succeeds. ``ingest:sources:polled``: source name -> epoch
+seconds of its latest poll that succeeded (an answer read, ``304 Not Modified`` included).
 Shared by restarts and replicas: the poll lease makes one poll of a source at a time.
 """
 
@@ -17,6 +18,9 @@ from services.common.shown_urls import urls_shown_in
 from services.common.streams import Streams
 
 ERROR_CHARS = 120  # the last error, as much of it as a status line shows
+
+
+POLLED = "ingest:sources:polled"
 
 
 def failing_key(name: str) -> str:
@@ -44,9 +48,19 @@ async def record_failure(streams: Streams, name: str, error: str, *, now: dateti
         await pipe.execute()
 
 
-async def record_success(streams: Streams, name: str) -> None:
-    """A poll of source ``name`` succeeded: it is failing no more."""
-    await streams.client.delete(streams.key(failing_key(name)))
+async def record_success(streams: Streams, name: str, *, now: datetime | None = None) -> None:
+    """A poll of source ``name`` succeeded (at ``now``, kept when given): it is failing no more."""
+    async with streams.client.pipeline(transaction=True) as pipe:
+        pipe.delete(streams.key(failing_key(name)))
+        if now is not None:
+            pipe.hset(streams.key(POLLED), name, now.timestamp())
+        await pipe.execute()
+
+
+def polled_source(name: str, kind: str, polled: str | None) -> dict[str, Any]:
+    """What ``status`` shows of when source ``name`` (of ``kind``) was last polled, ``polled`` the epoch seconds
+    kept: ``{name, kind, last_poll}``, ``last_poll`` in ISO 8601 UTC, None when never."""
+    return {"name": name, "kind": kind, "last_poll": _iso(float(polled)) if polled else None}
 
 
 def failing_source(name: str, fields: Mapping[str, str]) -> dict[str, Any] | None:

@@ -57,17 +57,26 @@ async def test_a_source_failing_poll_after_poll_is_shown_by_status_until_a_poll_
     for name in ("press_release", "history_mode"):
         govuk.put_item(name)
     assert await source.run(now=NOW + timedelta(minutes=10), clock=107.0) is not None
-    assert json.loads(_status(settings, tmp_path, "--json").stdout)["sources"] == []
-    assert "WARNING: source" not in _status(settings, tmp_path).stdout
+    answered = json.loads(_status(settings, tmp_path, "--json").stdout)
+    assert answered["sources"] == []
+    # when each was last read is told too: "is my feed polled at all?" was answered by nothing but the metrics
+    assert answered["polled"] == [{"name": "home-office", "kind": "feed", "last_poll": "2026-12-06T09:10:00Z"},
+                                  {"name": "treasury", "kind": "page", "last_poll": None}]
+    text = _status(settings, tmp_path).stdout
+    assert "WARNING: source" not in text
+    assert "source        kind  last poll answered" in text, text
+    assert "home-office   feed  2026-12-06 09:10:00 UTC" in text and "treasury      page  never" in text, text
 
 
 async def test_a_source_taken_out_of_the_configuration_leaves_no_failures_behind(govuk, reader, streams):
-    """Else, configured again later, it would be shown failing since before it was taken out."""
+    """Else, configured again later, it would be shown failing since before it was taken out, or polled then."""
     await register_sources(streams, {"home-office": "feed"})
     govuk.put("/home-office.atom", "down for maintenance", status=500)
     config = SourceConfig(name="home-office", type="feed", url=govuk.base + "/home-office.atom", interval=1)
     await SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8).run(now=NOW, clock=100.0)
+    await streams.client.hset(streams.key("ingest:sources:polled"), "home-office", NOW.timestamp())
     failing = streams.key("ingest:source:home-office:failing")
     assert await streams.client.exists(failing)
     await register_sources(streams, {"treasury": "page"})
     assert not await streams.client.exists(failing)
+    assert not await streams.client.hexists(streams.key("ingest:sources:polled"), "home-office")
