@@ -43,6 +43,7 @@ from .refresh import MAX_BYTES, refresh_target
 from .retry_after import retry_after_seconds
 
 _REDIRECTS = {301, 302, 303, 307, 308}
+_MOVED_FOR_GOOD = {301, 308}
 _ASK_TO_WAIT = {429, 503}  # the answers whose Retry-After says when to come back
 _CHUNK = 64 * 1024
 
@@ -56,6 +57,7 @@ class Fetched:
     etag: str | None
     last_modified: str | None
     type_sniffed: bool = False  # the answer had no Content-Type: ``content_type`` is its body's sniffed type
+    moved: tuple[int, str] | None = None  # the URL asked answered 301 or 308 (moved for good): (status, where to)
 
     def text(self, *, html: bool = False) -> str:
         return decode_text(self.body, charset=self.charset, url=self.url, html=html)
@@ -228,8 +230,9 @@ class Fetcher:
         trusted, why = (trusted_origins, FROM_CONTENT) if trusted_origins is not None \
             else (frozenset({origin(url)}), FROM_SOURCE)
         outer = _PUBLIC_ONLY.set(None)
+        moved: tuple[int, str] | None = None
         try:
-            for _ in range(self.max_redirects + 1):
+            for hop in range(self.max_redirects + 1):
                 public_only = not self.allow_private_links and origin(current) not in trusted
                 if public_only:
                     await asyncio.wait_for(check_public(current, why), self.timeout)
@@ -237,6 +240,8 @@ class Fetcher:
                 async with self._session.get(current, headers=headers, allow_redirects=False) as resp:
                     if resp.status in _REDIRECTS and "Location" in resp.headers:
                         current = check_url(resp.headers["Location"], base=current)
+                        if hop == 0 and resp.status in _MOVED_FOR_GOOD:
+                            moved = (resp.status, current)
                         continue
                     if resp.status == 304 and (etag or last_modified):
                         return None
@@ -247,7 +252,8 @@ class Fetcher:
                     fetched = Fetched(url=current, body=body,
                                       content_type=resp.content_type if declared else sniffed_type(body),
                                       charset=resp.charset, etag=resp.headers.get("ETag"),
-                                      last_modified=resp.headers.get("Last-Modified"), type_sniffed=not declared)
+                                      last_modified=resp.headers.get("Last-Modified"), type_sniffed=not declared,
+                                      moved=moved)
                     target = refreshes_to(fetched) if follow_refresh else None
                     if target is None:
                         return fetched

@@ -40,6 +40,7 @@ from .errors import ContentError, FetchError, SourceError
 from .drafts import Draft, as_release, not_another_entrys, without_credentials
 from .feed_duplicates import Duplicate, one_per_release
 from .feeds import FeedEntry, RefusedEntry, parse_feed, unread_dates_text
+from .fetch import Fetched
 from .identity import release_id_for
 from .off_loop import read_off_loop
 from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader, read_entry
@@ -106,8 +107,20 @@ class SourcePoller:
         self.backoff, self.entry_backoff = Backoff(policy), Backoff(policy)
         self._duplicates: set[tuple[str, str]] = set()  # those the last poll found (each is logged once)
         self._ahead: set[str] = set()  # entries the last poll found dated too far ahead (each is logged once)
+        self._told_moved = False  # its address moved for good: told once a run
         for outcome in ("ok", "failed"):  # exported at 0 from the start
             SOURCE_POLLS.labels(source=config.name, outcome=outcome)
+
+    def _tell_if_moved(self, fetched: Fetched) -> None:
+        """Once a run: the source's own address answered that it moved for good, so the sources file should give
+        the new one (the redirect may not last). Both addresses shown by their hosts, as a source's URL is."""
+        if fetched.moved is None or self._told_moved:
+            return
+        self._told_moved = True
+        status, to = fetched.moved
+        log.warning("source %s: %s answers %d (moved for good) to %s: give the new address as its url; it is polled "
+                    "through the redirect until then", self.config.name, shown_url(self.config.url), status,
+                    shown_url(to))
 
     def _keyless(self, text: str) -> str:
         """``text`` (an entry's link or key, or what went wrong naming links) with each web address in it as a
@@ -240,6 +253,7 @@ class SourcePoller:
         fetched = await self.reader.fetcher.get(url, etag=etag, last_modified=modified, accept=FEED_ACCEPT)
         if fetched is None:
             return PollReport(name, not_modified=True)
+        self._tell_if_moved(fetched)
         listed = await read_off_loop(len(fetched.body), parse_feed, fetched.body, url=fetched.url,
                                      content_type=fetched.content_type, charset=fetched.charset)
         report = await self.read_entries(listed, now, clock)
@@ -302,6 +316,7 @@ class SourcePoller:
                                                 accept=HTML_ACCEPT, follow_refresh=True)
         if fetched is None:
             return PollReport(self.config.name, not_modified=True)
+        self._tell_if_moved(fetched)
         draft = await self.reader.read_page(fetched, source=self.config.name, now=now)
         draft = without_credentials(draft, source_url=self.config.url)
         result = await publish_if_changed(self.streams, draft.release, kind="page", dated=draft.dated)

@@ -80,3 +80,38 @@ async def test_a_source_taken_out_of_the_configuration_leaves_no_failures_behind
     await register_sources(streams, {"treasury": "page"})
     assert not await streams.client.exists(failing)
     assert not await streams.client.hexists(streams.key("ingest:sources:polled"), "home-office")
+
+
+@pytest.mark.parametrize("status", [301, 308])
+async def test_a_source_whose_address_moved_for_good_is_told_once_to_be_given_its_new_one(govuk, reader, streams,
+                                                                                       caplog, status):
+    """Before: followed at every poll without a word, so nothing said the sources file named an address the
+    publisher had retired, until the redirect went and the source failed."""
+    await register_sources(streams, {"home-office": "feed"})
+    govuk.put("/old.atom", "", status=status, headers={"Location": "/home-office.atom"})
+    govuk.put("/home-office.atom", govuk.fixture("feeds/news.atom"), "application/atom+xml; charset=utf-8")
+    for name in ("press_release", "history_mode"):
+        govuk.put_item(name)
+    config = SourceConfig(name="home-office", type="feed", url=govuk.base + "/old.atom", interval=1)
+    source = SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8)
+    with caplog.at_level("WARNING", logger="services.ingest.polling"):
+        for polled, clock in enumerate((100.0, 102.0)):
+            assert await source.run(now=NOW + timedelta(minutes=polled), clock=clock) is not None
+            await streams.client.delete(streams.key("ingest:source:home-office:lease"))
+    moved = [r.getMessage() for r in caplog.records if "moved" in r.getMessage()]
+    host = govuk.base.removeprefix("http://")
+    assert moved == [f"source home-office: http://{host}/*** answers {status} (moved for good) to http://{host}/***: "
+                     "give the new address as its url; it is polled through the redirect until then"], moved
+
+
+async def test_a_source_redirected_for_a_while_is_not_told_to_have_moved(govuk, reader, streams, caplog):
+    await register_sources(streams, {"home-office": "feed"})
+    govuk.put("/old.atom", "", status=302, headers={"Location": "/home-office.atom"})
+    govuk.put("/home-office.atom", govuk.fixture("feeds/news.atom"), "application/atom+xml; charset=utf-8")
+    for name in ("press_release", "history_mode"):
+        govuk.put_item(name)
+    config = SourceConfig(name="home-office", type="feed", url=govuk.base + "/old.atom", interval=1)
+    with caplog.at_level("WARNING", logger="services.ingest.polling"):
+        assert await SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8).run(
+            now=NOW, clock=100.0) is not None
+    assert not [r for r in caplog.records if "moved" in r.getMessage()]
