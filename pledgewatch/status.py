@@ -33,7 +33,7 @@ from services.common.streams import parse_stream_id
 from services.common.version_presence import live, mixed_models, mixed_versions, parse_presences
 from services.common.versions import KEY as VERSIONS_KEY, LIVE_SECONDS
 
-from services.ingest.source_failures import failing_key, failing_source
+from services.ingest.source_failures import POLLED, failing_key, failing_source, polled_source
 from services.ingest.source_rhythm import REGISTRY
 from services.notifier.delivery_presence import (KEY as DELIVERY_BEATS, live as live_processes,
                                                   parse_beats as parse_delivery_beats, unsent_text)
@@ -70,6 +70,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         "deliveries": None,
         "reminders": None,
         "sources": None,
+        "polled": None,
         "versions": None,
     }
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -127,7 +128,7 @@ def _redis_status(redis_url: str, settings: Any, cap: int, streams_cap: int, eve
                 "dead_letters": {**dead, "cap": cap, "near_cap": near_cap(dead["total"], cap)},
                 "deliveries": _deliveries(client, settings, every),
                 "reminders": _planned_reminders(client, settings),
-                "sources": _failing_sources(client, settings),
+                **_polled_sources(client, settings),
                 "versions": _versions(client, settings)}
     finally:
         client.close()
@@ -270,14 +271,20 @@ def _planned_reminders(client: redis.Redis, settings: Settings) -> dict[str, Any
             "next_at": datetime.fromtimestamp(first[0][1], timezone.utc).isoformat() if first else None}
 
 
-def _failing_sources(client: redis.Redis, settings: Settings) -> list[dict[str, Any]]:
-    """The configured polled sources whose latest polls failed (:mod:`services.ingest.source_failures`), by name."""
-    names = sorted(client.hkeys(settings.key(REGISTRY)))
+def _polled_sources(client: redis.Redis, settings: Settings) -> dict[str, list[dict[str, Any]]]:
+    """``sources``: the configured polled sources whose latest polls failed; ``polled``: when each last answered
+    a poll (:mod:`services.ingest.source_failures`); both by name."""
+    kinds = client.hgetall(settings.key(REGISTRY))
+    names = sorted(kinds)
+    if not names:
+        return {"sources": [], "polled": []}
     with client.pipeline(transaction=False) as pipe:  # no MULTI: a Redis at its maxmemory refuses even its reads
         for name in names:
             pipe.hgetall(settings.key(failing_key(name)))
-        kept = pipe.execute() if names else []
-    return [failing for name, fields in zip(names, kept) if (failing := failing_source(name, fields))]
+        pipe.hmget(settings.key(POLLED), names)
+        *kept, polled = pipe.execute()
+    return {"sources": [failing for name, fields in zip(names, kept) if (failing := failing_source(name, fields))],
+            "polled": [polled_source(name, kinds[name], when) for name, when in zip(names, polled)]}
 
 
 def _versions(client: redis.Redis, settings: Settings) -> dict[str, Any]:

@@ -125,8 +125,10 @@ def render(status: dict[str, Any], now: datetime | None = None) -> str:
         lines += [reminders_line(status["reminders"], now or datetime.now(timezone.utc))]
     if status.get("versions") is not None:
         lines += ["", *versions_lines(status["versions"])]
-    if status.get("sources"):
-        lines += ["", *(failing_source_line(source) for source in status["sources"])]
+    if status.get("polled"):
+        lines += ["", *polled_lines(status["polled"])]
+    if status.get("sources"):  # beneath the polled sources' table, else apart
+        lines += ([] if status.get("polled") else [""]) + [failing_source_line(s) for s in status["sources"]]
     return "\n".join(lines)
 
 
@@ -151,11 +153,24 @@ def versions_lines(versions: dict[str, Any]) -> list[str]:
             *(f"  WARNING: {warning}" for warning in versions["warnings"])]
 
 
+def polled_lines(polled: list[dict[str, Any]]) -> list[str]:
+    """``source        kind  last poll answered`` and a row for each polled source: when a poll of it last
+    succeeded (``never`` when none has)."""
+    width = max(14, *(len(source["name"]) + 2 for source in polled))
+    rows = [f"{source['name']:<{width}}{source['kind']:<6}"
+            + (source["last_poll"].replace("T", " ").rstrip("Z") + " UTC" if source["last_poll"] else "never")
+            for source in polled]
+    return [f"{'source':<{width}}{'kind':<6}last poll answered", *rows]
+
+
 def failing_source_line(source: dict[str, Any]) -> str:
-    """``  WARNING: source home-office failing since 2026-12-06 09:00 UTC, 3 polls in a row; last: …``."""
+    """``  WARNING: source home-office failing since 2026-12-06 09:00 UTC, 3 polls in a row, backing off until
+    2026-12-06 09:20:00 UTC; last: …``."""
     since = source["since"].replace("T", " ")[:16]
     polls = "1 poll" if source["failures"] == 1 else f"{source['failures']} polls in a row"
-    return f"  WARNING: source {source['name']} failing since {since} UTC, {polls}; last: {source['error']}"
+    retry_at = source.get("retry_at")
+    backoff = f", backing off until {retry_at.replace('T', ' ').rstrip('Z')} UTC" if retry_at else ""
+    return f"  WARNING: source {source['name']} failing since {since} UTC, {polls}{backoff}; last: {source['error']}"
 
 
 def reminders_line(reminders: dict[str, Any], now: datetime) -> str:

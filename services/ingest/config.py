@@ -18,8 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from services.common.encodings import NotText, decode_bytes
 from services.common.errors import field_problems
+from services.common.yaml_lines import UniqueKeyLoader, yaml_error_line
 
-from .settings import IngestSettings, http_url
+from .settings import LONGEST_POLL_INTERVAL, IngestSettings, http_url
 from .source_names import source_name_problem
 
 
@@ -30,12 +31,13 @@ class SourcesError(ValueError):
 class SourceConfig(BaseModel):
     """One configured source."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(description="Travels with each event as `source`.")
     type: Literal["feed", "page"] = "feed"
     url: str
-    interval: float | None = Field(default=None, gt=0, description="Seconds between polls.")
+    interval: float | None = Field(default=None, gt=0, le=LONGEST_POLL_INTERVAL,
+                                   description="Seconds between polls (at most a year).")
     follow: Literal["auto", "govuk", "page", "none"] = Field(
         default="auto",
         description="Feeds: how to get an entry's full text. auto: GOV.UK Content API for GOV.UK links, "
@@ -65,9 +67,11 @@ def feed_name(url: str) -> str:
 def parse_sources(text: str, *, origin: str = "sources") -> list[SourceConfig]:
     """Sources from YAML text: a list, or a mapping with a ``sources:`` list."""
     try:
-        loaded = yaml.safe_load(text)
+        loaded = yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        raise SourcesError(f"{origin}: not YAML: {str(exc).splitlines()[0]}") from None
+        line = yaml_error_line(exc)
+        where = origin if line is None else f"{origin}:{line + 1}"
+        raise SourcesError(f"{where}: not YAML: {str(exc).splitlines()[0]}") from None
     if isinstance(loaded, dict):
         unknown = sorted(str(key) for key in loaded if key != "sources")
         if unknown:
@@ -78,13 +82,18 @@ def parse_sources(text: str, *, origin: str = "sources") -> list[SourceConfig]:
         return []
     if not isinstance(loaded, list):
         raise SourcesError(f"{origin}: expected a list of sources (or 'sources:' with a list)")
-    sources = []
+    sources: list[SourceConfig] = []
+    first_named: dict[str, int] = {}
     for index, item in enumerate(loaded):
         try:
-            sources.append(SourceConfig.model_validate(item))
+            source = SourceConfig.model_validate(item)
         except ValidationError as exc:
             where = "; ".join(field_problems(exc, whole="source"))
             raise SourcesError(f"{origin}: source {index + 1}: {where}") from None
+        if (first := first_named.setdefault(source.name, index + 1)) != index + 1:
+            raise SourcesError(f"{origin}: source {index + 1}: name {source.name!r} is used twice (first by source "
+                               f"{first})")
+        sources.append(source)
     return sources
 
 
@@ -103,10 +112,12 @@ def load_sources(settings: IngestSettings) -> list[SourceConfig]:
         except OSError as exc:
             raise SourcesError(f"{settings.sources}: cannot read: {exc}") from None
         sources.extend(parse_sources(text, origin=str(settings.sources)))
-    sources.extend(SourceConfig(name=feed_name(url), url=url) for url in settings.feeds)
+    # a feed given twice is one feed, as a folder given twice is watched once
+    sources.extend(SourceConfig(name=feed_name(url), url=url) for url in dict.fromkeys(settings.feeds))
     seen: set[str] = set()
     for source in sources:
         if source.name in seen:
-            raise SourcesError(f"source name {source.name!r} is used twice")
+            raise SourcesError(f"source name {source.name!r} is used twice: by the sources file and "
+                               "PLEDGEWATCH_FEEDS")
         seen.add(source.name)
     return sources

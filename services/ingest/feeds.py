@@ -30,6 +30,8 @@ from .errors import ContentError
 from .html_text import html_to_text
 from .identity import content_hash, normalise_text, release_id_for
 from .links import clean_url
+from .pages_as_feeds import html_page_problem
+from .zone_names import named_zone_offset
 
 
 @dataclass(frozen=True)
@@ -119,12 +121,19 @@ def _when(parsed: time.struct_time | None) -> datetime | None:
     return datetime(*parsed[:6], tzinfo=timezone.utc) if parsed else None
 
 
+def _date(item: dict, key: str) -> datetime | None:
+    """``item``'s (feedparser's) date ``key`` in UTC, or None when it writes none or one that cannot be read."""
+    parsed = _when(dict.get(item, f"{key}_parsed"))  # not .get: feedparser warns on its fallback
+    offset = named_zone_offset(str(dict.get(item, key) or ""))
+    return None if parsed is None or offset is None else parsed - offset
+
+
 def _unread_dates(item: dict) -> tuple[tuple[str, str], ...]:
-    """The dates ``item`` (feedparser's) writes but feedparser could not read, as written."""
+    """The dates ``item`` (feedparser's) writes but that cannot be read, as written."""
     unread = []
     for what, key in (("publication", "published"), ("update", "updated")):
-        written = str(dict.get(item, key) or "").strip()  # not .get: feedparser warns on its fallback
-        if written and not dict.get(item, f"{key}_parsed"):
+        written = str(dict.get(item, key) or "").strip()
+        if written and _date(item, key) is None:
             unread.append((what, written))
     return tuple(unread)
 
@@ -172,6 +181,8 @@ def parse_feed_page(raw: bytes, *, url: str, content_type: str | None = None, ch
     except Exception as exc:  # feedparser's own bug on hostile input: this feed's problem, with a reason
         raise ContentError(f"{url}: not a readable feed ({type(exc).__name__}: {exc})") from None
     if not parsed.get("version") and not parsed.entries:
+        if page := html_page_problem(data, content_type=content_type):
+            raise ContentError(f"{url}: not a readable feed: {page}")
         reason = parsed.get("bozo_exception") or "no RSS or Atom elements"
         raise ContentError(f"{url}: not a readable feed ({reason})")
     entries: list[FeedEntry | RefusedEntry] = []
@@ -220,11 +231,11 @@ def _entry(item: dict, *, base: str) -> FeedEntry:
     content = item.get("content") or []
     content_html = "\n".join(part.get("value", "") for part in content) or None
     summary = item.get("summary", "") or ""
-    updated = _when(dict.get(item, "updated_parsed"))  # not .get: feedparser warns on its fallback
+    updated = _date(item, "updated")
     title = (item.get("title") or "").strip()
     return FeedEntry(
         key=normalise_text(item.get("id") or "") or link, link=link, title=title,
-        published=_when(dict.get(item, "published_parsed")), updated=updated,
+        published=_date(item, "published"), updated=updated,
         summary_html=summary, content_html=content_html,
         fingerprint=_digest(link, title, updated, summary, content_html or ""), unread_dates=_unread_dates(item),
     )

@@ -43,6 +43,7 @@ from .media_types import HTML_TYPES, sniffed_type
 from .refresh import MAX_BYTES, refresh_target
 
 _REDIRECTS = {301, 302, 303, 307, 308}
+_MOVED_FOR_GOOD = {301, 308}
 _CHUNK = 64 * 1024
 
 
@@ -55,6 +56,7 @@ class Fetched:
     etag: str | None
     last_modified: str | None
     type_sniffed: bool = False  # the answer had no Content-Type: ``content_type`` is its body's sniffed type
+    moved: tuple[int, str] | None = None  # the URL asked answered 301 or 308 (moved for good): (status, where to)
 
     def text(self, *, html: bool = False) -> str:
         return decode_text(self.body, charset=self.charset, url=self.url, html=html)
@@ -227,8 +229,9 @@ class Fetcher:
         trusted, why = (trusted_origins, FROM_CONTENT) if trusted_origins is not None \
             else (frozenset({origin(url)}), FROM_SOURCE)
         outer = _PUBLIC_ONLY.set(None)
+        moved: tuple[int, str] | None = None
         try:
-            for _ in range(self.max_redirects + 1):
+            for hop in range(self.max_redirects + 1):
                 public_only = not self.allow_private_links and origin(current) not in trusted
                 if public_only:
                     await asyncio.wait_for(check_public(current, why), self.timeout)
@@ -236,6 +239,8 @@ class Fetcher:
                 async with self._session.get(current, headers=headers, allow_redirects=False) as resp:
                     if resp.status in _REDIRECTS and "Location" in resp.headers:
                         current = check_url(resp.headers["Location"], base=current)
+                        if hop == 0 and resp.status in _MOVED_FOR_GOOD:
+                            moved = (resp.status, current)
                         continue
                     if resp.status == 304 and (etag or last_modified):
                         return None
@@ -246,7 +251,8 @@ class Fetcher:
                     fetched = Fetched(url=current, body=body,
                                       content_type=resp.content_type if declared else sniffed_type(body),
                                       charset=resp.charset, etag=resp.headers.get("ETag"),
-                                      last_modified=resp.headers.get("Last-Modified"), type_sniffed=not declared)
+                                      last_modified=resp.headers.get("Last-Modified"), type_sniffed=not declared,
+                                      moved=moved)
                     target = refreshes_to(fetched) if follow_refresh else None
                     if target is None:
                         return fetched
@@ -264,13 +270,17 @@ class Fetcher:
             _PUBLIC_ONLY.reset(outer)
         raise FetchError(f"{url}: more than {self.max_redirects} redirects")
 
+    @property
+    def _limit(self) -> str:
+        return f"{self.max_bytes}-byte limit (PLEDGEWATCH_MAX_FETCH_BYTES: raise it to admit larger answers)"
+
     async def _read(self, resp: aiohttp.ClientResponse, url: str) -> bytes:
         declared = resp.content_length
         if declared is not None and declared > self.max_bytes:
-            raise ContentError(f"{url}: {declared} bytes is over the {self.max_bytes}-byte limit")
+            raise ContentError(f"{url}: {declared} bytes is over the {self._limit}")
         body = bytearray()
         async for chunk in resp.content.iter_chunked(_CHUNK):  # decompressed: a gzip bomb stops here too
             body += chunk
             if len(body) > self.max_bytes:
-                raise ContentError(f"{url}: response is over the {self.max_bytes}-byte limit")
+                raise ContentError(f"{url}: response is over the {self._limit}")
         return bytes(body)

@@ -64,24 +64,26 @@ def not_read_words(paths: list[Path]) -> str:
     return f"{named}: not read (pledgewatch reads {', '.join(SUFFIXES)})"
 
 
-def candidate_files(folders: Iterable[Path], skipped: Skipped | None = None,
-                    other: Other | None = None, *, role: str = WATCHED) -> Iterator[tuple[Path, Stamp]]:
+def candidate_files(folders: Iterable[Path], skipped: Skipped | None = None, other: Other | None = None, *,
+                    role: str = WATCHED, excluded: frozenset[Path] = frozenset()) -> Iterator[tuple[Path, Stamp]]:
     """Release files under ``folders`` (recursively), hidden and temporary files skipped.
 
     Directory links are not walked (no loop can trap the walk), and each is noted in ``skipped``; a file link is read only when it resolves
     inside the folder being watched. A file that cannot be looked at (a link loop, a link to nothing, no
     permission) is left out and noted in ``skipped`` with the reason, so the rest of the scan goes on. A file
     of another type (a ``.pdf``) is left out and noted in ``other``. ``role``: what the folder is to the reader,
-    in the reasons, ``{}`` its name (``the folder given ({})`` to a command that reads it once)."""
+    in the reasons, ``{}`` its name (``the folder given ({})`` to a command that reads it once). ``excluded``:
+    folders (resolved) not walked."""
     for folder in folders:
-        yield from _walk(folder, folder, skipped, other, role)
+        yield from _walk(folder, folder, skipped, other, role, excluded)
 
 
 def _walk(folder: Path, root: Path, skipped: Skipped | None, other: Other | None,
-          role: str = WATCHED) -> Iterator[tuple[Path, Stamp]]:
+          role: str = WATCHED, excluded: frozenset[Path] = frozenset()) -> Iterator[tuple[Path, Stamp]]:
     root_resolved = root.resolve()
     for top, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and not (excluded and (Path(top) / d).resolve() in excluded))
         for name in dirs:
             if (Path(top) / name).is_symlink():  # os.walk does not follow it: say so, or it is never heard of
                 _skip(skipped, Path(top) / name, _folder_link(Path(top) / name))
@@ -147,7 +149,8 @@ class FolderScanner:
     or two (FAT, SMB) may leave as it was while the file grows. Files are marked seen only
     once a scan has completed, so one that fails half-way loses nothing. A folder given twice (``d`` and ``d/``)
     is watched once, as first written, and a folder inside another given is walked only with it. ``skipped``: the files the last scan
-    left out, and why; ``other``: the files of another type it met (not read).
+    left out, and why; ``other``: the files of another type it met (not read). ``excluded``: folders inside the
+    watched ones never read (the data folder, whose ``run.json`` is no release).
     """
 
     folders: list[Path]
@@ -157,15 +160,17 @@ class FolderScanner:
     skipped: Skipped = field(default_factory=list)
     other: Other = field(default_factory=list)
     waiting: dict[Path, int] = field(default_factory=dict)  # path -> when to look at it again (ns)
+    excluded: Iterable[Path] = ()
 
     def __post_init__(self) -> None:
         self.folders = distinct_folders(self.folders)
+        self._excluded = frozenset(folder.resolve() for folder in self.excluded)
 
     def changed(self, now_ns: int) -> list[Path]:
         """Every new or modified settled file under the folders (a full walk)."""
         skipped: Skipped = []
         other: Other = []
-        found = list(candidate_files(self.folders, skipped, other))
+        found = list(candidate_files(self.folders, skipped, other, excluded=self._excluded))
         listed = {path for path, _ in found}
         return self._settled(found + self._recheck(now_ns, exclude=listed), skipped, other, now_ns)
 
@@ -180,7 +185,7 @@ class FolderScanner:
             if root is None:
                 continue
             if path.is_dir() and not path.is_symlink():
-                found.extend(_walk(path, root, skipped, other))
+                found.extend(_walk(path, root, skipped, other, excluded=self._excluded))
                 continue
             if not path.exists():
                 self.seen.pop(path, None)  # deleted: a file made there later is new
@@ -200,7 +205,10 @@ class FolderScanner:
         self.waiting[path] = retry_at_ns
 
     def _root_of(self, path: Path) -> Path | None:
-        """The watched folder holding ``path``, unless a hidden folder on the way hides it."""
+        """The watched folder holding ``path``, unless a hidden folder on the way hides it or it is in an excluded
+        folder."""
+        if self._excluded and any(path.resolve().is_relative_to(folder) for folder in self._excluded):
+            return None
         for folder in self.folders:
             if path.is_relative_to(folder):
                 inside = path.relative_to(folder).parts

@@ -40,6 +40,7 @@ from .errors import ContentError, FetchError, SourceError
 from .drafts import Draft, as_release, not_another_entrys, without_credentials
 from .feed_duplicates import Duplicate, one_per_release
 from .feeds import FeedEntry, RefusedEntry, parse_feed, unread_dates_text
+from .fetch import Fetched
 from .identity import release_id_for
 from .off_loop import read_off_loop
 from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader, read_entry
@@ -106,8 +107,20 @@ class SourcePoller:
         self.backoff, self.entry_backoff = Backoff(policy), Backoff(policy)
         self._duplicates: set[tuple[str, str]] = set()  # those the last poll found (each is logged once)
         self._ahead: set[str] = set()  # entries the last poll found dated too far ahead (each is logged once)
+        self._told_moved = False  # its address moved for good: told once a run
         for outcome in ("ok", "failed"):  # exported at 0 from the start
             SOURCE_POLLS.labels(source=config.name, outcome=outcome)
+
+    def _tell_if_moved(self, fetched: Fetched) -> None:
+        """Once a run: the source's own address answered that it moved for good, so the sources file should give
+        the new one (the redirect may not last). Both addresses shown by their hosts, as a source's URL is."""
+        if fetched.moved is None or self._told_moved:
+            return
+        self._told_moved = True
+        status, to = fetched.moved
+        log.warning("source %s: %s answers %d (moved for good) to %s: give the new address as its url; it is polled "
+                    "through the redirect until then", self.config.name, shown_url(self.config.url), status,
+                    shown_url(to))
 
     def _keyless(self, text: str) -> str:
         """``text`` (an entry's link or key, or what went wrong naming links) with each web address in it as a
@@ -240,6 +253,7 @@ class SourcePoller:
         fetched = await self.reader.fetcher.get(url, etag=etag, last_modified=modified, accept=FEED_ACCEPT)
         if fetched is None:
             return PollReport(name, not_modified=True)
+        self._tell_if_moved(fetched)
         listed = await read_off_loop(len(fetched.body), parse_feed, fetched.body, url=fetched.url,
                                      content_type=fetched.content_type, charset=fetched.charset)
         report = await self.read_entries(listed, now, clock)
@@ -302,6 +316,7 @@ class SourcePoller:
                                                 accept=HTML_ACCEPT, follow_refresh=True)
         if fetched is None:
             return PollReport(self.config.name, not_modified=True)
+        self._tell_if_moved(fetched)
         draft = await self.reader.read_page(fetched, source=self.config.name, now=now)
         draft = without_credentials(draft, source_url=self.config.url)
         result = await publish_if_changed(self.streams, draft.release, kind="page", dated=draft.dated)
@@ -321,7 +336,7 @@ class SourcePoller:
                 self.outage.recovered(name)  # Redis answered: another replica polls this round
                 return None
             report = await self.poll(now=now, clock=clock)
-            await record_success(self.streams, name)
+            await record_success(self.streams, name, now=now)
         except asyncio.CancelledError:
             raise
         except SourceError as exc:
@@ -330,7 +345,7 @@ class SourcePoller:
             delay = self.backoff.failed(name, clock, at_least=asked or 0.0)
             SOURCE_POLLS.labels(source=name, outcome="failed").inc()
             log.warning("source %s failed (retry in %.0f s): %s", name, delay, urls_shown_in(str(exc)))
-            await self._record_failure(exc.failure if isinstance(exc, FetchError) else str(exc), now)
+            await self._record_failure(exc.failure if isinstance(exc, FetchError) else str(exc), now, delay)
             return None
         except Exception as exc:  # Redis down (told once), a bug (with its traceback): retried, never the end
             delay = self.backoff.failed(name, clock)
@@ -338,7 +353,7 @@ class SourcePoller:
             self.outage.report(exc, log, "source %s: poll failed (retry in %.0f s): %s", name, delay, exc,
                                reader=name)
             if not redis_outage(exc):  # Redis's outage is told as such, not as this source's
-                await self._record_failure(failure_text(exc), now)
+                await self._record_failure(failure_text(exc), now, delay)
             return None
         self.outage.recovered(name)
         self.backoff.succeeded(name)
@@ -348,9 +363,10 @@ class SourcePoller:
                      report.unchanged, report.failed)
         return report
 
-    async def _record_failure(self, error: str, now: datetime) -> None:
+    async def _record_failure(self, error: str, now: datetime, delay: float) -> None:
         try:
-            await record_failure(self.streams, self.config.name, error, now=now)
+            await record_failure(self.streams, self.config.name, error, now=now,
+                                 retry_at=now + timedelta(seconds=delay))
         except Exception as exc:  # Redis gone meanwhile: told as its outage; a bug: with its traceback
             self.outage.report(exc, log, "source %s: its failure not recorded: %s", self.config.name, exc,
                                reader=self.config.name)

@@ -124,7 +124,7 @@ class IngestService:
         self.sources = sources if sources is not None else load_sources(self.ingest)
         self.runtime = Runtime(settings, source=SOURCE)
         self.scanner = FolderScanner(list(settings.watch if watch is None else watch),
-                                     settle_ns=int(settings.settle_seconds * 1e9))
+                                     settle_ns=int(settings.settle_seconds * 1e9), excluded=[settings.data_dir])
         # the folders a file is placed in (file_places): those watched, else, to a command, those of the settings
         self._watched = self.scanner.folders or distinct_folders(settings.watch)
         self.watcher = FolderWatcher(self.scanner, force_polling=settings.force_polling,

@@ -19,6 +19,9 @@ from services.common.url_hosts import sendable_url_problem
 from .rhythm import QuietRules
 from .search import GOVUK_URL
 
+# A poll's next time must be a date the scheduler can hold; a source polled less than yearly is no source.
+LONGEST_POLL_INTERVAL = 31_536_000
+
 DEFAULT_USER_AGENT = "pledgewatch/0.1 (press-release monitor; +https://github.com/pledgewatch/pledgewatch)"
 
 
@@ -46,7 +49,8 @@ class IngestSettings(BaseModel):
     sources: Path | None = Field(default=None, description="YAML file of sources (feeds, pages).")
     feeds: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Extra feed URLs, comma- or space-separated (named feed-<host>-<hash>).")
-    feed_interval: float = Field(default=300.0, gt=0, description="Default seconds between polls of a source.")
+    feed_interval: float = Field(default=300.0, gt=0, le=LONGEST_POLL_INTERVAL,
+                                 description="Default seconds between polls of a source (at most a year).")
     max_backoff: float = Field(default=3600.0, gt=0, description="Longest wait after repeated failures.")
     govuk_url: str = Field(default=GOVUK_URL, description="GOV.UK site and API base URL.")
     user_agent: str = Field(default=DEFAULT_USER_AGENT, description="User-Agent of every request.")
@@ -103,6 +107,15 @@ class IngestSettings(BaseModel):
     @property
     def quiet_rules(self) -> QuietRules:
         return QuietRules(after=self.quiet_after, window=self.quiet_window, min_gaps=self.quiet_min_gaps)
+
+    @field_validator("user_agent")
+    @classmethod
+    def _check_user_agent(cls, value: str) -> str:
+        if not value.strip():  # many sites refuse a request with no User-Agent
+            raise ValueError("a user agent cannot be blank: name pledgewatch and how to reach whoever runs it")
+        if not value.isprintable():  # a header holding a line break is refused by the HTTP client at each request
+            raise ValueError("a user agent is one line of printable characters")
+        return value.strip()
 
     @field_validator("govuk_url")
     @classmethod

@@ -14,7 +14,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from services.common.streams import Streams
 
-from .source_failures import failing_key
+from .source_failures import POLLED, failing_key
 from .source_rhythm import REGISTRY, from_epoch, releases_key, rhythm_key
 
 
@@ -25,6 +25,8 @@ class SourceFailing(BaseModel):
     failures: int = Field(description="How many polls in a row failed.", examples=[3])
     error: str = Field(description="Why the last one failed, in a few words.",
                        examples=["HTTP 503 from www.gov.uk"])
+    retry_at: AwareDatetime | None = Field(default=None, description="When its backoff ends: no poll of it before "
+                                           "then; null for a failure kept by an earlier version.")
 
 
 class SourceView(BaseModel):
@@ -39,6 +41,8 @@ class SourceView(BaseModel):
     quiet_since: AwareDatetime | None = Field(description="When it went quiet; null when it is not quiet.")
     failing: SourceFailing | None = Field(default=None, description="Its latest polls all failed (the next "
                                           "that succeeds ends it); null when the latest succeeded.")
+    last_poll: AwareDatetime | None = Field(default=None, description="When a poll of it last succeeded (an answer "
+                                            "read, 304 Not Modified included); null when none has.")
 
 
 class SourcesAnswer(BaseModel):
@@ -56,21 +60,24 @@ async def read_sources(streams: Streams, *, now: datetime) -> list[SourceView]:
         for name in names:
             pipe.zrange(releases_key(streams, name), -1, -1, withscores=True)
             pipe.hmget(rhythm_key(streams, name), "usual_gap", "quiet_since")
-            pipe.hmget(streams.key(failing_key(name)), "since", "failures", "error")
-        answers = await pipe.execute()
+            pipe.hmget(streams.key(failing_key(name)), "since", "failures", "error", "retry_at")
+        pipe.hmget(streams.key(POLLED), names)
+        *answers, polled = await pipe.execute()
     views = []
-    for name, latest, (gap, since), failures in zip(names, answers[::3], answers[1::3], answers[2::3]):
+    for name, latest, (gap, since), failures, when in zip(names, answers[::3], answers[1::3], answers[2::3], polled):
         last = from_epoch(latest[0][1]) if latest else None
         views.append(SourceView(
             id=name, kind=kinds[name], last_release=last,
             seconds_since_release=(now - last).total_seconds() if last else None,
             usual_gap_seconds=float(gap) if gap else None, quiet_since=from_epoch(since) if since else None,
-            failing=_failing(*failures)))
+            failing=_failing(*failures), last_poll=from_epoch(when) if when else None))
     return views
 
 
-def _failing(since: bytes | None, failures: bytes | None, error: bytes | None) -> SourceFailing | None:
+def _failing(since: bytes | None, failures: bytes | None, error: bytes | None,
+             retry_at: bytes | None) -> SourceFailing | None:
     if not failures:
         return None
     return SourceFailing(since=from_epoch(float(since or 0)), failures=int(failures),
-                         error=(error or b"").decode(errors="replace"))
+                         error=(error or b"").decode(errors="replace"),
+                         retry_at=from_epoch(retry_at) if retry_at else None)

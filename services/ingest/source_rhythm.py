@@ -18,7 +18,7 @@ from redis.asyncio.client import Pipeline
 from services.common.metrics import SourceKind
 from services.common.streams import Streams, as_text
 
-from .source_failures import failing_key
+from .source_failures import POLLED, failing_key
 
 REGISTRY = "ingest:sources"
 KEPT_RELEASES = 400  # enough for a window of 100 gaps even when releases come in bursts
@@ -57,11 +57,13 @@ def record_release(pipe: Pipeline, streams: Streams, name: str, member: str, at:
 
 async def register_sources(streams: Streams, kinds: Mapping[str, str]) -> None:
     """Make ``kinds`` (name -> kind) the configured sources: a source no longer configured is forgotten, and its
-    failures with it (configured again, it is not shown failing since before)."""
+    failures and when it was last polled with it (configured again, it is not shown failing since before)."""
     key = streams.key(REGISTRY)
     gone = [name for name in map(as_text, await streams.client.hkeys(key)) if name not in kinds]
     async with streams.client.pipeline(transaction=True) as pipe:
         pipe.delete(key, *(streams.key(failing_key(name)) for name in gone))
+        if gone:
+            pipe.hdel(streams.key(POLLED), *gone)
         if kinds:
             pipe.hset(key, mapping=dict(kinds))
         await pipe.execute()

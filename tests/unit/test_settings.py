@@ -402,6 +402,22 @@ def test_a_public_url_on_port_0_is_a_bad_setting_naming_the_variable(monkeypatch
         "can go to (fix the environment variable, or unset it for the default)")
 
 
+@pytest.mark.parametrize(("value", "problem"), [
+    pytest.param("", "a user agent cannot be blank: name pledgewatch and how to reach whoever runs it", id="blank"),
+    pytest.param("  ", "a user agent cannot be blank: name pledgewatch and how to reach whoever runs it",
+                 id="spaces"),
+    pytest.param("bot/1\nX-Injected: 1", "a user agent is one line of printable characters", id="a-line-break"),
+])
+def test_a_user_agent_no_request_could_carry_is_a_bad_setting_naming_the_variable(monkeypatch, value, problem):
+    """Before: taken, and every request of every source went out with an empty User-Agent (refused by many sites'
+    firewalls), or failed at every poll over a header holding a line break; a blank setting with a default is a
+    bad setting."""
+    monkeypatch.setenv("PLEDGEWATCH_USER_AGENT", value)
+    assert service_exit_message() == (
+        f"error: bad setting: PLEDGEWATCH_USER_AGENT={value!r}: {problem} (fix the environment variable, or unset "
+        "it for the default)")
+
+
 @pytest.mark.parametrize("value", ["", "  "])
 def test_a_blank_consumer_name_is_a_bad_setting_naming_the_variable(monkeypatch, value):
     """Before: taken as it was, `pledgewatch run` started Redis and then failed with "unexpected SetupError: You
@@ -546,6 +562,15 @@ def test_a_lease_longer_than_redis_or_failover_allows_is_a_bad_setting(monkeypat
     message = service_exit_message()
     assert message.startswith(f"error: bad setting: {variable}={value!r}: Input should be less than or equal to "
                               f"{limit}"), message
+
+
+def test_a_poll_interval_longer_than_a_year_is_a_bad_setting(monkeypatch):
+    """Before: ``PLEDGEWATCH_FEED_INTERVAL=1e12`` was taken, and ``pledgewatch run`` stopped at start with
+    ``unexpected OverflowError: date value out of range``, naming no setting."""
+    monkeypatch.setenv("PLEDGEWATCH_FEED_INTERVAL", "1e12")
+    message = service_exit_message()
+    assert message.startswith("error: bad setting: PLEDGEWATCH_FEED_INTERVAL='1e12': Input should be less than or "
+                              "equal to 31536000"), message
 
 
 @pytest.mark.parametrize("variable", ["PLEDGEWATCH_WRONG_TOKEN_LIMIT", "PLEDGEWATCH_WRONG_TOKEN_WINDOW_SECONDS"])

@@ -176,3 +176,17 @@ def test_status_shows_the_planned_reminders_after_the_deliveries():
     lines = render(status, now=datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)).splitlines()
     assert lines[lines.index("deliveries    0 queued") + 1].startswith(
         "reminders     2 planned, the next 2026-12-08 09:00 UTC (in 24 h);")
+
+
+def test_each_polled_source_is_a_row_saying_when_a_poll_of_it_last_succeeded():
+    status = {"data_folder": "/d", "run": None, "redis_url": "redis://h/0", "api": None, "streams": [],
+              "dead_letters": {"total": 0, "by_origin": {}},
+              "polled": [{"name": "a-rather-long-source-name", "kind": "feed", "last_poll": "2026-12-06T09:10:00Z"},
+                         {"name": "broken", "kind": "page", "last_poll": None}],
+              "sources": [{"name": "broken", "since": "2026-12-06T09:00:00Z", "failures": 1, "error": "HTTP 500",
+                           "retry_at": None}]}
+    assert render(status).splitlines()[-4:] == [
+        "source                     kind  last poll answered",
+        "a-rather-long-source-name  feed  2026-12-06 09:10:00 UTC",
+        "broken                     page  never",
+        "  WARNING: source broken failing since 2026-12-06 09:00 UTC, 1 poll; last: HTTP 500"]

@@ -32,7 +32,8 @@ def _status(settings, tmp_path, *args):
 
 async def test_a_source_failing_poll_after_poll_is_shown_by_status_until_a_poll_succeeds(govuk, reader, streams,
                                                                                           settings, tmp_path):
-    """Before: only `pledgewatch_source_polls{outcome="failed"}` and a WARNING a poll told of it."""
+    """Before: only `pledgewatch_source_polls{outcome="failed"}` and a WARNING a poll told of it; then status told
+    of it without its backoff: when it is polled next was only in the log's "retry in N s"."""
     await register_sources(streams, {"home-office": "feed", "treasury": "page"})
     govuk.put("/home-office.atom", "down for maintenance", status=500)
     config = SourceConfig(name="home-office", type="feed", url=govuk.base + "/home-office.atom", interval=1)
@@ -43,28 +44,74 @@ async def test_a_source_failing_poll_after_poll_is_shown_by_status_until_a_poll_
     assert govuk.hits["/home-office.atom"] == 3
 
     failing = json.loads(_status(settings, tmp_path, "--json").stdout)["sources"]
-    assert [(s["name"], s["since"], s["failures"]) for s in failing] == [("home-office", "2026-12-06T09:00:00Z", 3)]
+    # the third failure backs off 4 s (1, 2, 4: doubling from the interval): it is polled again from 09:02:04
+    assert [(s["name"], s["since"], s["failures"], s["retry_at"]) for s in failing] == [
+        ("home-office", "2026-12-06T09:00:00Z", 3, "2026-12-06T09:02:04Z")]
     assert "500" in failing[0]["error"] and len(failing[0]["error"]) <= 120, failing
     text = _status(settings, tmp_path)
     assert text.returncode == 0, text.stderr
-    assert ("WARNING: source home-office failing since 2026-12-06 09:00 UTC, 3 polls in a row; last: "
-            in text.stdout), text.stdout
+    assert ("WARNING: source home-office failing since 2026-12-06 09:00 UTC, 3 polls in a row, backing off until "
+            "2026-12-06 09:02:04 UTC; last: " in text.stdout), text.stdout
 
     govuk.put("/home-office.atom", govuk.fixture("feeds/news.atom"), "application/atom+xml; charset=utf-8")
     for name in ("press_release", "history_mode"):
         govuk.put_item(name)
     assert await source.run(now=NOW + timedelta(minutes=10), clock=107.0) is not None
-    assert json.loads(_status(settings, tmp_path, "--json").stdout)["sources"] == []
-    assert "WARNING: source" not in _status(settings, tmp_path).stdout
+    answered = json.loads(_status(settings, tmp_path, "--json").stdout)
+    assert answered["sources"] == []
+    # when each was last read is told too: "is my feed polled at all?" was answered by nothing but the metrics
+    assert answered["polled"] == [{"name": "home-office", "kind": "feed", "last_poll": "2026-12-06T09:10:00Z"},
+                                  {"name": "treasury", "kind": "page", "last_poll": None}]
+    text = _status(settings, tmp_path).stdout
+    assert "WARNING: source" not in text
+    assert "source        kind  last poll answered" in text, text
+    assert "home-office   feed  2026-12-06 09:10:00 UTC" in text and "treasury      page  never" in text, text
 
 
 async def test_a_source_taken_out_of_the_configuration_leaves_no_failures_behind(govuk, reader, streams):
-    """Else, configured again later, it would be shown failing since before it was taken out."""
+    """Else, configured again later, it would be shown failing since before it was taken out, or polled then."""
     await register_sources(streams, {"home-office": "feed"})
     govuk.put("/home-office.atom", "down for maintenance", status=500)
     config = SourceConfig(name="home-office", type="feed", url=govuk.base + "/home-office.atom", interval=1)
     await SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8).run(now=NOW, clock=100.0)
+    await streams.client.hset(streams.key("ingest:sources:polled"), "home-office", NOW.timestamp())
     failing = streams.key("ingest:source:home-office:failing")
     assert await streams.client.exists(failing)
     await register_sources(streams, {"treasury": "page"})
     assert not await streams.client.exists(failing)
+    assert not await streams.client.hexists(streams.key("ingest:sources:polled"), "home-office")
+
+
+@pytest.mark.parametrize("status", [301, 308])
+async def test_a_source_whose_address_moved_for_good_is_told_once_to_be_given_its_new_one(govuk, reader, streams,
+                                                                                       caplog, status):
+    """Before: followed at every poll without a word, so nothing said the sources file named an address the
+    publisher had retired, until the redirect went and the source failed."""
+    await register_sources(streams, {"home-office": "feed"})
+    govuk.put("/old.atom", "", status=status, headers={"Location": "/home-office.atom"})
+    govuk.put("/home-office.atom", govuk.fixture("feeds/news.atom"), "application/atom+xml; charset=utf-8")
+    for name in ("press_release", "history_mode"):
+        govuk.put_item(name)
+    config = SourceConfig(name="home-office", type="feed", url=govuk.base + "/old.atom", interval=1)
+    source = SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8)
+    with caplog.at_level("WARNING", logger="services.ingest.polling"):
+        for polled, clock in enumerate((100.0, 102.0)):
+            assert await source.run(now=NOW + timedelta(minutes=polled), clock=clock) is not None
+            await streams.client.delete(streams.key("ingest:source:home-office:lease"))
+    moved = [r.getMessage() for r in caplog.records if "moved" in r.getMessage()]
+    host = govuk.base.removeprefix("http://")
+    assert moved == [f"source home-office: http://{host}/*** answers {status} (moved for good) to http://{host}/***: "
+                     "give the new address as its url; it is polled through the redirect until then"], moved
+
+
+async def test_a_source_redirected_for_a_while_is_not_told_to_have_moved(govuk, reader, streams, caplog):
+    await register_sources(streams, {"home-office": "feed"})
+    govuk.put("/old.atom", "", status=302, headers={"Location": "/home-office.atom"})
+    govuk.put("/home-office.atom", govuk.fixture("feeds/news.atom"), "application/atom+xml; charset=utf-8")
+    for name in ("press_release", "history_mode"):
+        govuk.put_item(name)
+    config = SourceConfig(name="home-office", type="feed", url=govuk.base + "/old.atom", interval=1)
+    with caplog.at_level("WARNING", logger="services.ingest.polling"):
+        assert await SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8).run(
+            now=NOW, clock=100.0) is not None
+    assert not [r for r in caplog.records if "moved" in r.getMessage()]

@@ -34,9 +34,12 @@ async def test_requests_carry_the_polite_user_agent(govuk, fetcher):
 
 
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
-async def test_oversized_body_is_refused(govuk, fetcher, chunked):
+async def test_oversized_body_is_refused_naming_the_setting_to_raise(govuk, fetcher, chunked):
+    """Before: "… is over the 200000-byte limit", naming no setting, where a release file too large names
+    PLEDGEWATCH_MAX_RELEASE_BYTES; a feed grown past the limit failed at every poll with no word of what to raise."""
     govuk.put("/big", b"x" * 300_000, chunked=chunked)
-    with pytest.raises(ContentError, match="over the 200000-byte limit"):
+    with pytest.raises(ContentError, match=r"over the 200000-byte limit \(PLEDGEWATCH_MAX_FETCH_BYTES: raise it "
+                       r"to admit larger answers\)$"):
         await fetcher.get(govuk.base + "/big")
 
 

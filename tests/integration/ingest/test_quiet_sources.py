@@ -118,10 +118,10 @@ async def test_sources_are_read_as_the_watch_judged_them_and_exported_as_gauges(
     views = {v.id: v for v in await read_sources(streams, now=now)}
     assert views[FEED.name].model_dump() == {
         "id": FEED.name, "kind": "feed", "last_release": last, "seconds_since_release": 4 * 86400.0,
-        "usual_gap_seconds": 86400.0, "quiet_since": last + 3 * DAY, "failing": None}
+        "usual_gap_seconds": 86400.0, "quiet_since": last + 3 * DAY, "failing": None, "last_poll": None}
     assert views[PAGE.name].model_dump() == {
         "id": PAGE.name, "kind": "page", "last_release": None, "seconds_since_release": None,
-        "usual_gap_seconds": None, "quiet_since": None, "failing": None}
+        "usual_gap_seconds": None, "quiet_since": None, "failing": None, "last_poll": None}
 
     collector = SourceCollector(streams)
     await collector.refresh()
@@ -177,22 +177,28 @@ async def test_a_failing_source_is_in_get_sources_until_a_poll_succeeds(settings
     try:
         await service.quiet_watch.register()  # the sources listed, none polled: the failures are the test's
         await record_failure(streams, FEED.name, "HTTP 503 from www.gov.uk", now=FIRST)
-        await record_failure(streams, FEED.name, "timed out after 30 s", now=FIRST + timedelta(minutes=5))
+        await record_failure(streams, FEED.name, "timed out after 30 s", now=FIRST + timedelta(minutes=5),
+                             retry_at=FIRST + timedelta(minutes=15))
         async with aiohttp.ClientSession(f"http://127.0.0.1:{http.port}") as client:
             async with client.get("/sources") as resp:
                 assert resp.status == 200
                 failing = {s["id"]: s["failing"] for s in (await resp.json())["sources"]}
-            await record_success(streams, FEED.name)
+            await record_success(streams, FEED.name, now=FIRST + timedelta(minutes=15))
             async with client.get("/sources") as resp:
-                after = {s["id"]: s["failing"] for s in (await resp.json())["sources"]}
+                answered = (await resp.json())["sources"]
+                after = {s["id"]: s["failing"] for s in answered}
             async with client.get("/openapi.json") as resp:
                 document = await resp.json()
     finally:
         await http.stop()
         await service.stop()
-    assert failing == {FEED.name: {"since": "2026-10-01T09:30:00Z", "failures": 2, "error": "timed out after 30 s"},
+    assert failing == {FEED.name: {"since": "2026-10-01T09:30:00Z", "failures": 2, "error": "timed out after 30 s",
+                                   "retry_at": "2026-10-01T09:45:00Z"},
                        PAGE.name: None}
     assert after == {FEED.name: None, PAGE.name: None}
+    # when a poll last succeeded: a source polled without fault was told of by nothing but the metrics
+    assert {s["id"]: s["last_poll"] for s in answered} == {FEED.name: "2026-10-01T09:45:00Z", PAGE.name: None}
     schemas = document["components"]["schemas"]
-    assert set(schemas["SourceFailing"]["properties"]) == {"since", "failures", "error"}
+    assert set(schemas["SourceFailing"]["properties"]) == {"since", "failures", "error", "retry_at"}
+    assert "last_poll" in schemas["SourceView"]["properties"]
     assert "failing" in schemas["SourceView"]["properties"]

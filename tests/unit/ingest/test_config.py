@@ -81,11 +81,20 @@ def test_feeds_from_settings_join_the_sources_file(tmp_path, monkeypatch):
     assert names[1].startswith("feed-example.org-") and settings.feed_interval == 60
 
 
-def test_duplicate_source_names_are_refused(tmp_path):
+def test_duplicate_source_names_are_refused_naming_the_file_and_both_sources(tmp_path):
+    """Before: "source name 'a' is used twice", naming neither the file nor which of its sources."""
     path = tmp_path / "s.yaml"
     path.write_text("- {name: a, url: 'https://x.org/1'}\n- {name: a, url: 'https://x.org/2'}\n")
-    with pytest.raises(SourcesError, match="used twice"):
+    with pytest.raises(SourcesError) as refused:
         load_sources(IngestSettings(sources=path, feeds=[]))
+    assert str(refused.value) == f"{path}: source 2: name 'a' is used twice (first by source 1)"
+
+
+def test_a_feed_given_twice_in_the_feeds_setting_is_one_feed():
+    """Before: refused as "source name 'feed-x.org-…' is used twice (fix the sources file)", a name the user never
+    wrote, of a file not given; a folder given twice is likewise watched once."""
+    settings = IngestSettings(feeds=["https://x.org/a.rss", "https://x.org/b.rss", "https://x.org/a.rss"])
+    assert [s.url for s in load_sources(settings)] == ["https://x.org/a.rss", "https://x.org/b.rss"]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])
@@ -102,3 +111,32 @@ def test_a_sources_file_that_is_not_text_is_refused_naming_the_byte(tmp_path):
     with pytest.raises(SourcesError) as refused:
         load_sources(IngestSettings(sources=path, feeds=[]))
     assert str(refused.value) == f"{path}: not a text file: not UTF-8 (byte 31: b'\\xa3')"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    pytest.param("- name: a\n  url: https://x.org/1\n  name: b\n",
+                 "sources.yaml:3: not YAML: key 'name' given twice (first on line 1)", id="a-key-of-a-source"),
+    pytest.param("sources:\n  - {name: a, url: 'https://x.org/1'}\nsources:\n  - {name: b, url: 'https://x.org/2'}\n",
+                 "sources.yaml:3: not YAML: key 'sources' given twice (first on line 1)", id="the-list-of-sources"),
+])
+def test_a_key_given_twice_in_the_sources_file_is_refused_naming_both_lines(text, message):
+    """Before: read as its last value without a word, so a second ``sources:`` list dropped every source of the
+    first, and a second ``url:`` polled another address than the first one written; the subscriptions file and
+    a release file's front matter refuse a key given twice."""
+    with pytest.raises(SourcesError) as refused:
+        parse_sources(text, origin="sources.yaml")
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize("interval", [".inf", "1e999", "1e12"])
+def test_an_interval_no_poll_could_wait_is_refused_naming_the_source(interval):
+    """Before: taken, and ``pledgewatch run`` stopped at start with ``unexpected OverflowError: cannot convert
+    float infinity to integer`` (``date value out of range`` for 1e12), naming no setting."""
+    with pytest.raises(SourcesError) as refused:
+        parse_sources(f"- name: a\n  url: https://x.org/1\n  interval: {interval}\n", origin="sources.yaml")
+    assert str(refused.value).startswith("sources.yaml: source 1: interval: Input should be ")
+
+
+def test_an_interval_of_a_year_is_taken():
+    [source] = parse_sources("- name: a\n  url: https://x.org/1\n  interval: 31536000\n")
+    assert source.interval == 31_536_000

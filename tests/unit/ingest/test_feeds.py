@@ -199,3 +199,62 @@ _RSS_PAGE = ('<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><chann
 def test_a_feed_page_names_the_older_page_it_links_to(links, older):
     page = parse_feed_page(_RSS_PAGE.format(links=links).encode(), url="https://example.gov/feed")
     assert page.older == older and [e.link for e in page.entries] == ["https://example.gov/a"]
+
+
+def _rss_dated(pub_date: str) -> bytes:
+    return ('<rss version="2.0"><channel><title>t</title><item><title>A</title><link>https://e.org/a</link>'
+            f"<pubDate>{pub_date}</pubDate><description>We will act.</description></item></channel></rss>").encode()
+
+
+@pytest.mark.parametrize(("pub_date", "published_at"), [
+    pytest.param("Wed, 01 Jul 2026 14:00:00 BST", datetime(2026, 7, 1, 13, 0, tzinfo=timezone.utc), id="bst"),
+    pytest.param("Tue, 01 Dec 2026 09:30:00 CET", datetime(2026, 12, 1, 8, 30, tzinfo=timezone.utc), id="cet"),
+    pytest.param("Wed, 01 Jul 2026 09:30:00 CEST", datetime(2026, 7, 1, 7, 30, tzinfo=timezone.utc), id="cest"),
+    pytest.param("Tue, 01 Dec 2026 09:30:00 AEDT", datetime(2026, 11, 30, 22, 30, tzinfo=timezone.utc),
+                 id="aedt-the-day-before-in-utc"),
+    pytest.param("Tue, 01 Dec 2026 09:30 am NZDT", datetime(2026, 11, 30, 20, 30, tzinfo=timezone.utc),
+                 id="nzdt-with-am"),
+    pytest.param("Tue, 01 Dec 2026 09:30:00 GMT", datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc), id="gmt"),
+    pytest.param("Tue, 01 Dec 2026 09:30:00 EST", datetime(2026, 12, 1, 14, 30, tzinfo=timezone.utc), id="est"),
+    pytest.param("Tue, 01 Dec 2026 09:30:00 +0100", datetime(2026, 12, 1, 8, 30, tzinfo=timezone.utc), id="offset"),
+])
+def test_an_rss_date_in_a_zone_named_by_its_abbreviation_is_read_at_that_zones_offset(pub_date, published_at):
+    """Before: feedparser read a zone name it does not know as UTC without a word: a British site's summer
+    ``14:00:00 BST`` was published at 14:00 UTC, an hour late, and an Australian site's ``09:30:00 AEDT`` on the
+    1st at 09:30 UTC on the 1st, where it was the 30th in UTC; deadlines resolve against that date."""
+    [entry] = parse_feed(_rss_dated(pub_date), url="https://e.org/rss")
+    assert (entry.published, entry.unread_dates) == (published_at, ())
+    assert entry_release(entry, source="s", now=NOW).release.published_at == published_at
+
+
+@pytest.mark.parametrize("pub_date", ["Tue, 01 Dec 2026 09:30:00 IST", "Tue, 01 Dec 2026 09:30:00 Europe/London",
+                                      "Tue, 01 Dec 2026 09:30:00 XYZ"])
+def test_an_rss_date_in_a_zone_not_known_or_ambiguous_cannot_be_read(pub_date):
+    """Before: read as UTC without a word (IST is India's, Ireland's or Israel's: 5:30, 1 or 2 hours ahead). Now
+    it is a date written that cannot be read, told as every such date is, rather than a wrong one published."""
+    [entry] = parse_feed(_rss_dated(pub_date), url="https://e.org/rss")
+    assert (entry.published, entry.unread_dates) == (None, (("publication", pub_date),))
+
+
+_NEWS_PAGE = (b'<!DOCTYPE html><html><head><title>News</title>'
+              b'<link rel="alternate" type="application/rss+xml" title="Press releases" href="/press/news.rss">'
+              b'</head><body><h1>News</h1><p>Our latest press releases.</p></body></html>')
+
+
+@pytest.mark.parametrize(("raw", "content_type", "hint"), [
+    pytest.param(_NEWS_PAGE, "text/html; charset=utf-8", "an HTML page that names its feed in a <link "
+                 'rel="alternate">: give that address as the source\'s url, or type: page to read the page itself',
+                 id="a-page-naming-its-feed"),
+    pytest.param(_NEWS_PAGE.replace(b"rss+xml", b"atom+xml"), None, "an HTML page that names its feed in a <link "
+                 'rel="alternate">: give that address as the source\'s url, or type: page to read the page itself',
+                 id="atom-no-content-type"),
+    pytest.param(b"<!DOCTYPE html><html><body><p>Press releases</p></body></html>", "text/html",
+                 "an HTML page, not a feed: give the feed's address as the source's url, or type: page to read the "
+                 "page itself", id="a-page-naming-none"),
+])
+def test_an_html_page_given_as_a_feed_is_refused_saying_what_to_give_instead(raw, content_type, hint):
+    """Before: "not a readable feed (text/html; charset=utf-8 is not an XML media type)", feedparser's words,
+    when a site's news page was given for its feed: the most common slip in adding a source."""
+    with pytest.raises(ContentError) as refused:
+        parse_feed(raw, url="https://example.org/news", content_type=content_type)
+    assert str(refused.value) == f"https://example.org/news: not a readable feed: {hint}"

@@ -60,7 +60,7 @@ def test_a_scan_that_fails_half_way_marks_nothing_seen(tmp_path, monkeypatch):
 
     real = folder.candidate_files
 
-    def breaks_after_one(folders, skipped=None, other=None):
+    def breaks_after_one(folders, skipped=None, other=None, **options):
         for n, item in enumerate(real(folders)):
             if n == 1:
                 raise OSError("the disk went away")
@@ -260,3 +260,31 @@ def test_a_link_to_a_folder_is_not_walked_and_is_named_as_other_links_left_out_a
     dropped.symlink_to(elsewhere, target_is_directory=True)
     assert scanner.changed_among([dropped], time.time_ns()) == []  # dropped in while watched: told the same
     assert scanner.skipped == [(dropped, f"a link to the folder {elsewhere}: links to folders are not walked")]
+
+
+def test_the_data_folder_inside_a_watched_folder_is_not_read(tmp_path):
+    """Before: a data folder (PLEDGEWATCH_HOME) inside a watched folder had its run.json read as a release file,
+    refused and dead-lettered at every start (it changes at each), and any release file put there published."""
+    watched = tmp_path / "watched"
+    data = watched / "home"
+    data.mkdir(parents=True)
+    run_json = _settled(data / "run.json", '{"pid": 1}')
+    _settled(data / "notes.txt")
+    good = _settled(watched / "release.txt")
+    scanner = FolderScanner([watched], excluded=[data])
+    assert scanner.changed(time.time_ns()) == [good]
+    assert scanner.changed_among([_settled(run_json, '{"pid": 2}'), data], time.time_ns()) == []
+
+
+def test_the_ingest_service_leaves_its_data_folder_out_of_the_folders_it_watches(tmp_path, monkeypatch):
+    from services.common.settings import Settings
+    from services.ingest.service import IngestService
+
+    watched = tmp_path / "watched"
+    (watched / "home").mkdir(parents=True)
+    monkeypatch.setenv("PLEDGEWATCH_HOME", str(watched / "home"))
+    monkeypatch.setenv("PLEDGEWATCH_WATCH", str(watched))
+    _settled(watched / "home" / "run.json", '{"pid": 1}')
+    good = _settled(watched / "release.txt")
+    service = IngestService(Settings(), sources=[])
+    assert service.scanner.changed(time.time_ns()) == [good]
