@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
-from services.common.blank import none_if_blank, refuse_blank
+from services.common.blank import none_if_blank
 from services.common.url_hosts import sendable_url_problem
 
 from .rhythm import QuietRules
@@ -79,11 +79,6 @@ class IngestSettings(BaseModel):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return none_if_blank(value)  # `PLEDGEWATCH_SOURCES=`: not `.`
-
-    @field_validator("user_agent")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        return refuse_blank(value)
 
     @field_validator("feeds", mode="before")
     @classmethod
