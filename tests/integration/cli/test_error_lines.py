@@ -174,7 +174,7 @@ CASES = {
     # before: "error: pledgewatch ingest: bad.yaml: not YAML: …", naming no setting
     "ingest-with-a-bad-sources-file-names-the-setting": Case(
         ["faststream", "run", "services.ingest.app:app"], 1,
-        "error: pledgewatch ingest: PLEDGEWATCH_SOURCES: bad.yaml: not YAML",
+        "error: pledgewatch ingest: PLEDGEWATCH_SOURCES: bad.yaml:3: not YAML",
         env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_SOURCES": "bad.yaml"}),
     # before: "error: pledgewatch ingest: nope.yaml: cannot read: [Errno 2] No such file or directory: 'nope.yaml'"
     "ingest-without-its-sources-file-names-the-setting": Case(
@@ -182,10 +182,10 @@ CASES = {
         "error: pledgewatch ingest: PLEDGEWATCH_SOURCES: nope.yaml: no such file",
         env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_SOURCES": "nope.yaml"}),
     # before: "error: bad.yaml: not YAML: … (fix the sources file)", naming no setting
-    "run-with-a-bad-sources-file-names-the-setting": Case(RUN, 1, "error: PLEDGEWATCH_SOURCES: bad.yaml: not YAML",
+    "run-with-a-bad-sources-file-names-the-setting": Case(RUN, 1, "error: PLEDGEWATCH_SOURCES: bad.yaml:3: not YAML",
                                                           env={"PLEDGEWATCH_SOURCES": "bad.yaml"}, absent="redis"),
     "run-with-a-bad-sources-option-names-the-option": Case([*RUN, "--sources", "bad.yaml"], 1,
-                                                           "error: --sources bad.yaml: not YAML", absent="redis"),
+                                                           "error: --sources bad.yaml:3: not YAML", absent="redis"),
     "service-with-a-bad-subscription-names-it-by-its-id": Case(
         ["faststream", "run", "services.notifier.app:app"], 1,
         "error: pledgewatch notifier: PLEDGEWATCH_SUBSCRIPTIONS: bad-entry.yaml: subscriptions.1 ('desk-eu'): "
