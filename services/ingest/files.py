@@ -45,6 +45,7 @@ _LEADING_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*(?:\n|\Z)", re.S | re.M)
 _OPENING = re.compile(r"\A---[ \t]*\n")
 _MD_HEADING = re.compile(r"^#+\s*")
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 LOCALE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 LANGUAGE_TAG_HINT = "write one such as en, cy or fr-CA"
 _LOCALE_KEYS = ("locale", "language")
@@ -374,11 +375,12 @@ def _from_text(path: Path, text: str, url: str, source: str, published_at: datet
     if published is None:
         ways = ("add a 'date:' front-matter line",)
         raise NoPublicationDate(path, ways if path == STDIN else ("name the file YYYY-MM-DD-...", *ways))
-    stripped = text.lstrip("\n")
+    # the title is the first line that holds something; a body under a front-matter title is kept as written
+    stripped = text.lstrip("\n") if "title" in meta else _LEADING_BLANK_LINES.sub("", text)
     first, _, rest = stripped.partition("\n")
     title = markup_to_text(texts.get("title", "")) or _MD_HEADING.sub("", first)
     body = (rest if "title" not in meta else stripped).strip("\n")
-    if match and "title" not in meta and first.strip() and not body.strip():
+    if (match and "title" not in meta and first.strip() and not body.strip()) or (body.strip() and not title.strip()):
         raise ReleaseFileError(f"{path}: no title: add a 'title:' front-matter line, or put the title on the "
                                "first line and the text below it")
     canonical_url = clean_url(texts.get("url") or url)
