@@ -391,7 +391,9 @@ def _from_text(path: Path, text: str, url: str, source: str, published_at: datet
             raise ReleaseFileError(f"{path}:{_meta_line(match, 'url')}: front matter url {canonical_url!r}: {exc} "
                                    "(the web page the release was published on; leave it out for a local file)"
                                    ) from None
-    _need_body(path, body, "the first line is the release's title: put the text of the release on the lines below it")
+    _need_body(path, body, "the title is the front matter's: put the text of the release below the front matter"
+               if "title" in meta else
+               "the first line is the release's title: put the text of the release on the lines below it")
     release = _release(release_id=release_id_for(canonical_url), url=canonical_url, title=title,
                        published_at=published, body=body, source=texts.get("source") or source)
     return release.model_copy(update={"locale": _meta_locale(path, match, meta)})

@@ -280,3 +280,14 @@ def test_lines_of_spaces_before_the_title_are_passed_over_as_empty_lines_are(tmp
     path.write_bytes(b"  \n\t\n\nBorder plan\nThe UK will invest \xc2\xa35m by 2027.\n")
     release = load_release(path)
     assert release.title == "Border plan" and release.body == "The UK will invest \u00a35m by 2027."
+
+
+def test_a_file_of_a_front_matter_title_and_no_text_is_told_where_the_text_goes(tmp_path):
+    """Before: `no body text (the first line is the release's title: …)`, of a file whose title is its front
+    matter's and whose first line is no title."""
+    path = tmp_path / "2026-01-01-plan.md"
+    path.write_text("---\ntitle: Border plan\n---\n\n")
+    with pytest.raises(ReleaseFileError) as caught:
+        load_release(path)
+    assert str(caught.value) == f"{path}: no body text (the title is the front matter's: put the text of the " \
+                                "release below the front matter)"
