@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from services.common.embedded_redis import PID_FILE
-from services.common.runtime import RedisRefusedCredentials, RedisUnavailable
+from services.common.runtime import NOT_REDIS, NOT_REDIS_ADVICE, NotRedis, RedisRefusedCredentials, RedisUnavailable
 
 from .errors import OUT_OF_MEMORY_ADVICE, CommandError
 from services.common.redis_url_shown import redacted
@@ -83,6 +83,12 @@ class RedisSource:
         within = f" within {wait:g} s" if wait else ""
         return RedisNotReached(f"{self.described()} did not answer{within} ({reason}): {self._advice(reason)}")
 
+    def not_redis(self, reason: str) -> RedisNotReached:
+        """What answered there speaks another protocol: another program's port."""
+        advice = (f"{NOT_REDIS_ADVICE}, or unset it (`pledgewatch run` then starts a Redis of its own, which the "
+                  "other commands find)") if self.run_pid is None else "see the run's log"
+        return RedisNotReached(f"{self.described()} {NOT_REDIS} ({reason}): {advice}")
+
     def out_of_memory(self, reason: str) -> RedisNotReached:
         """Redis answered, but refuses writes (and, from a transaction, reads) at its ``maxmemory``."""
         return RedisNotReached(f"{self.described()} is out of memory ({reason}): {OUT_OF_MEMORY_ADVICE}")
@@ -101,3 +107,5 @@ class RedisSource:
             raise self.not_answering(exc.reason, wait=exc.wait) from None
         except RedisRefusedCredentials as exc:
             raise self.refusing(exc.reason) from None
+        except NotRedis as exc:
+            raise self.not_redis(exc.reason) from None

@@ -85,6 +85,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             failure = None
         except redis.AuthenticationError as exc:  # a ConnectionError to redis-py, but Redis did answer
             failure = redis_source.refusing(str(exc))
+        except redis.InvalidResponse as exc:  # answered, in another protocol: another program's port
+            failure = redis_source.not_redis(str(exc).splitlines()[0])
         except redis.OutOfMemoryError as exc:  # answered: its maxmemory reached, under the noeviction policy
             failure = redis_source.out_of_memory(str(exc))
         except redis.RedisError as exc:

@@ -37,6 +37,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from .errors import StartupError
+from .redis_log import aof_repair, exit_reason, is_about_the_aof
 from .parent_death import launched_ending_with
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ class EmbeddedRedis:
         self.port = port
         self.password = password
         self._process: subprocess.Popen[bytes] | None = None
+        self._binary = ""  # the redis-server started last
 
     @property
     def pid(self) -> int | None:
@@ -133,7 +135,7 @@ class EmbeddedRedis:
         return await asyncio.to_thread(self._until_answering, self.wait_seconds)
 
     def _launch(self) -> None:
-        binary = self.binary or redis_server_binary()
+        binary = self._binary = self.binary or redis_server_binary()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         make_owner_only(self.data_dir)
         self.port = self.port or free_port()
@@ -174,7 +176,10 @@ class EmbeddedRedis:
             while time.monotonic() < deadline:
                 if process.poll() is not None:
                     err = process.stderr.read().decode(errors="replace") if process.stderr else ""
-                    raise StartupError(f"embedded redis-server exited: {err.strip() or 'see ' + str(self.data_dir / 'redis.log')}")
+                    if process.stderr is not None:
+                        process.stderr.close()
+                    self._process = None
+                    raise StartupError(f"embedded redis-server exited: {' '.join(err.split()) or self._why_exited()}")
                 try:
                     if client.ping():
                         log.info("embedded Redis %s on %s, data in %s", _version(client), self.address, self.data_dir)
@@ -186,6 +191,22 @@ class EmbeddedRedis:
         self.stop()
         raise StartupError(f"embedded redis-server did not answer on port {self.port} within {timeout:g} s (still "
                            f"loading {self.data_dir}? raise PLEDGEWATCH_REDIS_WAIT_SECONDS)")
+
+    def _why_exited(self) -> str:
+        """The reason its log gives (with how to repair an append-only file it cannot read), else where to look."""
+        log_path = self.data_dir / "redis.log"
+        try:
+            reason = exit_reason(log_path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            reason = None
+        if reason is None:
+            return f"see {log_path}"
+        told = f"{reason} (its log: {log_path})"
+        if is_about_the_aof(reason):
+            told += (f"; keep a copy of {self.data_dir}, then repair it with `{aof_repair(self._binary, self.data_dir)}` "
+                     "(its redis-check-aof is its redis-server under that name), or move that folder away to start "
+                     "afresh, without its data")
+        return told
 
     async def watch(self, *, every: float = 1.0) -> None:
         """Until cancelled: a server that exits (a kill, a crash) is reaped and started again from its AOF on

@@ -8,7 +8,8 @@ import time
 from urllib.parse import urlsplit
 
 import redis.asyncio as aioredis
-from redis.exceptions import AuthenticationError, BusyLoadingError, ConnectionError, ResponseError, TimeoutError
+from redis.exceptions import (AuthenticationError, BusyLoadingError, ConnectionError, InvalidResponse, ResponseError,
+                              TimeoutError)
 
 from .answer_bound import BoundedPool
 from .errors import StartupError
@@ -36,6 +37,19 @@ class RedisRefusedCredentials(StartupError):
     def __init__(self, message: str, *, reason: str = "") -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class NotRedis(StartupError):
+    """The server at REDIS_URL answered in another protocol than Redis's (another service's port): no wait mends
+    that (one line, without credentials); ``reason`` is redis-py's account of the answer."""
+
+    def __init__(self, message: str, *, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+NOT_REDIS = "answered as no Redis server does"
+NOT_REDIS_ADVICE = "another program listens there, not Redis: set REDIS_URL to a Redis server's address"
 
 
 COMMAND_WAIT_SECONDS = 3.0  # a command a person runs waits this long for Redis, not a service's minute
@@ -140,6 +154,10 @@ async def _answered(client: aioredis.Redis, *, where: str, wait: float, source: 
             raise RedisRefusedCredentials(
                 f"{source}: Redis at {where} refused the credentials in REDIS_URL ({reason}): put its "
                 "user and password in REDIS_URL (redis://USER:PASSWORD@HOST:PORT/DB)", reason=reason) from None
+        except InvalidResponse as exc:  # bytes that are no Redis reply: NATS's greeting, an HTTP server's 400
+            reason = _first_line(exc)
+            raise NotRedis(f"{source}: Redis at {where} {NOT_REDIS} ({reason}): {NOT_REDIS_ADVICE}",
+                           reason=reason) from None
         except _NOT_YET as exc:
             now = time.monotonic()
             reason = _first_line(exc)

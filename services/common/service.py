@@ -142,7 +142,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
                       redis_seconds=settings.http_redis_seconds)
     trimmer = StreamTrimmer(Runtime(settings, source="/pledgewatch/trimmer"))
     metrics_runtime = Runtime(settings, source="/pledgewatch/metrics")
-    version = VersionRecord(Runtime(settings, source="/pledgewatch/version"), settings.consumer,
+    version = VersionRecord(Runtime(settings, source=title), settings.consumer,  # its wait for Redis, told as the app's
                             classifier=_classifier_of(services))
     heartbeats: list[Heartbeat] = []
 
@@ -271,7 +271,7 @@ def _consuming_app(services: Sequence[Service], settings: Settings, *, title: st
     broker = make_broker(settings, registry=registry)
     attach_all(broker, services, settings)
     metrics_runtime = Runtime(settings, source="/pledgewatch/metrics")
-    version = VersionRecord(Runtime(settings, source="/pledgewatch/version"), settings.consumer,
+    version = VersionRecord(Runtime(settings, source=title), settings.consumer,  # its wait for Redis, told as the app's
                             classifier=_classifier_of(services))
     shippers: list[MetricsShipper] = []
     heartbeats: list[Heartbeat] = []

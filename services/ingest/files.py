@@ -45,6 +45,7 @@ _LEADING_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*(?:\n|\Z)", re.S | re.M)
 _OPENING = re.compile(r"\A---[ \t]*\n")
 _MD_HEADING = re.compile(r"^#+\s*")
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 LOCALE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 LANGUAGE_TAG_HINT = "write one such as en, cy or fr-CA"
 _LOCALE_KEYS = ("locale", "language")
@@ -374,11 +375,12 @@ def _from_text(path: Path, text: str, url: str, source: str, published_at: datet
     if published is None:
         ways = ("add a 'date:' front-matter line",)
         raise NoPublicationDate(path, ways if path == STDIN else ("name the file YYYY-MM-DD-...", *ways))
-    stripped = text.lstrip("\n")
+    # the title is the first line that holds something; a body under a front-matter title is kept as written
+    stripped = text.lstrip("\n") if "title" in meta else _LEADING_BLANK_LINES.sub("", text)
     first, _, rest = stripped.partition("\n")
     title = markup_to_text(texts.get("title", "")) or _MD_HEADING.sub("", first)
     body = (rest if "title" not in meta else stripped).strip("\n")
-    if match and "title" not in meta and first.strip() and not body.strip():
+    if (match and "title" not in meta and first.strip() and not body.strip()) or (body.strip() and not title.strip()):
         raise ReleaseFileError(f"{path}: no title: add a 'title:' front-matter line, or put the title on the "
                                "first line and the text below it")
     canonical_url = clean_url(texts.get("url") or url)
@@ -389,7 +391,9 @@ def _from_text(path: Path, text: str, url: str, source: str, published_at: datet
             raise ReleaseFileError(f"{path}:{_meta_line(match, 'url')}: front matter url {canonical_url!r}: {exc} "
                                    "(the web page the release was published on; leave it out for a local file)"
                                    ) from None
-    _need_body(path, body, "the first line is the release's title: put the text of the release on the lines below it")
+    _need_body(path, body, "the title is the front matter's: put the text of the release below the front matter"
+               if "title" in meta else
+               "the first line is the release's title: put the text of the release on the lines below it")
     release = _release(release_id=release_id_for(canonical_url), url=canonical_url, title=title,
                        published_at=published, body=body, source=texts.get("source") or source)
     return release.model_copy(update={"locale": _meta_locale(path, match, meta)})

@@ -258,3 +258,36 @@ def test_an_html_file_nested_too_deep_is_refused_naming_it(tmp_path):
     with pytest.raises(ReleaseFileError) as caught:
         load_release(path)
     assert str(caught.value) == f"{path}: HTML nested deeper than {MAX_HTML_DEPTH} elements: refused unread"
+
+
+@pytest.mark.parametrize("content", [
+    pytest.param(b"#\nThe UK will invest \xc2\xa35m by 2027.\n", id="a-markdown-heading-of-nothing"),
+    pytest.param(b"\t\n\n# \nThe UK will invest \xc2\xa35m by 2027.\n", id="blank-lines-then-an-empty-heading"),
+    pytest.param(b"---\ntitle: ' '\n---\nThe UK will invest \xc2\xa35m by 2027.\n", id="a-blank-front-matter-title"),
+])
+def test_a_text_file_whose_title_is_blank_is_refused_as_a_json_file_of_a_blank_title_is(tmp_path, content):
+    """Before: published with the title '' ("New commitments — " in an alert, nothing to click on the dashboard),
+    where a .json file or a POST of a blank title is refused."""
+    path = tmp_path / "2026-01-01-plan.md"
+    path.write_bytes(content)
+    with pytest.raises(ReleaseFileError, match="no title: add a 'title:' front-matter line, or put the title on "
+                                               "the first line and the text below it"):
+        load_release(path)
+
+
+def test_lines_of_spaces_before_the_title_are_passed_over_as_empty_lines_are(tmp_path):
+    path = tmp_path / "2026-01-01-plan.txt"
+    path.write_bytes(b"  \n\t\n\nBorder plan\nThe UK will invest \xc2\xa35m by 2027.\n")
+    release = load_release(path)
+    assert release.title == "Border plan" and release.body == "The UK will invest \u00a35m by 2027."
+
+
+def test_a_file_of_a_front_matter_title_and_no_text_is_told_where_the_text_goes(tmp_path):
+    """Before: `no body text (the first line is the release's title: …)`, of a file whose title is its front
+    matter's and whose first line is no title."""
+    path = tmp_path / "2026-01-01-plan.md"
+    path.write_text("---\ntitle: Border plan\n---\n\n")
+    with pytest.raises(ReleaseFileError) as caught:
+        load_release(path)
+    assert str(caught.value) == f"{path}: no body text (the title is the front matter's: put the text of the " \
+                                "release below the front matter)"

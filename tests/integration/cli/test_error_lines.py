@@ -135,8 +135,9 @@ CASES = {
     "status-with-nothing-running": Case(["pledgewatch", "status"], 1, "no running pledgewatch found"),
     "service-without-redis-url": Case(["faststream", "run", "services.classifier.app:app"], 1,
                                       "error: pledgewatch classifier: REDIS_URL is not set"),
+    # later: the line began `error: /pledgewatch/version: Redis at …`, an internal name, not the service's
     "service-with-an-unreachable-redis": Case(["faststream", "run", "services.classifier.app:app"], 1,
-                                              "did not answer within 1 s",
+                                              "error: pledgewatch classifier: Redis at 127.0.0.1:",
                                               env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1"}),
     "service-with-a-bad-setting": Case(["faststream", "run", "services.notifier.app:app"], 1,
                                        "error: pledgewatch notifier: bad setting: PLEDGEWATCH_SMTP_PORT='abc'",

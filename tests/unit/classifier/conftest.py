@@ -11,9 +11,10 @@ import pytest
 from schemas import ReleasePublished
 from services.classifier.core.sentences import split_sentences
 from services.ingest.files import load_release
+from tests.shipped_seeds import SEED_RELEASE
 
 ROOT = Path(__file__).resolve().parents[3]
-SEED = ROOT / "seeds" / "2017-11-29-uk-counterterror-iraq.txt"
+SEED = SEED_RELEASE
 
 
 def release_of(body: str, published: str = "2017-11-29", *, title: str = "Press release", locale: str = "en",
@@ -40,7 +41,7 @@ def labelled_sentences() -> list[str]:
     """Every sentence of the labelled releases under tests/data and of the seed: real text for checking
     that a fast path finds what the code it replaces finds."""
     texts = []
-    files = sorted((ROOT / "tests" / "data" / "releases").glob("*.json")) + sorted((ROOT / "seeds").glob("*.txt"))
+    files = sorted((ROOT / "tests" / "data" / "releases").glob("*.json")) + [SEED]
     for path in files:
         body = path.read_text(encoding="utf-8")
         texts += [body[s.start:s.end] for s in split_sentences(body)]

@@ -18,6 +18,7 @@ from services.classifier.core.cues import read_body
 from services.classifier.core.folding import LoweredBody, any_in, fold
 from services.classifier.core.numbers import parse_number
 from services.ingest.files import load_release
+from tests.shipped_seeds import SEED_RELEASE
 
 from .conftest import release_of
 
@@ -201,7 +202,7 @@ _LENDING = [  # neighbours that lend deadlines, beside commitments with and with
 
 def _releases_to_borrow_for() -> list:
     root = Path(__file__).resolve().parents[3]
-    files = sorted((root / "tests" / "data" / "releases").glob("*.json")) + sorted((root / "seeds").glob("*.txt"))
+    files = sorted((root / "tests" / "data" / "releases").glob("*.json")) + [SEED_RELEASE]
     return [load_release(path) for path in files] + [release_of(body, "2026-01-05") for body in _LENDING]
 
 

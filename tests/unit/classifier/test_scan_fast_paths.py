@@ -13,10 +13,11 @@ from services.classifier.core.cues import cue_positions, read_body
 from services.classifier.core.folding import fold, starts_within
 from services.classifier.core.sentences import Sentence, split_sentences
 from services.ingest.files import load_release
+from tests.shipped_seeds import SEED_RELEASE
 
 _ROOT = Path(__file__).resolve().parents[3]
 _RELEASES = [load_release(path) for path in sorted((_ROOT / "tests" / "data" / "releases").glob("*.json"))
-             + sorted((_ROOT / "seeds").glob("*.txt"))]
+             + [SEED_RELEASE]]
 
 
 def _random_texts(pieces: list[str], count: int, seed: int, longest: int = 30) -> list[str]:
