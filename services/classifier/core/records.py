@@ -80,17 +80,22 @@ def _is_word_at(text: str, at: int) -> bool:
 # ("in addition to the £70m already announced").
 _PART_OF: Final = re.compile(r"(?:(?:^|[,;:]\s*)(?:out\s+)?of\s+(?:the|this|that|these)|\bfrom)\s*$", re.IGNORECASE)
 _EARLIER: Final = re.compile(r"\b(?:in\s+addition\s+to|on\s+top\s+of)(?:\s+the)?\s*$", re.IGNORECASE)
+# After a rate of a sum for each of something ("£2.50 per passenger", "£500 for each place"): no total pledged. A
+# sum for each stretch of time ("£1.9 million a year", "per annum") is the commitment's own.
+_RATE: Final = re.compile(r"\s*(?:per|each|for\s+(?:each|every))\s+(?!(?:year|annum|month|week|day|quarter|fortnight"
+                          r"|hour|decade)s?\b)\w", re.IGNORECASE)
 
 
 def own_amount(amounts: list[Amount], text: str) -> Amount | None:
     """The amount a commitment pledges: the first in ``text`` that is no total it takes a part of, no
-    starting figure, no earlier sum and no fine; else the first that is no earlier sum and no fine."""
+    starting figure, no rate for each of something, no earlier sum and no fine; else the first that is no
+    earlier sum and no fine."""
     fallback = None
     for amount in amounts:
-        start = amount.start
-        if _EARLIER.search(text, max(0, start - 24), start) or is_penalty(text, start, amount.match.end()):
+        start, end = amount.start, amount.match.end()
+        if _EARLIER.search(text, max(0, start - 24), start) or is_penalty(text, start, end):
             continue
-        if not _PART_OF.search(text, max(0, start - 24), start):
+        if not _PART_OF.search(text, max(0, start - 24), start) and not _RATE.match(text, end):
             return amount
         fallback = fallback or amount
     return fallback

@@ -49,6 +49,12 @@ def test_text_without_money_has_none():
                  id="the-total-not-its-part"),
     pytest.param("The UK will provide a package of £20m for partner police forces and £5m for prosecutors.",
                  20_000_000, id="a-package-of"),
+    pytest.param("The Government will pay airports £2.50 per passenger screened, up to £30m over three years.",
+                 30_000_000, id="a-rate-per-unit-is-no-total"),
+    pytest.param("The Home Office will fund councils £500 for each place, with £12 million in all.", 12_000_000,
+                 id="for-each"),
+    pytest.param("The department will give £1.9 million a year to the scheme, after £6 million in 2024-25.",
+                 1_900_000, id="a-yearly-sum-is-its-own"),
 ])
 def test_a_commitment_carries_the_total_it_pledges(make_release, body, amount):
     [commitment] = classify(make_release(body)).commitments
