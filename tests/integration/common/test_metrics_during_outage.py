@@ -23,13 +23,14 @@ STREAM = ("pledgewatch_stream_length", (("stream", "releases"),))
 
 
 @asynccontextmanager
-async def _ingest(settings, url):
-    """An ingest app (its own counters, the streams' values and its sources' read at scrape) on Redis ``url``."""
-    changed = settings.model_copy(update={"redis_url": url, "http_redis_seconds": BOUND})
+async def _ingest(settings, url, *, headers=None, **update):
+    """An ingest app (its own counters, the streams' values and its sources' read at scrape) on Redis ``url``; a
+    client of it sending ``headers``. ``update``: other settings changed."""
+    changed = settings.model_copy(update={"redis_url": url, "http_redis_seconds": BOUND, **update})
     app = build_app([IngestService(changed, watch=[], sources=[])], changed, title="pledgewatch ingest")
     await app.start()
     try:
-        async with aiohttp.ClientSession(f"http://127.0.0.1:{app.http.port}") as client:
+        async with aiohttp.ClientSession(f"http://127.0.0.1:{app.http.port}", headers=headers) as client:
             yield client
     finally:
         await app.stop()
@@ -106,6 +107,20 @@ async def test_a_frozen_redis_is_down_to_a_scrape_answered_within_the_bound(sett
             families, samples = await _scrape(client)
             assert _redis_up(families, samples) == 0
             assert COUNTED in samples and STREAM not in samples
+
+
+async def test_with_reads_closed_a_scrape_with_the_token_is_answered_while_redis_is_down(
+        settings, redis_server, api_headers):
+    """The token check counts the tokens of a client in Redis: while it is away it counts them in the process."""
+    server, url = redis_server
+    async with _ingest(settings, url, headers=api_headers, open_reads=False) as client:
+        await _scrape(client)
+        await asyncio.to_thread(server.kill)
+        try:
+            families, samples = await _scrape(client)
+        finally:
+            await server.start_from_loop()
+    assert _redis_up(families, samples) == 0 and COUNTED in samples
 
 
 async def test_a_redis_refusing_writes_is_up_and_only_the_reads_it_refused_are_left_out(settings, redis_server):
