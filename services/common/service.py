@@ -23,9 +23,10 @@ from .errors import StartupError
 from .heartbeats import Beats, Heartbeat
 from .http import HttpServer
 from .listen_address import listen_problem
-from .metrics import Measured, ScrapeCollector, registry_with
+from .metrics import Measured, registry_with
 from .publishers import declare_publishers
 from .runtime import Runtime
+from .scrape_reads import ScrapeReads
 from .settings import Settings
 from .specification import ContractAsyncAPI
 from .start_steps import StartSteps, Step
@@ -173,25 +174,18 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
             # every process serving HTTP against this Redis counts wrong tokens into the same windows
             auth.wrong_tokens.share(opened.client, settings.key(WRONG_TOKENS_KEY))
             streams = StreamCollector(opened)
-            collectors: list[ScrapeCollector] = [
-                CommandCounts(streams.streams), streams,
-                *(c for s in services if isinstance(s, Measured) for c in s.collectors())]
-            for collector in collectors:
-                registry.register(collector)  # type: ignore[arg-type]  # a collector by its collect()
+            reads = ScrapeReads([CommandCounts(streams.streams), streams,
+                                 *(c for s in services if isinstance(s, Measured) for c in s.collectors())])
+            registry.register(reads)  # type: ignore[arg-type]  # a collector by its collect()
             exported: CollectorRegistry | RunMetrics = registry
             if (processes or settings.workers) > 1:
                 exported = app.run_metrics = RunMetrics(registry, streams.streams, settings.consumer)  # type: ignore[attr-defined]
                 await exported.clear()
-                collectors.append(exported)
+                reads.keeping_last.append(exported)
                 app.beats = Beats(opened, settings.consumer)  # type: ignore[attr-defined]  # the run judges them
                 await app.beats.clear()  # type: ignore[attr-defined]
                 heartbeats.append(Heartbeat(opened, settings.consumer, 1, every=settings.heartbeat_seconds))
-
-            async def refresh() -> None:
-                for collector in collectors:
-                    await collector.refresh()
-
-            http.add_metrics(exported, refresh)
+            http.add_metrics(exported, reads.refresh)
 
     async def started() -> None:
         await http.start()
