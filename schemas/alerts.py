@@ -51,7 +51,8 @@ class FieldChangeInfo(FrozenModel):
     """One field of a commitment, before and after, as a reader would say it."""
 
     field: str = Field(description="The field that changed; 'commitment' when the whole commitment was removed "
-                       "or restored.", examples=["money", "deadlines", "commitment"])
+                       "or restored; 'text' (first) when its words changed beyond the wording of the other fields "
+                       "listed, beside them.", examples=["money", "deadlines", "text", "commitment"])
     before: str | None = Field(description="As it read before; null when added.", examples=["£10m"])
     after: str | None = Field(description="As it reads now; null when dropped or removed.", examples=["£8m"])
     words: str = Field(description="The change in plain words.", examples=["money £10m → £8m", "removed"])

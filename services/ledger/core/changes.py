@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Literal
 
@@ -51,10 +52,32 @@ def field_changes(old: Commitment, new: Commitment) -> list[FieldChange]:
     )
     changes = [FieldChange(field=name, before=shown_before, after=shown_after)
                for name, before, after, shown_before, shown_after in compared if before != after]
-    old_text, new_text = " ".join(old.text.split()), " ".join(new.text.split())
-    if not changes and old_text != new_text:
-        changes.append(FieldChange(field="text", before=old_text, after=new_text))
+    old_text, new_text = _spaced(old.text), _spaced(new.text)
+    told = {change.field for change in changes}
+    if old_text != new_text and _untold_words(old, told) != _untold_words(new, told):
+        changes.insert(0, FieldChange(field="text", before=old_text, after=new_text))
     return changes
+
+
+def _untold_words(c: Commitment, told: set[str]) -> str:
+    """``c``'s text with the wording of the fields in ``told`` cut out: "£10m" become "£8m" is the money's change
+    alone, while "200 officers by March" become "300 officers by June" changes words no field tells."""
+    wordings = [*([c.money.text] if "money" in told and c.money else []),
+                *([d.text for d in c.deadlines] if "deadlines" in told else [])]
+    patterns = [re.escape(_spaced(w)) for w in wordings if w.strip()]
+    if "actor" in told and c.actor.strip():  # "The UK will" become "France will"
+        patterns.append(r"(?<!\w)(?:the\s+)?" + re.escape(_spaced(c.actor)) + r"(?!\w)")
+    text = _spaced(c.text)
+    for pattern in sorted(patterns, key=len, reverse=True):  # a wording within another goes with it
+        text = re.sub(pattern, _CUT, text, flags=re.IGNORECASE)
+    return text
+
+
+_CUT = "\x00"  # where a told field's wording was: in no text, so no two texts compare alike by it
+
+
+def _spaced(words: str) -> str:
+    return " ".join(words.split())  # a sentence may run across a paragraph break
 
 
 def money_words(money: Money | None) -> str | None:

@@ -111,6 +111,33 @@ async def test_an_edited_and_a_dropped_commitment_give_one_changed_alert_with_th
     assert [(a.data.kind.value, len(a.data.changes)) for a in alerts] == [("new", 0), ("changed", 2)]
 
 
+CT_DESK_AND_CONSOLE = """
+subscriptions:
+  - id: ct-desk
+    channels:
+      - console
+      - webhook: {{url: "{url}", secret: "s3cret"}}
+"""
+
+
+async def test_new_words_and_a_new_amount_are_both_told_on_the_webhook_and_the_console(
+        notifier, receiver, write_yaml, publish_classified, contract_schemas, capsys):
+    n = await notifier(subscriptions=write_yaml(CT_DESK_AND_CONSOLE.format(url=receiver.url("hook"))))
+    await publish_classified(n.service, release(FUNDING))
+    await wait_for(lambda: len(receiver.hits("hook")) == 1, what="the first alert")
+    narrowed = FUNDING_CUT.model_copy(update={"id": "c-funding-8m-training",
+                                              "text": FUNDING_CUT.text.replace("build", "train")})
+    await publish_classified(n.service, release(narrowed, version=2))
+    await wait_for(lambda: len(receiver.hits("hook")) == 2, what="the changed alert")
+    await n.service.worker.drain()
+
+    second = json.loads(receiver.hits("hook")[1][2])
+    [change] = second["data"]["changes"]
+    assert [(f["field"], f["after"]) for f in change["changes"]] == [("text", narrowed.text), ("money", "£8m")]
+    assert contract_schemas.event_errors(second) == []
+    assert f"changed: text {FUNDING.text} \u2192 {narrowed.text}; money £10m \u2192 £8m" in capsys.readouterr().out
+
+
 async def test_no_subscriptions_prints_every_commitment_and_the_passed_deadline_to_the_console(
         notifier, publish_classified, capsys):
     n = await notifier()

@@ -41,6 +41,15 @@ def test_an_edit_keeps_the_ledger_key_and_records_the_change():
     assert held["c-borders"].state is EntryState.ACTIVE and held["c-borders"].versions == [1, 2]
 
 
+def test_an_edit_of_the_words_and_the_amount_records_both_in_the_history():
+    cut_and_narrowed = FUNDING_8M.model_copy(update={"id": "c-funding-8m-narrowed",
+                                                     "text": FUNDING_8M.text.replace("build", "train")})
+    held, _ = read(release(FUNDING), release(cut_and_narrowed, version=2))
+    [version] = held["c-funding"].history
+    assert [(c.field, c.after) for c in version.changes] == [("text", " ".join(cut_and_narrowed.text.split())),
+                                                             ("money", "£8m")]
+
+
 def test_a_commitment_gone_from_a_version_is_removed_and_comes_back_when_restored():
     held, updates = read(release(FUNDING, TRAINING), release(FUNDING, version=2), release(FUNDING, TRAINING, version=3))
     assert updates[1].removed == ["c-training"]

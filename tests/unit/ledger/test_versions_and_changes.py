@@ -75,5 +75,36 @@ def test_field_changes_in_plain_words(new, words):
     assert [change.words() for change in field_changes(FUNDING, new)] == words
 
 
+OFFICERS = edited(FUNDING, id="c-officers", text="The UK will deploy 200 officers to Iraq by March 2027.", money=None,
+                  deadlines=[DateDeadline(due=date(2027, 3, 31), text="by March 2027", span=(40, 53))])
+
+
+def test_a_new_number_and_a_new_deadline_are_both_told():
+    new = edited(OFFICERS, text="The UK will deploy 300 officers to Iraq by June 2027.",
+                 deadlines=[DateDeadline(due=date(2027, 6, 30), text="by June 2027", span=(40, 52))])
+    assert [change.words() for change in field_changes(OFFICERS, new)] == [
+        "text The UK will deploy 200 officers to Iraq by March 2027. \u2192 "
+        "The UK will deploy 300 officers to Iraq by June 2027.",
+        "deadline 31 Mar 2027 \u2192 30 Jun 2027"]
+
+
+def test_new_words_and_a_new_amount_are_both_told():
+    new = edited(FUNDING_8M, text=FUNDING_8M.text.replace("build", "strengthen"))
+    assert [change.field for change in field_changes(FUNDING, new)] == ["text", "money"]
+
+
+@pytest.mark.parametrize("new", [
+    pytest.param(FUNDING_8M, id="the-amount-as-written"),
+    pytest.param(edited(OFFICERS, text=OFFICERS.text.replace("by March 2027", "by June 2027"),
+                        deadlines=[DateDeadline(due=date(2027, 6, 30), text="by June 2027", span=(40, 52))]),
+                 id="the-deadline-as-written"),
+    pytest.param(edited(OFFICERS, actor="France", text=OFFICERS.text.replace("The UK", "France")),
+                 id="the-actor-as-named"),
+])
+def test_words_that_only_say_a_told_change_are_not_told_again(new):
+    old = FUNDING if new is FUNDING_8M else OFFICERS
+    assert "text" not in [change.field for change in field_changes(old, new)]
+
+
 def test_a_removed_commitment_reads_removed():
     assert FieldChange(field="commitment", before="x", after=None).words() == "removed"

@@ -1,10 +1,11 @@
 """A new version of a release that edits or drops a commitment the subscriber was told about: the alert says
 what changed, field by field, and what was removed."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from samples import BORDERS, FUNDING, FUNDING_CUT as EIGHT, plan_against, release
+from samples import BORDERS, FUNDING, FUNDING_CUT as EIGHT, dated, plan_against, release
 from schemas.alerts import AlertKind
+from schemas.classified import DateDeadline
 from services.notifier.mail_html import render_alert_html
 from services.notifier.planning import plan_alerts
 from services.notifier.rendering import render_text
@@ -34,6 +35,25 @@ def test_an_edited_amount_is_one_changed_commitment_that_says_what_changed():
     again = plan_against([FUNDING, BORDERS], SUB, release(EIGHT, BORDERS, version=2), sent={**sent, **plan.sent},
                          elapsed_sent=elapsed | set(plan.elapsed), now=NOW)
     assert again.alerts == []  # the same version delivered again
+
+
+def test_new_words_and_a_new_deadline_are_both_told_in_every_rendering():
+    """Before: the text's change was told only when nothing else changed, so "200 officers by March" become "300
+    officers by June" read as a new deadline alone."""
+    officers = dated("c-officers", date(2027, 3, 31)).model_copy(update={
+        "text": "The UK will deploy 200 officers to Iraq by March 2027.",
+        "deadlines": [DateDeadline(due=date(2027, 3, 31), text="by March 2027", span=(40, 53))]})
+    more_later = officers.model_copy(update={
+        "id": "c-officers-300", "text": "The UK will deploy 300 officers to Iraq by June 2027.",
+        "deadlines": [DateDeadline(due=date(2027, 6, 30), text="by June 2027", span=(40, 52))]})
+    sent, elapsed = _told(officers)
+    [alert] = plan_against([officers], SUB, release(more_later, version=2), sent=sent, elapsed_sent=elapsed,
+                           now=NOW).alerts
+    told = ("text The UK will deploy 200 officers to Iraq by March 2027. \u2192 "
+            "The UK will deploy 300 officers to Iraq by June 2027.; deadline 31 Mar 2027 \u2192 30 Jun 2027")
+    assert [[f.field for f in c.changes] for c in alert.changes] == [["text", "deadlines"]]
+    assert f"changed: {told}" in render_text(alert)
+    assert f"Changed: {told}" in render_alert_html(alert, unsubscribe_url=None)
 
 
 def test_a_commitment_gone_from_the_new_version_is_reported_removed():
