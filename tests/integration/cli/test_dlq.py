@@ -3,6 +3,7 @@
 import asyncio
 import json
 import os
+import re
 import pty
 import signal
 import subprocess
@@ -21,6 +22,10 @@ pytestmark = pytest.mark.integration
 
 EVENT = b'{"specversion": "1.0", "type": "pledgewatch.release.published", "schemaversion": 2}'
 
+
+def letters_replayed(out):
+    """How many letters' lines say they were replayed (not the total at the end)."""
+    return sum(bool(re.match(r"replayed \S+ (onto|with) ", line)) for line in out.splitlines())
 
 def dead_letter_entry(settings, fields, reason, stream=RELEASES):
     """An entry of ``stream`` read by the classifier's group and given up on: what the consumer does."""
@@ -170,7 +175,7 @@ def test_replay_all_of_one_stream_leaves_the_others(cli, settings, client, capsy
     dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "bad release")
     other = dead_letter_entry(settings, {EVENT_FIELD: b"{}"}, "bad classified", stream="classified")
     assert cli("dlq", "replay", "--all", "--stream", "releases") == 0
-    assert capsys.readouterr().out.count("replayed ") == 1
+    assert letters_replayed(capsys.readouterr().out) == 1
     assert [i.decode() for i, _ in client.xrange(settings.key(DEAD_LETTERS))] == [other]
 
 
