@@ -377,3 +377,20 @@ def test_a_refused_files_letter_says_when_the_file_was_read_fine_since(cli, sett
     capsys.readouterr()
     assert cli("dlq", "show", fixed_letter) == 0
     assert f"replayable: no, a refused release file ({fixed}): fix it" in capsys.readouterr().out
+
+
+def test_replaying_a_letter_of_a_file_read_fine_since_says_to_drop_it(cli, settings, client, capsys, tmp_path):
+    """Before: `kept ID: cannot be replayed: … fix it …` of a file fixed and published since."""
+    fixed = tmp_path / "2020-01-01-fixed.txt"
+    fixed.write_text("")
+    assert cli("ingest", str(fixed)) == 1
+    [letter] = [i.decode() for i, _ in client.xrange(settings.key(DEAD_LETTERS))]
+    fixed.write_text("Plan\nThe UK will invest £5m.\n")
+    assert cli("ingest", str(fixed)) == 0
+    capsys.readouterr()
+
+    for args in (["dlq", "replay", letter], ["dlq", "replay", "--all"]):
+        assert cli(*args) == 1
+        assert capsys.readouterr().err.startswith(
+            f"kept {letter}: cannot be replayed: a refused release file ({fixed}), read fine since (published after "
+            "this letter): nothing to fix; drop this letter")
