@@ -26,6 +26,7 @@ from services.common.settings import MAX_WORKERS, Settings
 from .classify_input import PUBLISHED_HELP, PUBLISHED_HINT, STDIN_PATH, StandardInput, published_option, read_piped_text
 from .configuration import load_settings
 from .errors import INTERRUPTED, OneLineParser, one_line, usage_error
+from .ingest_tally import IngestTally
 from .backfill_cli import add_backfill_arguments, backfill_options_given, run_backfill
 from .evaluation import add_arguments as add_evaluation_arguments
 from .training import add_arguments as add_training_arguments
@@ -205,28 +206,35 @@ async def _ingest(settings: Settings, files: list[Path], published_at: datetime 
 
     service = IngestService(settings, watch=[])
     await service.start()
-    failed = 0
+    tally = IngestTally(len(files))
     try:
         for path in files:
             # refused: dead-lettered
             result = await service.ingest_file(path, published_at=published_at, within=folders)
             shown = escape(str(path))  # a file's name may hold control characters
             if result is None:
-                failed += 1
+                tally.gone += 1
                 print(f"error: {shown}: no such file (gone before it was read)", file=sys.stderr)
             elif isinstance(result, FileRefused):
-                failed += 1
+                tally.refused += 1
                 undated = isinstance(result.error, NoPublicationDate)
                 reason = result.error.or_given(PUBLISHED_HINT) if undated and one_file else result.reason
                 print(f"error: {escape(reason)} (kept on the dead-letter stream)", file=sys.stderr)
             else:
+                if result.published:
+                    tally.published += 1
+                else:
+                    tally.unchanged += 1
                 state = "published" if result.published else "unchanged"
                 fixed = result.fixed_words() if isinstance(result, FilePublished) else ""
                 print(f"{state} {result.release_id} v{result.version} {shown}" + (f" ({fixed})" if fixed else ""))
+    except (asyncio.CancelledError, KeyboardInterrupt):  # Ctrl+C: what was published stays so
+        print(tally.stopped_text(), file=sys.stderr)
+        raise
     finally:
         await hand_over(service.runtime.streams)  # what it published, counted at the system's /metrics
         await service.stop()
-    return 1 if failed else 0
+    return 1 if tally.refused or tally.gone else 0
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -28,6 +28,7 @@ from services.common.streams import as_text
 from services.notifier.outbox import GIVEN_UP_TTL_SECONDS, ChannelChanged, Outbox, SubscriptionDeleted
 
 from .dead_letters import OUTBOX, Letter, Unreadable, is_chosen, original_fields, read_letter, why_not_replayable
+from .refused_files import read_fine_since
 
 PAGE = 500  # entries read per XREVRANGE while scanning
 SCAN_LIMIT = 5_000  # letters one `list` of chosen origins reads at most before it stops and says where to go on
@@ -192,8 +193,9 @@ class DeadLetterQueue:
     async def replay_page(self, items: list[Letter | Unreadable]) -> list[Replayed]:
         """Each of ``items`` (letters as read, a page of them) replayed as :meth:`replay` replays one, in order;
         the scripts of those going back onto their streams sent together, in one pipeline."""
+        fine = await read_fine_since(self.client, self.prefix, items)
         done: list[Replayed | None] = [_unreadable(item) if isinstance(item, Unreadable)
-                                       else await self._replay_without_script(item) for item in items]
+                                       else await self._replay_without_script(item, item.id in fine) for item in items]
         scripted = [(n, item) for n, item in enumerate(items) if done[n] is None and isinstance(item, Letter)]
 
         def fill(pipe: Pipeline) -> None:
@@ -218,16 +220,17 @@ class DeadLetterQueue:
             return Replayed(letter_id, problem="no such dead letter")
         if isinstance(item, Unreadable):
             return _unreadable(item)
-        return (await self._replay_without_script(item)
+        fine = item.id in await read_fine_since(self.client, self.prefix, [item])
+        return (await self._replay_without_script(item, fine)
                 or self._replayed_by_script(item, await self._replay(*self._script_call(item))))
 
-    async def _replay_without_script(self, item: Letter) -> Replayed | None:
+    async def _replay_without_script(self, item: Letter, fine: bool) -> Replayed | None:
         """What came of replaying ``item`` when the replay script is not for it (a delivery to queue again, or no
-        entry to put back); None when it is."""
+        entry to put back); None when it is. ``fine``: it refused a release file read fine since."""
         letter = item.letter
         if letter.stream.endswith(OUTBOX) and letter.entry_id:
             return await self._send_again(item.id, letter.stream, letter.entry_id)
-        refusal = why_not_replayable(letter)
+        refusal = why_not_replayable(letter, read_fine_since=fine)
         if refusal is not None:
             return Replayed(item.id, letter.stream, problem=f"cannot be replayed: {refusal}", kept=True)
         return None

@@ -23,6 +23,8 @@ from services.common.stream_stats import DEAD_LETTER_ORIGINS, UNREADABLE, origin
 STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 OUTBOX = "notifier:outbox"  # the notifier's delivery queue, under the prefix: its letters are delivery jobs given up on
 BASE64_PREFIX = "base64:"
+FILE_ORIGIN = "file:"  # a refused release file's letter: its stream is this and the file's path
+READ_FINE_SINCE = "(read fine since) "  # before the reason, in `list`, of a letter whose file was read fine after it
 REASON_WIDTH = 120  # a reason is cut to this in a line of `list` and `status`; `show` gives it whole
 
 
@@ -102,12 +104,16 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def why_not_replayable(letter: DeadLetter) -> str | None:
-    """None when ``letter`` holds a stream entry that can go back onto its stream, else why it cannot."""
+def why_not_replayable(letter: DeadLetter, *, read_fine_since: bool = False) -> str | None:
+    """None when ``letter`` holds a stream entry that can go back onto its stream, else why it cannot;
+    ``read_fine_since``: the release file it refused was read fine after it."""
     if letter.entry_id is not None and STREAM_ID.match(letter.entry_id) and letter.group:
         return None
     origin = letter.stream
-    if origin.startswith("file:"):
+    if origin.startswith(FILE_ORIGIN) and read_fine_since:
+        return (f"a refused release file ({origin[5:]}), read fine since (published after this letter): nothing to "
+                "fix; drop this letter (`pledgewatch dlq drop ID`)")
+    if origin.startswith(FILE_ORIGIN):
         return f"a refused release file ({origin[5:]}): fix it (a watched folder reads it again, else run `pledgewatch ingest` on it), then drop this letter (`pledgewatch dlq drop ID`)"
     if origin.startswith("http:"):
         return "a refused POST /releases: send the corrected release again"
@@ -123,14 +129,14 @@ def why_not_replayable(letter: DeadLetter) -> str | None:
     return f"it holds no stream entry of {origin!r} to re-publish"
 
 
-def brief(item: Letter | Unreadable, prefix: str) -> dict[str, str]:
+def brief(item: Letter | Unreadable, prefix: str, *, read_fine_since: bool = False) -> dict[str, str]:
     """One letter as a line of ``dlq list`` and ``status`` shows it: its id, when, its origin, which group or
-    source gave up on it, and the reason (whole)."""
+    source gave up on it, and the reason (whole; after :data:`READ_FINE_SINCE` for a file read fine since)."""
     if isinstance(item, Unreadable):
         return {"id": item.id, "origin": UNREADABLE, "reason": item.reason}
     letter = item.letter
     return {"id": item.id, "at": letter.at.strftime("%Y-%m-%dT%H:%M:%SZ"), "origin": origin(item, prefix),
-            "from": _gave_up(letter), "reason": letter.reason}
+            "from": _gave_up(letter), "reason": (READ_FINE_SINCE if read_fine_since else "") + letter.reason}
 
 
 def _gave_up(letter: DeadLetter) -> str:
@@ -155,10 +161,10 @@ def _one_line(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def letter_lines(item: Letter) -> list[str]:
+def letter_lines(item: Letter, *, read_fine_since: bool = False) -> list[str]:
     """One letter as ``dlq show`` prints it: every field, the reason whole, and the original payload; each
     control character of what it quotes escaped, a text of several lines indented beneath its name."""
-    letter, refusal = item.letter, why_not_replayable(item.letter)
+    letter, refusal = item.letter, why_not_replayable(item.letter, read_fine_since=read_fine_since)
     lines = [f"id:         {item.id}", f"at:         {letter.at.isoformat()}", f"stream:     {escape(letter.stream)}"]
     if letter.entry_id:
         lines.append(f"entry:      {escape(letter.entry_id)}")

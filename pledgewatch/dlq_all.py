@@ -11,10 +11,12 @@ import shlex
 import signal
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from types import FrameType, TracebackType
 
 from services.common.logs import escape
+from services.common.stream_stats import UNREADABLE, origin_of
 
 from .dead_letter_queue import DeadLetterQueue, Replayed
 from .dead_letter_sweep import (Act, PageDone, Progress, Step, Sweep, plural, reading_then_acting, sweep_pages,
@@ -143,10 +145,13 @@ async def replay_all(queue: DeadLetterQueue, names: set[str] | None, args: argpa
         print("no dead letters to replay")
         return 0
     state = Sweep(_chosen(counts.of(names), args), through=args.after)
+    kept: Counter[str] = Counter()
 
     async def act(letters: list[Letter | Unreadable]) -> tuple[int, int]:
         results = await queue.replay_page(letters)
         replayed = sum(report_replay(done) for done in results)
+        kept.update(origin_of(done.stream, queue.prefix) if done.stream else UNREADABLE
+                    for done in results if done.kept)
         return replayed, sum(done.kept for done in results)  # neither: gone meanwhile (replayed or dropped)
 
     state = await run_sweep(queue, act, state, args, names=names, newest=newest,
@@ -155,7 +160,21 @@ async def replay_all(queue: DeadLetterQueue, names: set[str] | None, args: argpa
         return code
     if not state.read:
         print("no dead letters to replay")
+        return 0
+    print(replay_total(state, kept))
+    ending(state, args, "replay", ("replayed", "kept"))
     return 1 if state.done < state.read else 0
+
+
+def replay_total(state: Sweep, kept: Counter[str]) -> str:
+    """How a run of ``replay --all`` ended: how many letters it replayed, and those left, by origin, and why."""
+    text = f"replayed {state.done} of {plural(state.read)}"
+    if kept:
+        by_origin = ", ".join(f"{name} {n}" for name, n in kept.most_common())
+        text += f"; {state.not_done} kept, not replayable ({by_origin}: each told above with what to do)"
+    if gone := state.read - state.done - state.not_done:
+        text += f"; {gone} gone meanwhile (replayed or dropped by another command)"
+    return text
 
 
 def drop_question(total: int | None, args: argparse.Namespace) -> str:

@@ -29,6 +29,7 @@ from .dead_letters import (STREAM_ID, Letter, Unreadable, brief, brief_line, cho
                            why_not_replayable)
 from .dlq_all import drop_all, replay_all, report_replay
 from .errors import usage_error
+from .refused_files import read_fine_since
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 20
@@ -59,12 +60,14 @@ def _with_queue(work: Callable[[DeadLetterQueue, set[str] | None], Awaitable[T]]
         return asyncio.run(run())
 
 
-def _letter_json(item: Letter | Unreadable, prefix: str) -> dict[str, Any]:
+def _letter_json(item: Letter | Unreadable, prefix: str, fine: set[str]) -> dict[str, Any]:
+    """``fine``: the letters whose release file was read fine since."""
     if isinstance(item, Unreadable):
         return {"id": item.id, "origin": UNREADABLE, "unreadable": item.reason}
-    refusal = why_not_replayable(item.letter)
+    refusal = why_not_replayable(item.letter, read_fine_since=item.id in fine)
     return {"id": item.id, "origin": origin(item, prefix), **item.letter.model_dump(mode="json"),
-            "replayable": refusal is None, **({"not_replayable": refusal} if refusal else {})}
+            "replayable": refusal is None, **({"not_replayable": refusal} if refusal else {}),
+            "read_fine_since": item.id in fine}
 
 
 def _plural(n: int) -> str:
@@ -80,13 +83,14 @@ def _next_page(args: argparse.Namespace, after: str) -> str:
 
 def cmd_list(args: argparse.Namespace) -> int:
     async def work(queue: DeadLetterQueue, names: set[str] | None
-                   ) -> tuple[Counts, int | None, int | None, Page, str]:
+                   ) -> tuple[Counts, int | None, int | None, Page, str, set[str]]:
         counts = await queue.counts()
         page = await queue.page(origins=names, after=args.after, limit=args.limit)
         least = counts.counted(names) if names is not None and counts.uncounted else None
-        return counts, counts.of(names), least, page, queue.prefix
+        fine = await read_fine_since(queue.client, queue.prefix, page.letters)
+        return counts, counts.of(names), least, page, queue.prefix, fine
 
-    counts, total, least, page, prefix = _with_queue(work, args.stream)
+    counts, total, least, page, prefix, fine = _with_queue(work, args.stream)
     if counts.overcounted:
         print(f"warning: {overcounted_text(counts.overcounted)}", file=sys.stderr)
     shown = len(page.letters)
@@ -94,7 +98,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     after = None if older == 0 else page.after  # a page filled by the chosen origins' last letters: no next one
     if args.json:
         print(json.dumps({"total": total, "by_origin": counts.by_origin,
-                          "letters": [_letter_json(i, prefix) for i in page.letters], "after": after,
+                          "letters": [_letter_json(i, prefix, fine) for i in page.letters], "after": after,
                           "older": older}, indent=2))
         return 0
     chosen = f" from {', '.join(args.stream)}" if args.stream else ""
@@ -110,7 +114,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         print(f"{_plural(total)}{chosen or f' ({breakdown})'}, newest first")
     for item in page.letters:
-        print(brief_line(brief(item, prefix)))
+        print(brief_line(brief(item, prefix, read_fine_since=item.id in fine)))
     if after is None:
         return 0
     if not page.filled:
@@ -123,20 +127,22 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    async def fetch(queue: DeadLetterQueue, _: set[str] | None) -> tuple[Letter | Unreadable | None, str]:
-        return await queue.get(args.id), queue.prefix
+    async def fetch(queue: DeadLetterQueue, _: set[str] | None
+                    ) -> tuple[Letter | Unreadable | None, str, set[str]]:
+        item = await queue.get(args.id)
+        return item, queue.prefix, await read_fine_since(queue.client, queue.prefix, [item] if item else [])
 
-    item, prefix = _with_queue(fetch)
+    item, prefix, fine = _with_queue(fetch)
     if item is None:
         print(f"error: {args.id}: no such dead letter", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps(_letter_json(item, prefix), indent=2))
+        print(json.dumps(_letter_json(item, prefix, fine), indent=2))
         return 0
     if isinstance(item, Unreadable):
         print(f"id:       {item.id}\nunreadable: {escape(item.reason)}")
         return 0
-    print("\n".join(letter_lines(item)))
+    print("\n".join(letter_lines(item, read_fine_since=item.id in fine)))
     return 0
 
 

@@ -50,6 +50,12 @@ DEAD_LETTER_COUNTS = "dead-letters:counts"
 DEAD_LETTERS_COUNTED_LATER = "dead-letters:counted-later"
 # The id of the newest letter looked at by the counting of letters without the field: it goes on from there.
 DEAD_LETTERS_COUNTED_TO = "dead-letters:counted-to"
+# Release files refused (ingest writes; forgotten once the file is read fine): a refused file's path -> the mark of
+# what it was refused as, and -> its dead letters' ids, space-separated; once it is read fine, its path -> the ids of
+# those still there (``dlq`` tells them as of a file read fine since).
+REFUSED_FILES = "ingest:refused-files"
+REFUSED_LETTERS = "ingest:refused-letters"
+READ_FINE_LETTERS = "ingest:read-fine-letters"
 
 
 def stream_key(name: str, prefix: str = DEFAULT_PREFIX) -> str:

@@ -338,10 +338,17 @@ def release_object(value: object) -> dict[str, object]:
 
 def _from_json(path: Path, text: str, url: str, source: str, published_at: datetime | None) -> ReleasePublished:
     fields = release_object(loads_request(text))  # "not JSON: …", a key given twice: the file's problem
+    title = fields.get("title")
+    if isinstance(title, str) and not title.strip():
+        raise ReleaseFileError(f'{path}: no title: give the release\'s title as "title"')
+    own_date = None if fields.get("published_at") is not None else _date_from_name(path)  # checked even when overridden
+    published = published_at or own_date
+    if published is None and fields.get("published_at") is None:
+        raise NoPublicationDate(path, ("name the file YYYY-MM-DD-...", 'add "published_at"'))
     release = ReleaseInput.model_validate(
-        fields if published_at is None else {"published_at": published_at.isoformat(), **fields}
+        fields if published is None else {"published_at": published.isoformat(), **fields}
     ).to_release(default_url=url, source=source)
-    return release if published_at is None else release.model_copy(update={"published_at": published_at})
+    return release if published is None else release.model_copy(update={"published_at": published})
 
 
 def _from_html(path: Path, text: str, url: str, source: str, published_at: datetime | None) -> ReleasePublished:

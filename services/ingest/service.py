@@ -17,7 +17,7 @@ from faststream.redis import RedisBroker
 from pydantic import BaseModel, ValidationError
 
 from schemas import ReleasePublished
-from schemas.streams import DEAD_LETTERS
+from schemas.streams import DEAD_LETTERS, READ_FINE_LETTERS, REFUSED_FILES, REFUSED_LETTERS
 from schemas.json_bounds import JSONBoundsError
 from services.common.api import Routes, answers, errors_response
 from services.common.encodings import NotText, decode_bytes
@@ -53,8 +53,6 @@ from .watcher import FolderWatcher
 log = logging.getLogger(__name__)
 
 WHOLE_BODY = "request body"  # the field an error of a POSTed body as a whole names
-REFUSED_FILES = "ingest:refused-files"  # hash: a refused file's path -> the mark of what it was refused as
-REFUSED_LETTERS = "ingest:refused-letters"  # hash: a refused file's path -> its dead letters' ids, space-separated
 
 # KEYS: REFUSED_FILES, REFUSED_LETTERS. ARGV: the path, its refusal mark, its new letter's id, added to those kept
 # in one step: the folder watcher and `pledgewatch ingest` refusing one file at once each keep theirs.
@@ -64,15 +62,25 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[1], earlier and (earlier .. ' ' .. ARGV[3]) or ARGV[3])
 """
 
-# KEYS: REFUSED_FILES, REFUSED_LETTERS, the dead-letter stream. ARGV: the path, published: its refusal forgotten;
-# returns the ids kept of its letters that are still there (not dropped, replayed or trimmed meanwhile).
+# KEYS: REFUSED_FILES, REFUSED_LETTERS, the dead-letter stream, READ_FINE_LETTERS. ARGV: the path, published: its
+# refusal forgotten, and its letters still there (not dropped, replayed or trimmed meanwhile) kept as of a file read
+# fine since, with those so kept before; returns the ids of those just forgotten.
 _FORGET_REFUSAL = """
-local kept = redis.call('HGET', KEYS[2], ARGV[1])
+local function still_there(ids, into)
+  for id in string.gmatch(ids or '', '%S+') do
+    if redis.call('XRANGE', KEYS[3], id, id)[1] then into[#into + 1] = id end
+  end
+  return into
+end
+local left = still_there(redis.call('HGET', KEYS[2], ARGV[1]), {})
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
-local left = {}
-for id in string.gmatch(kept or '', '%S+') do
-  if redis.call('XRANGE', KEYS[3], id, id)[1] then left[#left + 1] = id end
+local fine = still_there(redis.call('HGET', KEYS[4], ARGV[1]), {})
+for _, id in ipairs(left) do fine[#fine + 1] = id end
+if #fine > 0 then
+  redis.call('HSET', KEYS[4], ARGV[1], table.concat(fine, ' '))
+else
+  redis.call('HDEL', KEYS[4], ARGV[1])
 end
 return left
 """
@@ -266,8 +274,8 @@ class IngestService:
         to drop): the ids of those still there, to be told."""
         streams = self.runtime.streams
         forget = streams.client.register_script(_FORGET_REFUSAL)
-        left = await forget(keys=[self._refused_key, self._refused_letters_key, streams.key(DEAD_LETTERS)],
-                            args=[str(path)])
+        left = await forget(keys=[self._refused_key, self._refused_letters_key, streams.key(DEAD_LETTERS),
+                                  streams.key(READ_FINE_LETTERS)], args=[str(path)])
         return tuple(as_text(letter) for letter in left)
 
     @property

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from services.ingest.files import ReleaseFileError, load_release
+from services.ingest.files import NoPublicationDate, ReleaseFileError, load_release
 from services.ingest.identity import content_hash
 
 
@@ -79,7 +79,10 @@ def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
                      "not a real date (February 2026 has 28 days); rename the file", id="impossible-name-date"),
         pytest.param("2026-13-01-baddate.html", b"<title>T</title><p>Body text</p>", ": the date in the file name, "
                      "2026-13-01, is not a real date (there is no month 13)", id="impossible-name-month"),
-        pytest.param("r.json", b'{"title": "T", "body": "B"}', "published_at: Field required", id="json-missing"),
+        pytest.param("r.json", b'{"title": "T", "body": "B"}', ': no publication date (name the file '
+                     'YYYY-MM-DD-... or add "published_at")', id="json-missing"),
+        pytest.param("2026-02-30-r.json", b'{"title": "T", "body": "B"}', ": the date in the file name, 2026-02-30, "
+                     "is not a real date (February 2026 has 28 days); rename the file", id="json-impossible-name-date"),
         pytest.param("r.json", b'{"title": "T", "body": "B", "published_at": "2020-01-01T00:00:00"}',
                      "is a time without its zone", id="json-naive-time"),
         pytest.param("r.pdf", b"%PDF", "unsupported file type", id="pdf"),
@@ -291,3 +294,35 @@ def test_a_file_of_a_front_matter_title_and_no_text_is_told_where_the_text_goes(
         load_release(path)
     assert str(caught.value) == f"{path}: no body text (the title is the front matter's: put the text of the " \
                                 "release below the front matter)"
+
+
+def test_a_json_file_is_dated_by_its_name_as_a_text_file_is(tmp_path):
+    """Before: refused, `published_at: Field required`, where a .txt or .md file of that name is dated by it."""
+    path = tmp_path / "2017-11-29-plan.json"
+    path.write_text('{"title": "Border plan", "body": "The UK will invest \u00a35m."}')
+    assert load_release(path).published_at == datetime(2017, 11, 29, tzinfo=timezone.utc)
+
+
+def test_a_json_files_own_published_at_stands_over_its_names_date(tmp_path):
+    path = tmp_path / "2017-11-29-plan.json"
+    path.write_text('{"title": "Border plan", "body": "B", "published_at": "2018-01-02T09:00:00Z"}')
+    assert load_release(path).published_at == datetime(2018, 1, 2, 9, tzinfo=timezone.utc)
+
+
+def test_an_undated_json_file_is_told_of_published_when_one_file_is_given(tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_text('{"title": "Border plan", "body": "B"}')
+    with pytest.raises(NoPublicationDate) as caught:
+        load_release(path)
+    assert caught.value.or_given("--published YYYY-MM-DD") == (
+        f'{path}: no publication date (--published YYYY-MM-DD, name the file YYYY-MM-DD-... or add "published_at")')
+
+
+@pytest.mark.parametrize("title", ["", "   ", "\\t\\n"])
+def test_a_json_file_whose_title_is_blank_is_told_so_as_a_text_file_is(tmp_path, title):
+    """Before: `title: String should have at least 1 character`, pydantic's words of a title of spaces."""
+    path = tmp_path / "2026-01-01-plan.json"
+    path.write_text(f'{{"title": "{title}", "body": "The UK will invest \u00a35m."}}')
+    with pytest.raises(ReleaseFileError) as caught:
+        load_release(path)
+    assert str(caught.value) == f'{path}: no title: give the release\'s title as "title"'

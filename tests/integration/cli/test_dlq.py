@@ -3,6 +3,7 @@
 import asyncio
 import json
 import os
+import re
 import pty
 import signal
 import subprocess
@@ -21,6 +22,10 @@ pytestmark = pytest.mark.integration
 
 EVENT = b'{"specversion": "1.0", "type": "pledgewatch.release.published", "schemaversion": 2}'
 
+
+def letters_replayed(out):
+    """How many letters' lines say they were replayed (not the total at the end)."""
+    return sum(bool(re.match(r"replayed \S+ (onto|with) ", line)) for line in out.splitlines())
 
 def dead_letter_entry(settings, fields, reason, stream=RELEASES):
     """An entry of ``stream`` read by the classifier's group and given up on: what the consumer does."""
@@ -170,7 +175,7 @@ def test_replay_all_of_one_stream_leaves_the_others(cli, settings, client, capsy
     dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "bad release")
     other = dead_letter_entry(settings, {EVENT_FIELD: b"{}"}, "bad classified", stream="classified")
     assert cli("dlq", "replay", "--all", "--stream", "releases") == 0
-    assert capsys.readouterr().out.count("replayed ") == 1
+    assert letters_replayed(capsys.readouterr().out) == 1
     assert [i.decode() for i, _ in client.xrange(settings.key(DEAD_LETTERS))] == [other]
 
 
@@ -336,3 +341,56 @@ def test_the_letters_every_group_left_of_one_entry_put_it_back_once(cli, setting
     assert out[0] == f"replayed {second} onto {key} as {new_id.decode()}"
     assert out[1] == (f"replayed {first} with {second}: the same entry of {key}, put back once for every group "
                       f"as {new_id.decode()}")
+
+
+def test_a_refused_files_letter_says_when_the_file_was_read_fine_since(cli, settings, client, capsys, tmp_path):
+    """Before: `dlq show` said "fix it" of a file fixed and published since, as of one still refused."""
+    fixed, broken = tmp_path / "2020-01-01-fixed.txt", tmp_path / "2020-01-01-broken.txt"
+    fixed.write_text("")
+    broken.write_text("")
+    assert cli("ingest", str(fixed), str(broken)) == 1
+    [broken_letter, fixed_letter] = [i.decode() for i, _ in client.xrevrange(settings.key(DEAD_LETTERS))]
+    fixed.write_text("Plan\nThe UK will invest £5m.\n")
+    assert cli("ingest", str(fixed)) == 0
+    capsys.readouterr()
+
+    assert cli("dlq", "show", fixed_letter) == 0
+    assert (f"replayable: no, a refused release file ({fixed}), read fine since (published after this letter): "
+            "nothing to fix; drop this letter (`pledgewatch dlq drop ID`)") in capsys.readouterr().out
+    assert cli("dlq", "show", broken_letter) == 0
+    assert f"replayable: no, a refused release file ({broken}): fix it" in capsys.readouterr().out
+
+    assert cli("dlq", "list") == 0
+    lines = capsys.readouterr().out.splitlines()
+    [fixed_line] = [line for line in lines if fixed_letter in line]
+    [broken_line] = [line for line in lines if broken_letter in line]
+    assert f"  {fixed}  (read fine since) {fixed}: empty file" in fixed_line
+    assert "read fine since" not in broken_line
+
+    assert cli("dlq", "list", "--json") == 0
+    letters = {letter["id"]: letter for letter in json.loads(capsys.readouterr().out)["letters"]}
+    assert letters[fixed_letter]["read_fine_since"] is True and letters[broken_letter]["read_fine_since"] is False
+    assert "read fine since" in letters[fixed_letter]["not_replayable"]
+
+    fixed.write_text("")  # broken again: its letters are to fix once more
+    assert cli("ingest", str(fixed)) == 1
+    capsys.readouterr()
+    assert cli("dlq", "show", fixed_letter) == 0
+    assert f"replayable: no, a refused release file ({fixed}): fix it" in capsys.readouterr().out
+
+
+def test_replaying_a_letter_of_a_file_read_fine_since_says_to_drop_it(cli, settings, client, capsys, tmp_path):
+    """Before: `kept ID: cannot be replayed: … fix it …` of a file fixed and published since."""
+    fixed = tmp_path / "2020-01-01-fixed.txt"
+    fixed.write_text("")
+    assert cli("ingest", str(fixed)) == 1
+    [letter] = [i.decode() for i, _ in client.xrange(settings.key(DEAD_LETTERS))]
+    fixed.write_text("Plan\nThe UK will invest £5m.\n")
+    assert cli("ingest", str(fixed)) == 0
+    capsys.readouterr()
+
+    for args in (["dlq", "replay", letter], ["dlq", "replay", "--all"]):
+        assert cli(*args) == 1
+        assert capsys.readouterr().err.startswith(
+            f"kept {letter}: cannot be replayed: a refused release file ({fixed}), read fine since (published after "
+            "this letter): nothing to fix; drop this letter")

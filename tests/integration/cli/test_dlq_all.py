@@ -5,6 +5,7 @@ import asyncio
 import itertools
 import json
 import os
+import re
 import signal
 
 import pytest
@@ -48,6 +49,10 @@ def refused_inputs(settings, count):
     with_streams(settings, work)
 
 
+def letters_replayed(out):
+    """How many letters' lines say they were replayed (not the total at the end)."""
+    return sum(bool(re.match(r"replayed \S+ (onto|with) ", line)) for line in out.splitlines())
+
 @pytest.fixture
 def ticking_clock(monkeypatch):
     """A clock that moves 10 s each time it is read: every page is a long one, and says how far it got."""
@@ -86,8 +91,8 @@ def test_replay_all_goes_page_by_page_putting_each_entry_back_once_and_keeping_t
 
     assert cli("dlq", "replay", "--all") == 1  # the refused file is kept
     out, err = capsys.readouterr()
-    assert sum(line.startswith("replayed ") for line in out.splitlines()) == 19
-    assert out.count(" with ") == 3  # the second letter of each classified entry
+    assert letters_replayed(out) == 19
+    assert len(re.findall(r"^replayed \S+ with ", out, re.M)) == 3  # the second letter of each classified entry
     assert client.xlen(settings.key(RELEASES)) == releases + 13
     assert client.xlen(settings.key(CLASSIFIED)) == classified + 3
     assert letter_ids(client, settings) == [filed]
@@ -104,7 +109,7 @@ def test_replay_all_of_one_origin_goes_past_pages_of_others(cli, settings, clien
     releases = client.xlen(settings.key(RELEASES))
 
     assert cli("dlq", "replay", "--all", "--stream", "releases") == 0
-    assert capsys.readouterr().out.count("replayed ") == 13
+    assert letters_replayed(capsys.readouterr().out) == 13
     assert client.xlen(settings.key(RELEASES)) == releases + 13
     assert kept_counts(cli, capsys) == counted_by_reading(client, settings) == {"classified": 6, "file": 1}
 
@@ -126,7 +131,7 @@ def test_replay_all_queues_a_delivery_again_or_keeps_it_among_the_entries_it_put
 
     assert cli("dlq", "replay", "--all") == 1
     out, err = capsys.readouterr()
-    assert out.count("replayed ") == 3
+    assert letters_replayed(out) == 3
     assert err.startswith(f"kept {job}: cannot be replayed: its delivery job is no longer kept")
     assert letter_ids(client, settings) == [job]
     assert kept_counts(cli, capsys) == {"notifier": 1}
@@ -140,7 +145,7 @@ def test_a_letter_written_during_replay_all_is_left_whole_for_the_next_run(
     after_page(1, lambda: given_up_entries(settings, RELEASES, [CLASSIFIER_GROUP], 1), writing=True)
 
     assert cli("dlq", "replay", "--all") == 0
-    assert capsys.readouterr().out.count("replayed ") == 8
+    assert letters_replayed(capsys.readouterr().out) == 8
     [newcomer] = letter_ids(client, settings)
     assert client.xlen(settings.key(RELEASES)) == before + 1 + 8  # the newcomer's entry, and the 8 put back
     assert kept_counts(cli, capsys) == {"releases": 1}
@@ -161,7 +166,7 @@ def test_replay_all_stopped_between_pages_says_how_far_it_got_and_how_to_go_on(
 
     assert cli("dlq", "replay", "--all", "--stream", "releases") == 130
     out, err = capsys.readouterr()
-    assert out.count("replayed ") == 3
+    assert letters_replayed(out) == 3
     through = newest_first[2]
     assert err.splitlines()[-1] == (f"stopped: 3 of 13 dead letters read (3 replayed, 0 kept), back to {through}; "
                                     f"the rest: pledgewatch dlq replay --all --stream releases --after {through}")
@@ -169,9 +174,31 @@ def test_replay_all_stopped_between_pages_says_how_far_it_got_and_how_to_go_on(
     assert kept_counts(cli, capsys) == counted_by_reading(client, settings)
 
     assert cli("dlq", "replay", "--all", "--stream", "releases", "--after", through) == 0
-    assert capsys.readouterr().out.count("replayed ") == 10
+    assert letters_replayed(capsys.readouterr().out) == 10
     assert client.xlen(settings.key(RELEASES)) == releases + 13
     assert kept_counts(cli, capsys) == counted_by_reading(client, settings) == {"classified": 6, "file": 1}
+
+
+def test_replay_all_ends_with_how_many_it_replayed_and_what_was_left_and_why(
+        cli, settings, client, capsys, monkeypatch, after_page):
+    """Before: the run ended on the last letter's line, with no total (``drop --all`` ends with one)."""
+    monkeypatch.setattr(dlq_all, "SWEEP_PAGE", 3)
+    mixed_letters(settings)
+    newest = letter_ids(client, settings)[-1]
+    after_page(1, lambda: with_streams(settings, lambda streams: DeadLetterQueue(
+        streams.client, streams.key(DEAD_LETTERS)).drop([newest])), writing=True)
+
+    assert cli("dlq", "replay", "--all") == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == ("replayed 18 of 20 dead letters; 1 kept, not replayable (file 1: each told "
+                                    "above with what to do); 1 gone meanwhile (replayed or dropped by another "
+                                    "command)")
+
+
+def test_replay_all_of_letters_all_replayed_ends_with_their_number(cli, settings, client, capsys):
+    given_up_entries(settings, RELEASES, [CLASSIFIER_GROUP], 2)
+    assert cli("dlq", "replay", "--all") == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "replayed 2 of 2 dead letters"
 
 
 def test_drop_all_deletes_a_page_at_a_time_and_no_letter_comes_back_to_the_command(

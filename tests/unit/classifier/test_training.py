@@ -342,3 +342,22 @@ def test_classify_model_runs_the_model_a_set_of_ones_own_trained(tmp_path, capsy
     assert events["shipped"]["classifier_version"] == CLASSIFIER_VERSION
     confidences = {name: [c["confidence"] for c in event["commitments"]] for name, event in events.items()}
     assert confidences["mine"] != confidences["shipped"]
+
+
+def test_training_says_what_it_does_and_about_how_long_before_it_fits(tmp_path, capsys, monkeypatch):
+    """Before: nothing for about a minute and a half, then the summary."""
+    def stop_at_the_fit(pairs):
+        print("fitting")
+        raise training.TrainingError("stopped at the fit")
+
+    monkeypatch.setattr(training, "trained", stop_at_the_fit)
+    root = _small_set(tmp_path / "set")
+    assert train(root, output=tmp_path / "decision.json") == 2
+    assert capsys.readouterr().out.splitlines() == [
+        f"fitting the decision model on {root} (10 releases; under a minute)…", "fitting"]
+
+
+@pytest.mark.parametrize(("releases", "said"), [(10, "under a minute"), (333, "about a minute"),
+                                                (450, "about a minute and a half"), (1000, "about 3.5 minutes")])
+def test_the_time_a_fit_takes_is_told_to_the_half_minute(releases, said):
+    assert training.fitting_time(releases) == said
