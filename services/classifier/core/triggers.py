@@ -100,7 +100,8 @@ _NOT_A_SUBJECT: Final = (r"(?!(?:will|shall|must|should|would|could|can|may|migh
 _CALL_ON: Final = _compile(
     r"\b(?:call(?:s|ed|ing)?\s+(?:on|upon)|urg(?:e|es|ed|ing)|press(?:es|ed|ing)?|implor\w+|challeng\w+|"
     r"want(?:s|ed)?|ask(?:s|ed|ing)|demand(?:s|ed|ing)?|requir(?:e|es|ed|ing)|instruct\w*|direct(?:s|ed|ing)|order(?:s|ed|ing)?|"
-    r"oblig(?:e|es|ed|ing)|compel\w*|forc(?:e|es|ed|ing)|tell(?:s|ing)?|told)\s+(?P<actor>(?!to\b)"
+    r"oblig(?:e|es|ed|ing)|compel\w*|forc(?:e|es|ed|ing)|tell(?:s|ing)?|told|request(?:s|ed|ing)|"
+    r"invit(?:e|es|ed|ing)|encourag(?:e|es|ed|ing))\s+(?P<actor>(?!to\b)"
     rf"{_NOT_A_SUBJECT}[^,.;:()]{{2,80}}?)"
     r"\s+to\s+(?P<verb>[a-z]+)")
 _CALL_FOR: Final = _compile(
@@ -111,7 +112,7 @@ _ESSENTIAL: Final = _compile(
     r"(?:for|that)\s+(?P<actor>[^,.;:()]{2,60}?)\s+(?:to|should|must)\s+(?P<verb>[a-z]+)")
 _MUST: Final = _compile(
     rf"\b(?:must|should|need\s+to|needs\s+to|will\s+have\s+to|will\s+need\s+to|will\s+be\s+(?:required|"
-    rf"obliged|expected)\s+to|(?:is|are)\s+(?:now\s+)?(?:obliged|expected)\s+to)\s+{_ADVERBS}"
+    rf"obliged|expected)\s+to|(?:is|are)\s+(?:now\s+)?(?:obliged|expected|invited|encouraged|requested)\s+to)\s+{_ADVERBS}"
     r"(?:continue\s+to\s+)?(?P<verb>[a-z]+)")
 
 
@@ -133,10 +134,11 @@ _NEEDS: Final = {
     "going": ("going to", "planning to", "intending to", "preparing to", "plan", "intend", "set to"),
     "step": ("next step",), "is to": ("is to", "are to"),
     "call on": ("call", "urg", "press", "implor", "challeng", "want", "ask", "demand", "requir", "instruct", "direct",
-                "order", "oblig", "compel", "forc", "tell", "told"),
+                "order", "oblig", "compel", "forc", "tell", "told", "request", "invit", "encourag"),
     "call for": ("advocat", "call", "press", "push", "argu", "lobb", "appeal"),
     "essential": ("it is",),
-    "must": ("must", "should", "need", "will have to", "required to", "obliged to", "expected to"),
+    "must": ("must", "should", "need", "will have to", "required to", "obliged to", "expected to", "invited to",
+             "encouraged to", "requested to"),
 }
 
 
@@ -165,7 +167,7 @@ FRAMING: Final = re.compile(
 _STARTS: Final = {  # by id(pattern), as _FOLDED; no word of one regex begins another (see read_cues)
     id(_WILL): ("will", "shall", "we'll", "we’ll", "i'll", "i’ll", "they'll", "they’ll"),
     id(_CALL_ON): ("call", "urg", "press", "implor", "challeng", "want", "ask", "demand", "requir", "instruct", "direct",
-               "order", "oblig", "compel", "forc", "tell", "told"),
+               "order", "oblig", "compel", "forc", "tell", "told", "request", "invit", "encourag"),
     id(_CALL_FOR): ("advocat", "call", "press", "push", "argu", "lobb", "appeal"),
     id(FRAMING): ("expect", "likely", "predict", "forecast", "projected", "hope", "if", "unless", "whether", "fear",
                   "warn", "could", "would", "might", "believ", "means"),
