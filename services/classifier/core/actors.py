@@ -9,8 +9,9 @@ from .folding import WordSet, case_sensitive, fold
 from .publishers import UK_GOVERNMENT, government_of
 
 # Things a publisher acts through: "the Community Resilience Fund will contribute" is the publisher acting.
+# So are its laws and rules: "the Regulation will set obligations", "Martyn’s Law will introduce".
 _INSTRUMENT: Final = re.compile(r"\b(?:Programme|Program|Fund|Scheme|Strategy|Plan|Initiative|Grant|Budget|Package"
-                         r"|Funding|Investment)s?$", re.IGNORECASE)
+                         r"|Funding|Investment|Law|Act|Bill|Regulation|Code|Directive|Guidance)s?$", re.IGNORECASE)
 _FIRST_PERSON: Final = re.compile(r"\b(?:we|us|our|i)\b", re.IGNORECASE)
 # Ministers speak for their government: an actor that is only a title is the publisher. Written in lowercase
 # (the same pattern under IGNORECASE) so that case_sensitive() can run it over folded text.
@@ -59,7 +60,7 @@ _LAST_SUBORDINATOR: Final = re.compile(
 
 _PREPOSITION: Final = re.compile(r"\s+(?:of|to|for|in|on|from|with|by|at|across|under|within|between|signing|"
                           r"including|led|chaired|run)\s+", re.IGNORECASE)
-_MODIFIED: Final = re.compile(r"\s+[a-z]")
+_MODIFIED: Final = re.compile(r"\s+(?:\d[\w.-]*\s+)?[a-z]")  # "Fiscal Year 2023 grant guidance" too
 _POSSESSIVE: Final = re.compile(r"['’]s\b")
 _LEADING_ARTICLE: Final = re.compile(r"^(?:The|A|An)\s+")
 _LEADING_THE: Final = re.compile(r"^the\s+")
@@ -171,6 +172,9 @@ def _named(text: str, head_end: int, sentence_start: bool, publisher_name: str) 
         if name.lower() in ("the", "this", "these", "those", "it", "a", "an") or name.isdigit():
             continue
         possessive = _POSSESSIVE.search(name)
+        if possessive and name[possessive.end():].strip():  # "the Centre's Community Resilience Fund": the thing owned
+            name = name[possessive.end():].strip()
+            possessive = _POSSESSIVE.search(name)
         name = _LEADING_ARTICLE.sub("", name[: possessive.start()] if possessive else name)
         if not possessive and _MODIFIED.match(rest) and not _AGENT_NOUN.match(rest.strip()):
             return None  # "the ESG transitional grant": the name only qualifies a thing

@@ -82,6 +82,9 @@ def _plain_name_actor(subject: str, sentence_start: bool, publisher_name: str) -
         if name.lower() in ("the", "this", "these", "those", "it", "a", "an") or name.isdigit():
             continue
         possessive = re.search(r"['’]s\b", name)
+        if possessive and name[possessive.end():].strip():
+            name = name[possessive.end():].strip()
+            possessive = re.search(r"['’]s\b", name)
         name = re.sub(r"^(?:The|A|An)\s+", "", name[: possessive.start()] if possessive else name)
         if not possessive and actors._MODIFIED.match(rest) and not actors._AGENT_NOUN.match(rest.strip()):
             break
