@@ -39,6 +39,11 @@ _AGENT_NOUNS: Final = (
 _AGENT_NOUN: Final = re.compile(rf"\b(?<!\w[-'’])(?:(?:\w+(?:[-'’]\w+)*\s+){{0,3}}(?:{'|'.join(_AGENT_NOUNS)}))\b",
                                 re.IGNORECASE)
 _AGENT_NOUN_WORDS: Final = WordSet(_AGENT_NOUNS)
+_AGENT_NOUN_SET: Final = frozenset(_AGENT_NOUNS)
+_RELATIVES: Final = frozenset(("that", "which", "who"))
+# Words that open a clause's own subject: "told the Council that the fight must" is no relative clause.
+_SUBJECT_OPENERS: Final = frozenset("the a an this these those it its they their we our he she his her there all any "
+                                    "every each no some such i you".split())
 _HOSTILE: Final = re.compile(
     r"\b(?:daesh|isil|isis|al[- ]qa\w+|terrorists?|extremists?|criminals?|the group|groups|militants?|"
     r"attackers?|offenders?|fighters)\b", re.IGNORECASE,
@@ -114,10 +119,21 @@ def clause_subject(sentence: str, trigger: int, folded: str | None = None) -> st
     cut = _LAST_SUBORDINATOR_FOLDED.match(folded, start, len(pre))
     if cut:
         after = pre[cut.end():].strip()
-        if after:
+        antecedent = pre[start: cut.start("word")].strip()
+        if after and not _describes_a_body(antecedent, folded[cut.start("word"):cut.end("word")], after):
             return after
-        return pre[start: cut.start("word")].strip()  # a relative clause: its antecedent
+        return antecedent  # a relative clause: its antecedent
     return pre[start:].strip()
+
+
+def _describes_a_body(antecedent: str, word: str, after: str) -> bool:
+    """Whether ``word`` ("that", "which", "who", folded) opens a relative clause, ``after``, describing the body
+    ``antecedent`` ends with ("platforms that fall within Ofcom’s jurisdiction are required to"): the body is the
+    subject. A clause opening with a subject of its own is none ("told the Council that the fight must")."""
+    if word not in _RELATIVES or not after[0].islower() or after.split(None, 1)[0].lower() in _SUBJECT_OPENERS:
+        return False
+    last = antecedent.rsplit(None, 1)[-1].lower() if antecedent else ""
+    return last in _AGENT_NOUN_SET
 
 
 def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor:

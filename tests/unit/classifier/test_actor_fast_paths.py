@@ -48,9 +48,13 @@ def _plain_clause_subject(sentence: str, trigger: int) -> str:
     cut = actors._LAST_SUBORDINATOR.match(segment)
     if cut:
         after = segment[cut.end():].strip()
-        if after:
+        antecedent = segment[: cut.start("word")].strip()
+        relative = cut["word"].lower() in ("that", "which", "who") and antecedent \
+            and antecedent.split()[-1].lower() in actors._AGENT_NOUNS \
+            and after[:1].islower() and after.split()[0].lower() not in actors._SUBJECT_OPENERS
+        if after and not relative:
             return after
-        return segment[: cut.start("word")].strip()
+        return antecedent
     return segment.strip()
 
 
