@@ -23,6 +23,9 @@ _TITLE: Final = re.compile(
     re.IGNORECASE,
 )
 # A name may start with one lowercase letter before a capital ("eSafety Commissioner"), never within a word.
+# So does one named with a title ("Parliamentary Secretary Oliphant", "the Honourable Marc Garneau").
+_TITLED_PERSON: Final = re.compile(r"(?:(?:Right\s+|Rt\.?\s+)?Hon(?:ourable|\.)?|Parliamentary\s+Secretary|Minister|"
+                                   r"Secretary|Governor|Premier|Treasurer|Attorney[- ]General)\s+\S")
 _CAPITALISED: Final = re.compile(
     r"(?:(?<![\w’'&.-])[a-z](?=[A-Z]))?(?:[A-Z][\w’'&.-]*|\d+)(?:\s+(?:(?:of|for|and|the|on|in|&)\s+)*(?:[A-Z][\w’'&.-]*))*"
 )
@@ -197,7 +200,7 @@ def _named(text: str, head_end: int, sentence_start: bool, publisher_name: str) 
 
         if _TITLE.match(name):
             return name_actor(name, False, publisher_name)
-        if name == publisher_name or _INSTRUMENT.search(name):  # "the Work Programme will": the publisher's own
+        if name == publisher_name or _INSTRUMENT.search(name) or _TITLED_PERSON.match(name):  # "the Work Programme will": the publisher's own
             return new_actor(publisher_name, True, own=True)
         return new_actor(name, True)
     return None

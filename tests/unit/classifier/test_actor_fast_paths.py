@@ -94,7 +94,7 @@ def _plain_name_actor(subject: str, sentence_start: bool, publisher_name: str) -
             break
         if actors._TITLE.match(name):
             return _plain_name_actor(name, False, publisher_name)
-        if name == publisher_name or actors._INSTRUMENT.search(name):
+        if name == publisher_name or actors._INSTRUMENT.search(name) or actors._TITLED_PERSON.match(name):
             return Actor(publisher_name, True, own=True)
         return Actor(name, True)
     agent = actors._AGENT_NOUN.search(head)
