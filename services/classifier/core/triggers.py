@@ -101,7 +101,7 @@ _CALL_ON: Final = _compile(
     r"\b(?:call(?:s|ed|ing)?\s+(?:on|upon)|urg(?:e|es|ed|ing)|press(?:es|ed|ing)?|implor\w+|challeng\w+|"
     r"want(?:s|ed)?|ask(?:s|ed|ing)|demand(?:s|ed|ing)?|requir(?:e|es|ed|ing)|instruct\w*|direct(?:s|ed|ing)|order(?:s|ed|ing)?|"
     r"oblig(?:e|es|ed|ing)|compel\w*|forc(?:e|es|ed|ing)|tell(?:s|ing)?|told|request(?:s|ed|ing)|"
-    r"invit(?:e|es|ed|ing)|encourag(?:e|es|ed|ing))\s+(?P<actor>(?!to\b)"
+    r"invit(?:e|es|ed|ing)|encourag(?:e|es|ed|ing))\s+(?P<actor>(?!(?:to|by)\b)"
     rf"{_NOT_A_SUBJECT}[^,.;:()]{{2,80}}?)"
     r"\s+to\s+(?P<verb>[a-z]+)")
 _CALL_FOR: Final = _compile(
