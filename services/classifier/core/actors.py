@@ -9,9 +9,8 @@ from .folding import WordSet, case_sensitive, fold
 from .publishers import UK_GOVERNMENT, government_of
 
 # Things a publisher acts through: "the Community Resilience Fund will contribute" is the publisher acting.
-# So are its laws and rules: "the Regulation will set obligations", "Martyn’s Law will introduce".
 _INSTRUMENT: Final = re.compile(r"\b(?:Programme|Program|Fund|Scheme|Strategy|Plan|Initiative|Grant|Budget|Package"
-                         r"|Funding|Investment|Law|Act|Bill|Regulation|Code|Directive|Guidance)s?$", re.IGNORECASE)
+                         r"|Funding|Investment)s?$", re.IGNORECASE)
 _FIRST_PERSON: Final = re.compile(r"\b(?:we|us|our|i)\b", re.IGNORECASE)
 # Ministers speak for their government: an actor that is only a title is the publisher. Written in lowercase
 # (the same pattern under IGNORECASE) so that case_sensitive() can run it over folded text.
@@ -23,9 +22,6 @@ _TITLE: Final = re.compile(
     re.IGNORECASE,
 )
 # A name may start with one lowercase letter before a capital ("eSafety Commissioner"), never within a word.
-# So does one named with a title ("Parliamentary Secretary Oliphant", "the Honourable Marc Garneau").
-_TITLED_PERSON: Final = re.compile(r"(?:(?:Right\s+|Rt\.?\s+)?Hon(?:ourable|\.)?|Parliamentary\s+Secretary|Minister|"
-                                   r"Secretary|Governor|Premier|Treasurer|Attorney[- ]General)\s+\S")
 _CAPITALISED: Final = re.compile(
     r"(?:(?<![\w’'&.-])[a-z](?=[A-Z]))?(?:[A-Z][\w’'&.-]*|\d+)(?:\s+(?:(?:of|for|and|the|on|in|&)\s+)*(?:[A-Z][\w’'&.-]*))*"
 )
@@ -42,11 +38,6 @@ _AGENT_NOUNS: Final = (
 _AGENT_NOUN: Final = re.compile(rf"\b(?<!\w[-'’])(?:(?:\w+(?:[-'’]\w+)*\s+){{0,3}}(?:{'|'.join(_AGENT_NOUNS)}))\b",
                                 re.IGNORECASE)
 _AGENT_NOUN_WORDS: Final = WordSet(_AGENT_NOUNS)
-_AGENT_NOUN_SET: Final = frozenset(_AGENT_NOUNS)
-_RELATIVES: Final = frozenset(("that", "which", "who"))
-# Words that open a clause's own subject: "told the Council that the fight must" is no relative clause.
-_SUBJECT_OPENERS: Final = frozenset("the a an this these those it its they their we our he she his her there all any "
-                                    "every each no some such i you".split())
 _HOSTILE: Final = re.compile(
     r"\b(?:daesh|isil|isis|al[- ]qa\w+|terrorists?|extremists?|criminals?|the group|groups|militants?|"
     r"attackers?|offenders?|fighters)\b", re.IGNORECASE,
@@ -68,7 +59,7 @@ _LAST_SUBORDINATOR: Final = re.compile(
 
 _PREPOSITION: Final = re.compile(r"\s+(?:of|to|for|in|on|from|with|by|at|across|under|within|between|signing|"
                           r"including|led|chaired|run)\s+", re.IGNORECASE)
-_MODIFIED: Final = re.compile(r"\s+(?:\d[\w.-]*\s+)?[a-z]")  # "Fiscal Year 2023 grant guidance" too
+_MODIFIED: Final = re.compile(r"\s+[a-z]")
 _POSSESSIVE: Final = re.compile(r"['’]s\b")
 _LEADING_ARTICLE: Final = re.compile(r"^(?:The|A|An)\s+")
 _LEADING_THE: Final = re.compile(r"^the\s+")
@@ -122,21 +113,10 @@ def clause_subject(sentence: str, trigger: int, folded: str | None = None) -> st
     cut = _LAST_SUBORDINATOR_FOLDED.match(folded, start, len(pre))
     if cut:
         after = pre[cut.end():].strip()
-        antecedent = pre[start: cut.start("word")].strip()
-        if after and not _describes_a_body(antecedent, folded[cut.start("word"):cut.end("word")], after):
+        if after:
             return after
-        return antecedent  # a relative clause: its antecedent
+        return pre[start: cut.start("word")].strip()  # a relative clause: its antecedent
     return pre[start:].strip()
-
-
-def _describes_a_body(antecedent: str, word: str, after: str) -> bool:
-    """Whether ``word`` ("that", "which", "who", folded) opens a relative clause, ``after``, describing the body
-    ``antecedent`` ends with ("platforms that fall within Ofcom’s jurisdiction are required to"): the body is the
-    subject. A clause opening with a subject of its own is none ("told the Council that the fight must")."""
-    if word not in _RELATIVES or not after[0].islower() or after.split(None, 1)[0].lower() in _SUBJECT_OPENERS:
-        return False
-    last = antecedent.rsplit(None, 1)[-1].lower() if antecedent else ""
-    return last in _AGENT_NOUN_SET
 
 
 def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor:
@@ -191,16 +171,13 @@ def _named(text: str, head_end: int, sentence_start: bool, publisher_name: str) 
         if name.lower() in ("the", "this", "these", "those", "it", "a", "an") or name.isdigit():
             continue
         possessive = _POSSESSIVE.search(name)
-        if possessive and name[possessive.end():].strip():  # "the Centre's Community Resilience Fund": the thing owned
-            name = name[possessive.end():].strip()
-            possessive = _POSSESSIVE.search(name)
         name = _LEADING_ARTICLE.sub("", name[: possessive.start()] if possessive else name)
         if not possessive and _MODIFIED.match(rest) and not _AGENT_NOUN.match(rest.strip()):
             return None  # "the ESG transitional grant": the name only qualifies a thing
 
         if _TITLE.match(name):
             return name_actor(name, False, publisher_name)
-        if name == publisher_name or _INSTRUMENT.search(name) or _TITLED_PERSON.match(name):  # "the Work Programme will": the publisher's own
+        if name == publisher_name or _INSTRUMENT.search(name):  # "the Work Programme will": the publisher's own
             return new_actor(publisher_name, True, own=True)
         return new_actor(name, True)
     return None

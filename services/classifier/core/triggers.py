@@ -75,7 +75,6 @@ _GOING_TO_CORE: Final = re.compile(r"(?:going|planning|intending|preparing|plans
 _NEXT_STEP: Final = _compile(r"\bthe\s+next\s+steps?\s+(?:is|are|will\s+be)\s+to\b")
 _IS_TO: Final = _compile(r"\b(?P<noun>\w+)\s+(?:is|are)\s+to\s+(?:be\s+)?(?P<verb>[a-z]+)")
 _THERE_BEFORE: Final = re.compile(r"\bthere\s+$", re.IGNORECASE)  # "there will be"
-_WE_BEFORE: Final = re.compile(r"\b(?:we|I)\s+(?:\w+\s+)?$", re.IGNORECASE)  # "we (therefore) expect"
 _ACTOR_ARTICLE: Final = re.compile(r"^(?:the|all\s+the)\s+", re.IGNORECASE)  # dropped from a demand's actor
 # A time word after a demand's party is no part of it: "called upon Member States today to".
 TIME_AFTER_PARTY: Final = r"(?:today|now|again|also|further)"
@@ -101,8 +100,7 @@ _NOT_A_SUBJECT: Final = (r"(?!(?:will|shall|must|should|would|could|can|may|migh
 _CALL_ON: Final = _compile(
     r"\b(?:call(?:s|ed|ing)?\s+(?:on|upon)|urg(?:e|es|ed|ing)|press(?:es|ed|ing)?|implor\w+|challeng\w+|"
     r"want(?:s|ed)?|ask(?:s|ed|ing)|demand(?:s|ed|ing)?|requir(?:e|es|ed|ing)|instruct\w*|direct(?:s|ed|ing)|order(?:s|ed|ing)?|"
-    r"oblig(?:e|es|ed|ing)|compel\w*|forc(?:e|es|ed|ing)|tell(?:s|ing)?|told|request(?:s|ed|ing)|"
-    r"invit(?:e|es|ed|ing)|encourag(?:e|es|ed|ing)|expect(?:s|ed|ing)?)\s+(?P<actor>(?!(?:to|by)\b)"
+    r"oblig(?:e|es|ed|ing)|compel\w*|forc(?:e|es|ed|ing)|tell(?:s|ing)?|told)\s+(?P<actor>(?!to\b)"
     rf"{_NOT_A_SUBJECT}[^,.;:()]{{2,80}}?)"
     r"\s+to\s+(?P<verb>[a-z]+)")
 _CALL_FOR: Final = _compile(
@@ -113,7 +111,7 @@ _ESSENTIAL: Final = _compile(
     r"(?:for|that)\s+(?P<actor>[^,.;:()]{2,60}?)\s+(?:to|should|must)\s+(?P<verb>[a-z]+)")
 _MUST: Final = _compile(
     rf"\b(?:must|should|need\s+to|needs\s+to|will\s+have\s+to|will\s+need\s+to|will\s+be\s+(?:required|"
-    rf"obliged|expected)\s+to|(?:is|are)\s+(?:now\s+)?(?:obliged|expected|invited|encouraged|requested)\s+to)\s+{_ADVERBS}"
+    rf"obliged|expected)\s+to|(?:is|are)\s+(?:now\s+)?(?:obliged|expected)\s+to)\s+{_ADVERBS}"
     r"(?:continue\s+to\s+)?(?P<verb>[a-z]+)")
 
 
@@ -135,11 +133,10 @@ _NEEDS: Final = {
     "going": ("going to", "planning to", "intending to", "preparing to", "plan", "intend", "set to"),
     "step": ("next step",), "is to": ("is to", "are to"),
     "call on": ("call", "urg", "press", "implor", "challeng", "want", "ask", "demand", "requir", "instruct", "direct",
-                "order", "oblig", "compel", "forc", "tell", "told", "request", "invit", "encourag", "expect"),
+                "order", "oblig", "compel", "forc", "tell", "told"),
     "call for": ("advocat", "call", "press", "push", "argu", "lobb", "appeal"),
     "essential": ("it is",),
-    "must": ("must", "should", "need", "will have to", "required to", "obliged to", "expected to", "invited to",
-             "encouraged to", "requested to"),
+    "must": ("must", "should", "need", "will have to", "required to", "obliged to", "expected to"),
 }
 
 
@@ -168,7 +165,7 @@ FRAMING: Final = re.compile(
 _STARTS: Final = {  # by id(pattern), as _FOLDED; no word of one regex begins another (see read_cues)
     id(_WILL): ("will", "shall", "we'll", "we’ll", "i'll", "i’ll", "they'll", "they’ll"),
     id(_CALL_ON): ("call", "urg", "press", "implor", "challeng", "want", "ask", "demand", "requir", "instruct", "direct",
-               "order", "oblig", "compel", "forc", "tell", "told", "request", "invit", "encourag", "expect"),
+               "order", "oblig", "compel", "forc", "tell", "told"),
     id(_CALL_FOR): ("advocat", "call", "press", "push", "argu", "lobb", "appeal"),
     id(FRAMING): ("expect", "likely", "predict", "forecast", "projected", "hope", "if", "unless", "whether", "fear",
                   "warn", "could", "would", "might", "believ", "means"),
@@ -338,18 +335,9 @@ def demand_triggers(sentence: str, low: str | None = None, cues: Cues | None = N
             continue
         for match in _finditer(pattern, sentence, folded, cues):
             if match["verb"].lower() not in ("be", "have", "do") or pattern is _CALL_FOR:
-                if _foreseen(sentence, match):
-                    continue
                 actor = without_time_word(_ACTOR_ARTICLE.sub("", match["actor"].strip()))
                 found.append(new_trigger(DEMAND, match.start(), actor, match["verb"].lower(), confidence))
     return found
-
-
-def _foreseen(sentence: str, match: re.Match[str]) -> bool:
-    """An expectation not the publisher's own ("the community expects the industry to"): only "we expect X to"
-    asks X to act."""
-    return sentence.startswith(("expect", "Expect"), match.start()) and \
-        _WE_BEFORE.search(sentence, 0, match.start()) is None
 
 
 def without_time_word(party: str) -> str:

@@ -20,7 +20,7 @@ from .triggers import DEMAND, PLEDGE, TIME_AFTER_PARTY, new_trigger, without_tim
 _ADDRESSED: Final = re.compile(
     r"(?<!\bthe\s)\b(?P<verb>urg(?:es?|ed|ing)|call(?:s|ed|ing)?\s+(?:up)?on|request(?:s|ed|ing)?|invit(?:es?|ed|ing)|"
     r"encourag(?:es?|ed|ing)|requir(?:es?|ed)|oblig(?:es?|ed)|direct(?:s|ed)?|ask(?:s|ed|ing)?|demand(?:s|ed|ing)?|"
-    r"instruct(?:s|ed)?|give[sn]?|gave)\s+(?P<party>(?!to\b|that\b|by\b)[^,.;:()]{2,80}?)"
+    r"instruct(?:s|ed)?|give[sn]?|gave)\s+(?P<party>(?!to\b|that\b)[^,.;:()]{2,80}?)"
     # "called upon Member States today to", "urged all States, in accordance with …, to", "urged Meta not to"
     r"(?:\s+" + TIME_AFTER_PARTY + r")?(?:\s*,[^.;:()]{1,200}?,)?\s+(?:not\s+)?"
     r"(?:(?:\w+\s+){0,3}(?:months?|weeks?|days?|years?|hours?)\s+)?to\s+[a-z]"
@@ -38,7 +38,6 @@ _PLAIN_NAME: Final = re.compile(r"(?!.*\s(?:of|in|for|on|from|with|by|at|that|wh
 _ACTING: Final = re.compile(
     r"\b(?:will|shall|must|should|(?:is|are)\s+(?:now\s+)?(?:set\s+|required\s+|obliged\s+|expected\s+)?to|"
     r"ha(?:s|ve)\s+(?:\w+\s+){0,2}(?:awarded|allocated|adopted|provided|committed|announced|agreed)|"
-    r"ha(?:s|ve)\s+been\s+(?:required|obliged)\b|"
     r"(?:awards?|allocates?|adopts?|provides?|announces?|commits?|decide[sd]?|agrees?|"
     r"(?:extend|renew|prolong)(?:s|ed)?))\b", re.IGNORECASE)
 

@@ -48,13 +48,9 @@ def _plain_clause_subject(sentence: str, trigger: int) -> str:
     cut = actors._LAST_SUBORDINATOR.match(segment)
     if cut:
         after = segment[cut.end():].strip()
-        antecedent = segment[: cut.start("word")].strip()
-        relative = cut["word"].lower() in ("that", "which", "who") and antecedent \
-            and antecedent.split()[-1].lower() in actors._AGENT_NOUNS \
-            and after[:1].islower() and after.split()[0].lower() not in actors._SUBJECT_OPENERS
-        if after and not relative:
+        if after:
             return after
-        return antecedent
+        return segment[: cut.start("word")].strip()
     return segment.strip()
 
 
@@ -86,15 +82,12 @@ def _plain_name_actor(subject: str, sentence_start: bool, publisher_name: str) -
         if name.lower() in ("the", "this", "these", "those", "it", "a", "an") or name.isdigit():
             continue
         possessive = re.search(r"['’]s\b", name)
-        if possessive and name[possessive.end():].strip():
-            name = name[possessive.end():].strip()
-            possessive = re.search(r"['’]s\b", name)
         name = re.sub(r"^(?:The|A|An)\s+", "", name[: possessive.start()] if possessive else name)
         if not possessive and actors._MODIFIED.match(rest) and not actors._AGENT_NOUN.match(rest.strip()):
             break
         if actors._TITLE.match(name):
             return _plain_name_actor(name, False, publisher_name)
-        if name == publisher_name or actors._INSTRUMENT.search(name) or actors._TITLED_PERSON.match(name):
+        if name == publisher_name or actors._INSTRUMENT.search(name):
             return Actor(publisher_name, True, own=True)
         return Actor(name, True)
     agent = actors._AGENT_NOUN.search(head)

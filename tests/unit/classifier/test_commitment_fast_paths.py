@@ -31,11 +31,7 @@ def _subject_by_scan(segment: str) -> str:
     cuts = list(_SUBORDINATOR.finditer(segment))
     if cuts:
         after = segment[cuts[-1].end():].strip()
-        antecedent = segment[: cuts[-1].start()].strip()
-        relative = cuts[-1].group().lower() in ("that", "which", "who") and antecedent \
-            and antecedent.split()[-1].lower() in actors._AGENT_NOUNS \
-            and after[:1].islower() and after.split()[0].lower() not in actors._SUBJECT_OPENERS
-        return antecedent if relative else after or antecedent
+        return after or segment[: cuts[-1].start()].strip()
     return segment.strip()
 
 
