@@ -361,3 +361,18 @@ def test_training_says_what_it_does_and_about_how_long_before_it_fits(tmp_path, 
                                                 (450, "about a minute and a half"), (1000, "about 3.5 minutes")])
 def test_the_time_a_fit_takes_is_told_to_the_half_minute(releases, said):
     assert training.fitting_time(releases) == said
+
+
+def test_compare_prints_the_cross_validated_category_beside_the_rules(tmp_path, capsys):
+    """`train --compare` measures the category model as it measures the decision: by publisher-grouped folds. A set
+    whose labels name one category fits no category model: each fold keeps the rules' category."""
+    root, model = _small_set(tmp_path / "set"), tmp_path / "decision.json"
+    assert train(root, output=model, compare=True) == 0
+    out = capsys.readouterr().out
+    [line] = [line for line in out.splitlines() if "category on the" in line]
+    figures = re.fullmatch(r"  category on the (\d+) labelled commitments found: rules (\S+), rules \+ model (\S+)",
+                           line)
+    assert figures is not None, line
+    scored, rules, learned = figures.groups()
+    assert int(scored) > 0 and rules == learned
+    assert "category" not in json.loads(model.read_text())
