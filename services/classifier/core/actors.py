@@ -21,9 +21,8 @@ _TITLE: Final = re.compile(
     r"|britain|united kingdom|hm government)$",
     re.IGNORECASE,
 )
-# A name may start with one lowercase letter before a capital ("eSafety Commissioner"), never within a word.
 _CAPITALISED: Final = re.compile(
-    r"(?:(?<![\w’'&.-])[a-z](?=[A-Z]))?(?:[A-Z][\w’'&.-]*|\d+)(?:\s+(?:(?:of|for|and|the|on|in|&)\s+)*(?:[A-Z][\w’'&.-]*))*"
+    r"(?:[A-Z][\w’'&.-]*|\d+)(?:\s+(?:(?:of|for|and|the|on|in|&)\s+)*(?:[A-Z][\w’'&.-]*))*"
 )
 # Nouns that name a body able to act; a subject holding none of them (a substring test) is not searched.
 _AGENT_NOUNS: Final = (
@@ -166,7 +165,7 @@ def _named(text: str, head_end: int, sentence_start: bool, publisher_name: str) 
             break
         name = match.group()
         rest = text[match.end():]
-        if match.start() == 0 and sentence_start and " " not in name and not name.isupper() and name[0].isupper():
+        if match.start() == 0 and sentence_start and " " not in name and not name.isupper():
             continue
         if name.lower() in ("the", "this", "these", "those", "it", "a", "an") or name.isdigit():
             continue

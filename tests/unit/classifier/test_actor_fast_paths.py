@@ -77,7 +77,7 @@ def _plain_name_actor(subject: str, sentence_start: bool, publisher_name: str) -
             break
         name = match.group()
         rest = text[match.end():]
-        if match.start() == 0 and sentence_start and " " not in name and not name.isupper() and name[0].isupper():
+        if match.start() == 0 and sentence_start and " " not in name and not name.isupper():
             continue
         if name.lower() in ("the", "this", "these", "those", "it", "a", "an") or name.isdigit():
             continue
