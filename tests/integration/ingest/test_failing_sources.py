@@ -105,6 +105,37 @@ async def test_a_source_whose_address_moved_for_good_is_told_once_to_be_given_it
                      "give the new address as its url; it is polled through the redirect until then"], moved
 
 
+MOVED_PAGE = ("<html><head><title>Resilience statement</title></head><body><main><h1>Resilience statement</h1>"
+              + "<p>The government will publish a resilience strategy by March 2027 for every region.</p>" * 5
+              + "</main></body></html>")
+
+
+@pytest.mark.parametrize("kind", ["feed", "page"])
+async def test_a_moved_source_polled_with_its_validators_is_told_to_have_moved(govuk, reader, streams, caplog, kind):
+    """Before: told only at a poll that read the answer; a run started after one that had read it asked with its
+    ETag, was answered 304 through the redirect, and never said the address had moved."""
+    await register_sources(streams, {"home-office": kind})
+    govuk.put("/old", "", status=301, headers={"Location": "/new"})
+    if kind == "feed":
+        govuk.put("/new", govuk.fixture("feeds/news.atom"), "application/atom+xml; charset=utf-8", etag='"v1"')
+        for name in ("press_release", "history_mode"):
+            govuk.put_item(name)
+    else:
+        govuk.put("/new", MOVED_PAGE, "text/html; charset=utf-8", etag='"v1"')
+    config = SourceConfig(name="home-office", type=kind, url=govuk.base + "/old", interval=1)
+    await SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8).run(now=NOW, clock=100.0)
+    await streams.client.delete(streams.key("ingest:source:home-office:lease"))
+    restarted = SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8)
+    caplog.clear()  # the first run's poll read the answer, and told
+    with caplog.at_level("WARNING", logger="services.ingest.polling"):
+        report = await restarted.run(now=NOW + timedelta(minutes=1), clock=200.0)
+    assert report is not None and report.not_modified, report
+    moved = [r.getMessage() for r in caplog.records if "moved" in r.getMessage()]
+    host = govuk.base.removeprefix("http://")
+    assert moved == [f"source home-office: http://{host}/*** answers 301 (moved for good) to http://{host}/***: "
+                     "give the new address as its url; it is polled through the redirect until then"], moved
+
+
 async def test_a_source_redirected_for_a_while_is_not_told_to_have_moved(govuk, reader, streams, caplog):
     await register_sources(streams, {"home-office": "feed"})
     govuk.put("/old.atom", "", status=302, headers={"Location": "/home-office.atom"})
