@@ -215,7 +215,9 @@ class HttpServer:
             return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)  # type: ignore[arg-type]
 
         self.app.add_api_route("/metrics", metrics, methods=["GET"], response_class=Response,
-                               responses={200: {"content": {"text/plain": {}}}},
+                               responses={200: {"content": {"text/plain": {}}, "description": (
+                                   "Every series, also while Redis is out of reach: then the values read from Redis "
+                                   "are left out and `pledgewatch_redis_up` is 0.")}},
                                summary="Counters and stream values in the Prometheus text format")
         self.app.openapi_schema = None
 

@@ -43,6 +43,8 @@ SERVER_ANSWERS = {
     "500": ("Redis refused a command as wrong: a bug of the server's, logged; not worth a retry.", {}),
     "503": ("Redis cannot be reached, cannot take the work for now, or did not answer in time.", _RETRY_AFTER),
 }
+# Answered 200 while Redis is out of reach, without what could not be read (decision 0083): never that 503.
+SERVED_WITHOUT_REDIS = frozenset({"/metrics"})
 
 
 def complete(document: dict[str, Any], models: Sequence[type[BaseModel]]) -> dict[str, Any]:
@@ -73,6 +75,8 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
         if "HTTPValidationError" in str(answer.get("content")):
             answer["content"] = ERRORS
     added = {} if path in OPEN_PATHS else dict(SERVER_ANSWERS)  # a health check answers its own 503, never a 500
+    if path in SERVED_WITHOUT_REDIS:
+        added.pop("503")
     if sometimes:
         added |= TOKEN_ANSWERS
     if not always and not (path in OPEN_PATHS or path in ANY_HOST_PATHS or path.startswith(OPEN_PREFIXES)):

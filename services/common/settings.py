@@ -54,6 +54,8 @@ class FlatSectionsSource(EnvSettingsSource):
 # contend for the CPU and for Redis.
 MAX_WORKERS = 32
 DEFAULT_HANG_SECONDS = 60.0
+# A request or an exchange that has not answered in ten minutes will not; longer only holds a slot.
+LONGEST_TIMEOUT = 600
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 HOME_VARIABLE = "PLEDGEWATCH_HOME"
 
@@ -94,8 +96,9 @@ class Settings(BaseSettings):
     watch: Annotated[list[Path], NoDecode] = Field(
         default_factory=lambda: [Path("seeds")], description="Folders ingest watches (':'-separated).")
     poll_seconds: float = Field(
-        default=1.0, gt=0, description="Folder scan interval when polling (force_polling, or no file system "
-                                       "notifications); also how soon a file whose ingest failed is tried again.")
+        default=1.0, gt=0, le=3600,
+        description="Folder scan interval when polling (force_polling, or no file system notifications); also how "
+                    "soon a file whose ingest failed is tried again (an hour at most).")
     settle_seconds: float = Field(
         default=2.0, gt=0, le=3600,
         description="A file in a watched folder is read once its size and mtime have not changed for this long, "
@@ -143,7 +146,8 @@ class Settings(BaseSettings):
         default=1_000_000, ge=0,
         description="Dead letters kept at most, whatever stream_maxlen is (0: no cap): past it the oldest are "
                     "dropped with an ERROR; from 80% of it a WARNING in the log and in `pledgewatch status`.")
-    webhook_timeout: float = Field(default=10.0, gt=0, description="Seconds before a webhook POST gives up.")
+    webhook_timeout: float = Field(default=10.0, gt=0, le=LONGEST_TIMEOUT,
+                                   description="Seconds before a webhook POST gives up (600 at most).")
     classify_budget_seconds: float = Field(
         default=10.0, gt=0, le=600,
         description="CPU seconds a big release may take to classify; past it, the commitments found so far "

@@ -19,6 +19,7 @@ from services.common.retrying import RetryPolicy
 from services.common.streams import Streams
 
 from .errors import FetchError, SourceError
+from .fetch import Fetched
 from .polling import gather_limited
 from .readers import Reader, decode_json
 from .release_urls import text_without_credentials
@@ -133,7 +134,7 @@ class Backfill:
                                              asked=_asked, max_asked=self.max_wait):
             with attempt:
                 fetched = await self.reader.fetcher.get(url, accept="application/json")
-                assert fetched is not None
+                assert isinstance(fetched, Fetched)  # no validators sent, so never 304
                 page = parse_search_page(decode_json(fetched), url=url)
         return page.paths, page.size, page.total
 

@@ -14,7 +14,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from services.common.encodings import NotText, decode_bytes
 from services.common.errors import field_problems
@@ -57,6 +57,32 @@ class SourceConfig(BaseModel):
     def _check_url(cls, value: str) -> str:
         return http_url(value)
 
+    @field_validator("interval", mode="before")
+    @classmethod
+    def _a_number(cls, value: object) -> object:
+        # YAML's `true` would be read as 1 second; `1e3` is text to YAML 1.1 and a number to whoever wrote it
+        if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+            return value
+        if isinstance(value, str) and _reads_as_number(value):
+            return value
+        raise ValueError(f"{value!r} is not a number of seconds: give one such as 300")
+
+    @field_validator("follow")
+    @classmethod
+    def _feeds_only(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("type") == "page":
+            raise ValueError("only a feed's entries are followed (a page is read itself): take follow out of this "
+                             "page source")
+        return value
+
+
+def _reads_as_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
 
 def feed_name(url: str) -> str:
     """A stable source name for a feed given only by URL."""
@@ -89,12 +115,19 @@ def parse_sources(text: str, *, origin: str = "sources") -> list[SourceConfig]:
             source = SourceConfig.model_validate(item)
         except ValidationError as exc:
             where = "; ".join(field_problems(exc, whole="source"))
-            raise SourcesError(f"{origin}: source {index + 1}: {where}") from None
+            raise SourcesError(f"{origin}: {_source_named(index, item)}: {where}") from None
         if (first := first_named.setdefault(source.name, index + 1)) != index + 1:
             raise SourcesError(f"{origin}: source {index + 1}: name {source.name!r} is used twice (first by source "
                                f"{first})")
         sources.append(source)
     return sources
+
+
+def _source_named(index: int, item: object) -> str:
+    """``source 2 (home-office)``: the place of a source in the file, and its name when it has a good one."""
+    name = item.get("name") if isinstance(item, dict) else None
+    named = isinstance(name, str) and not source_name_problem(name)
+    return f"source {index + 1}" + (f" ({name})" if named else "")
 
 
 def load_sources(settings: IngestSettings) -> list[SourceConfig]:

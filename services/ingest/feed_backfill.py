@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .feeds import parse_feed_page
-from .fetch import origin
+from .fetch import Fetched, origin
 from .off_loop import read_off_loop
 from .polling import PollReport, SourcePoller
 from .readers import FEED_ACCEPT
@@ -59,7 +59,7 @@ class FeedBackfill:
             first = url == config.url
             fetched = await fetcher.get(url, accept=FEED_ACCEPT,
                                         trusted_origins=None if first else frozenset({origin(config.url)}))
-            assert fetched is not None  # no validators sent, so never 304
+            assert isinstance(fetched, Fetched)  # no validators sent, so never 304
             page = await read_off_loop(len(fetched.body), parse_feed_page, fetched.body, url=fetched.url,
                                        content_type=fetched.content_type, charset=fetched.charset)
             report.add(await self.poller.read_entries(page.entries, now, time.monotonic(), older_page=not first))

@@ -1,7 +1,7 @@
 """The one HTTP client of ingest: http/https only, bounded in time, size and redirects.
 
 Conditional GET: pass the ``etag`` / ``last_modified`` of the last response and
-a ``304 Not Modified`` comes back as ``None``; a 304 to a request without them,
+a ``304 Not Modified`` comes back as :class:`NotModified`; a 304 to a request without them,
 like a redirect without a ``Location``, is a :class:`FetchError`.
 
 A URL taken from third-party content (a feed entry's link) is fetched with
@@ -60,6 +60,14 @@ class Fetched:
 
     def text(self, *, html: bool = False) -> str:
         return decode_text(self.body, charset=self.charset, url=self.url, html=html)
+
+
+@dataclass(frozen=True)
+class NotModified:
+    """A ``304 Not Modified`` to the validators sent: nothing new at the address, which may have moved all the same
+    (``moved`` as :attr:`Fetched.moved`)."""
+
+    moved: tuple[int, str] | None = None
 
 
 def check_url(url: str, *, base: str | None = None) -> str:
@@ -147,7 +155,7 @@ def _status_error(resp: aiohttp.ClientResponse, url: str) -> FetchError:
     """The :class:`FetchError` for an answer that is neither content nor a redirect followed: an error status,
     a redirect with no ``Location``, a ``304`` to a request that sent no validators (nothing to be unchanged)."""
     answer = f"HTTP {resp.status} {resp.reason or ''}".rstrip()
-    if resp.status == 304:  # only a request that sent validators is answered None for it
+    if resp.status == 304:  # only a request that sent validators is answered NotModified for it
         answer += " to a request without ETag or Last-Modified"
     elif 300 <= resp.status < 400:
         answer += " without a Location to follow"
@@ -208,8 +216,8 @@ class Fetcher:
 
     async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
                   accept: str = "*/*", trusted_origins: Collection[tuple[str, int]] | None = None,
-                  follow_refresh: bool = False) -> Fetched | None:
-        """GET ``url``; ``None`` when the server answers 304 to the validators given.
+                  follow_refresh: bool = False) -> Fetched | NotModified:
+        """GET ``url``; :class:`NotModified` when the server answers 304 to the validators given.
 
         ``follow_refresh``: an HTML page that only redirects by ``<meta http-equiv="refresh">`` counts as a
         redirect to its target.
@@ -243,7 +251,7 @@ class Fetcher:
                             moved = (resp.status, current)
                         continue
                     if resp.status == 304 and (etag or last_modified):
-                        return None
+                        return NotModified(moved)
                     if not 200 <= resp.status < 300:
                         raise _status_error(resp, current)
                     body = await self._read(resp, current)

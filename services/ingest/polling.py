@@ -40,7 +40,7 @@ from .errors import ContentError, FetchError, SourceError
 from .drafts import Draft, as_release, not_another_entrys, without_credentials
 from .feed_duplicates import Duplicate, one_per_release
 from .feeds import FeedEntry, RefusedEntry, parse_feed, unread_dates_text
-from .fetch import Fetched
+from .fetch import Fetched, NotModified
 from .identity import release_id_for
 from .off_loop import read_off_loop
 from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader, read_entry
@@ -111,9 +111,10 @@ class SourcePoller:
         for outcome in ("ok", "failed"):  # exported at 0 from the start
             SOURCE_POLLS.labels(source=config.name, outcome=outcome)
 
-    def _tell_if_moved(self, fetched: Fetched) -> None:
+    def _tell_if_moved(self, fetched: Fetched | NotModified) -> None:
         """Once a run: the source's own address answered that it moved for good, so the sources file should give
-        the new one (the redirect may not last). Both addresses shown by their hosts, as a source's URL is."""
+        the new one (the redirect may not last), whether the answer was read or was a 304 to the validators kept.
+        Both addresses shown by their hosts, as a source's URL is."""
         if fetched.moved is None or self._told_moved:
             return
         self._told_moved = True
@@ -251,9 +252,9 @@ class SourcePoller:
         name, url = self.config.name, self.config.url
         etag, modified = await self.state.validators()
         fetched = await self.reader.fetcher.get(url, etag=etag, last_modified=modified, accept=FEED_ACCEPT)
-        if fetched is None:
-            return PollReport(name, not_modified=True)
         self._tell_if_moved(fetched)
+        if isinstance(fetched, NotModified):
+            return PollReport(name, not_modified=True)
         listed = await read_off_loop(len(fetched.body), parse_feed, fetched.body, url=fetched.url,
                                      content_type=fetched.content_type, charset=fetched.charset)
         report = await self.read_entries(listed, now, clock)
@@ -314,9 +315,9 @@ class SourcePoller:
         etag, modified = await self.state.validators()
         fetched = await self.reader.fetcher.get(self.config.url, etag=etag, last_modified=modified,
                                                 accept=HTML_ACCEPT, follow_refresh=True)
-        if fetched is None:
-            return PollReport(self.config.name, not_modified=True)
         self._tell_if_moved(fetched)
+        if isinstance(fetched, NotModified):
+            return PollReport(self.config.name, not_modified=True)
         draft = await self.reader.read_page(fetched, source=self.config.name, now=now)
         draft = without_credentials(draft, source_url=self.config.url)
         result = await publish_if_changed(self.streams, draft.release, kind="page", dated=draft.dated)

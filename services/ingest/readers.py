@@ -40,7 +40,7 @@ class Reader:
         read_items = {url}
         for _ in range(self.fetcher.max_redirects + 1):
             fetched = await self.fetcher.get(url, accept="application/json")
-            assert fetched is not None  # no validators sent, so never 304
+            assert isinstance(fetched, Fetched)  # no validators sent, so never 304
             read = await read_off_loop(len(fetched.body), self._item_release, fetched, source=source, url=url)
             if isinstance(read, Draft):
                 return read
@@ -65,7 +65,7 @@ class Reader:
                    ) -> Draft:
         fetched = await self.fetcher.get(url, accept=HTML_ACCEPT, trusted_origins=trusted_origins,
                                          follow_refresh=True)
-        assert fetched is not None
+        assert isinstance(fetched, Fetched)  # no validators sent, so never 304
         return await self.read_page(fetched, source=source, now=now, title=title, published=published)
 
     async def read_page(self, fetched: Fetched, *, source: str, now: datetime, title: str | None = None,

@@ -21,6 +21,8 @@ from .search import GOVUK_URL
 
 # A poll's next time must be a date the scheduler can hold; a source polled less than yearly is no source.
 LONGEST_POLL_INTERVAL = 31_536_000
+LONGEST_BACKOFF = 604_800  # a week: a source failing longer is polled at its own interval when that is longer
+LONGEST_FETCH_TIMEOUT = 600
 
 DEFAULT_USER_AGENT = "pledgewatch/0.1 (press-release monitor; +https://github.com/pledgewatch/pledgewatch)"
 
@@ -51,10 +53,12 @@ class IngestSettings(BaseModel):
         default_factory=list, description="Extra feed URLs, comma- or space-separated (named feed-<host>-<hash>).")
     feed_interval: float = Field(default=300.0, gt=0, le=LONGEST_POLL_INTERVAL,
                                  description="Default seconds between polls of a source (at most a year).")
-    max_backoff: float = Field(default=3600.0, gt=0, description="Longest wait after repeated failures.")
+    max_backoff: float = Field(default=3600.0, gt=0, le=LONGEST_BACKOFF,
+                               description="Longest wait after repeated failures (a week at most).")
     govuk_url: str = Field(default=GOVUK_URL, description="GOV.UK site and API base URL.")
     user_agent: str = Field(default=DEFAULT_USER_AGENT, description="User-Agent of every request.")
-    fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds before a request gives up.")
+    fetch_timeout: float = Field(default=20.0, gt=0, le=LONGEST_FETCH_TIMEOUT,
+                                 description="Seconds before a request gives up (600 at most).")
     max_fetch_bytes: int = Field(default=5_000_000, gt=0, description="Larger responses are rejected.")
     max_redirects: int = Field(default=5, ge=0, description="Redirects followed per request.")
     entry_attempts: int = Field(
@@ -72,8 +76,8 @@ class IngestSettings(BaseModel):
                               "latest gaps between its releases.")
     quiet_min_gaps: int = Field(default=5, ge=1, le=100, description="A source with fewer gaps between releases "
                                 "than this is not judged.")
-    quiet_check_interval: float = Field(default=60.0, gt=0, description="Seconds between two checks of every "
-                                        "polled source's silence.")
+    quiet_check_interval: float = Field(default=60.0, gt=0, le=86_400, description="Seconds between two checks of "
+                                        "every polled source's silence (a day at most).")
 
     @field_validator("sources", mode="before")
     @classmethod

@@ -1,7 +1,7 @@
 """A polled source that keeps failing, kept in Redis for ``pledgewatch status``.
 
 ``ingest:source:<name>:failing``: ``since`` (epoch seconds of the first failed poll in a row), ``failures`` (how many
-polls in a row failed), ``error`` (the last one's, in a few words) and ``retry_at`` (epoch seconds its backoff ends:
+polls in a row failed), ``error`` (the last one's, on one line) and ``retry_at`` (epoch seconds its backoff ends:
 no poll before then); deleted by the next poll that succeeds. ``ingest:sources:polled``: source name -> epoch
 seconds of its latest poll that succeeded (an answer read, ``304 Not Modified`` included).
 Shared by restarts and replicas: the poll lease makes one poll of a source at a time.
@@ -17,7 +17,8 @@ from services.common.graphemes import shortened
 from services.common.shown_urls import urls_shown_in
 from services.common.streams import Streams
 
-ERROR_CHARS = 120  # the last error, as much of it as a status line shows
+# The last error is kept whole, as status shows it, but for one running on and on (a message quoting a whole answer).
+ERROR_CHARS = 2000
 
 
 POLLED = "ingest:sources:polled"

@@ -23,7 +23,7 @@ class SourceFailing(BaseModel):
 
     since: AwareDatetime = Field(description="When the first of the failed polls in a row was.")
     failures: int = Field(description="How many polls in a row failed.", examples=[3])
-    error: str = Field(description="Why the last one failed, in a few words.",
+    error: str = Field(description="Why the last one failed, whole, on one line (up to 2000 characters).",
                        examples=["HTTP 503 from www.gov.uk"])
     retry_at: AwareDatetime | None = Field(default=None, description="When its backoff ends: no poll of it before "
                                            "then; null for a failure kept by an earlier version.")

@@ -21,6 +21,9 @@ from .helo_names import helo_name_problem
 
 
 MIN_SECRET_LENGTH = 16
+LONGEST_TIMEOUT = 600  # a send's exchange silent for ten minutes will not answer; longer only holds a slot
+LONGEST_RETRY_DELAY = 86_400
+A_YEAR = 31_536_000
 
 
 class NotifierConfig(BaseModel):
@@ -29,13 +32,17 @@ class NotifierConfig(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)  # `inf` seconds: a lease or a sleep Redis and asyncio refuse
 
     delivery_attempts: int = Field(default=6, ge=1, description="Attempts per alert and channel before a dead letter.")
-    retry_base_seconds: float = Field(default=2.0, gt=0, description="First retry delay; doubles each attempt.")
-    retry_max_seconds: float = Field(default=600.0, gt=0, description="Longest delay between two attempts.")
+    retry_base_seconds: float = Field(default=2.0, gt=0, le=LONGEST_RETRY_DELAY,
+                                      description="First retry delay; doubles each attempt.")
+    retry_max_seconds: float = Field(default=600.0, gt=0, le=LONGEST_RETRY_DELAY,
+                                     description="Longest delay between two attempts (a day at most).")
     destination_concurrency: int = Field(default=16, ge=1, description="Sends in flight per destination (host).")
     delivery_max_inflight: int = Field(default=64, ge=1, description="Sends in flight (or waiting) in all.")
-    delivery_poll_seconds: float = Field(default=0.2, gt=0, description="How often due deliveries are looked for.")
-    delivery_lease_seconds: float = Field(default=60.0, gt=0,
-                                          description="A claimed delivery not finished by then is retried.")
+    delivery_poll_seconds: float = Field(default=0.2, gt=0, le=60,
+                                         description="How often due deliveries are looked for (a minute at most).")
+    delivery_lease_seconds: float = Field(default=60.0, gt=0, le=86_400,
+                                          description="A claimed delivery not finished by then is retried (a day at "
+                                                      "most).")
     delivery_thread: bool = Field(
         default=True, description="Send on an event loop of its own, in a thread of the notifier's process, so that "
                                   "a read of many releases does not hold the sends; false: on the consumer's loop.")
@@ -52,7 +59,8 @@ class NotifierConfig(BaseModel):
     smtp_from: str = Field(default="pledgewatch@localhost",
                            description='From address of alert emails: alerts@example.org or '
                                        '"pledgewatch" <alerts@example.org>.')
-    smtp_timeout: float = Field(default=10.0, gt=0)
+    smtp_timeout: float = Field(default=10.0, gt=0, le=LONGEST_TIMEOUT,
+                                description="Seconds each SMTP exchange waits for the server (600 at most).")
     smtp_helo_name: str | None = Field(
         default=None, description="The name given to the SMTP server in EHLO: a fully qualified host name or an "
                                   "address literal; unset: this machine's fully qualified name.")
@@ -70,14 +78,17 @@ class NotifierConfig(BaseModel):
         default=None,
         description=f"Key of the unsubscribe links, at least {MIN_SECRET_LENGTH} characters; unset: derived from the "
                     "API token (a new token voids old links).")
-    apprise_timeout: float = Field(default=15.0, gt=0, description="Seconds before an Apprise notification gives up.")
+    apprise_timeout: float = Field(default=15.0, gt=0, le=LONGEST_TIMEOUT,
+                                   description="Seconds before an Apprise notification gives up (600 at most).")
     reminder_time: str = Field(default="09:00", description="UTC time of day reminders fire on their day (HH:MM).")
     reminder_misfire_grace_seconds: float | None = Field(
-        default=None, gt=0, description="A reminder missed by longer is dropped; unset: always sent late, once.")
+        default=None, gt=0, le=A_YEAR,
+        description="A reminder missed by longer (a year at most) is dropped; unset: always sent late, once.")
     reminder_attempts: int = Field(default=5, ge=1, description="Attempts to fire a reminder before a dead letter.")
-    reminder_retry_base_seconds: float = Field(default=30.0, gt=0,
+    reminder_retry_base_seconds: float = Field(default=30.0, gt=0, le=LONGEST_RETRY_DELAY,
                                                description="First delay after a failed firing; doubles each attempt.")
-    reminder_retry_max_seconds: float = Field(default=3600.0, gt=0, description="Longest delay between firings.")
+    reminder_retry_max_seconds: float = Field(default=3600.0, gt=0, le=LONGEST_RETRY_DELAY,
+                                              description="Longest delay between firings (a day at most).")
     webhook_content_mode: Literal["structured", "binary"] = Field(
         default="structured", description="CloudEvents HTTP content mode of webhooks without their own.")
     leader_ttl_seconds: float = Field(default=15.0, gt=0, le=3600,

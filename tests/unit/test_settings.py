@@ -648,3 +648,60 @@ def test_an_ehlo_name_that_is_a_bare_address_is_a_bad_setting_naming_its_literal
 def test_an_ehlo_name_is_a_fully_qualified_name_or_an_address_literal(monkeypatch, value):
     monkeypatch.setenv("PLEDGEWATCH_SMTP_HELO_NAME", value)
     assert Settings().notifier.smtp_helo_name == value
+
+
+# Every setting of a length of time, with its greatest value: past it, a bad setting at start.
+DURATION_MAXIMA = {
+    "PLEDGEWATCH_REDIS_WAIT_SECONDS": 3600,
+    "PLEDGEWATCH_POLL_SECONDS": 3600,
+    "PLEDGEWATCH_SETTLE_SECONDS": 3600,
+    "PLEDGEWATCH_CLAIM_IDLE_MS": 604_800_000,
+    "PLEDGEWATCH_HEARTBEAT_SECONDS": 3600,
+    "PLEDGEWATCH_WORKER_HANG_SECONDS": 86_400,
+    "PLEDGEWATCH_READ_LINGER_MS": 50,
+    "PLEDGEWATCH_WEBHOOK_TIMEOUT": 600,
+    "PLEDGEWATCH_CLASSIFY_BUDGET_SECONDS": 600,
+    "PLEDGEWATCH_WRONG_TOKEN_WINDOW_SECONDS": 86_400,
+    "PLEDGEWATCH_HTTP_REDIS_SECONDS": 5,
+    "PLEDGEWATCH_FEED_INTERVAL": 31_536_000,
+    "PLEDGEWATCH_MAX_BACKOFF": 604_800,
+    "PLEDGEWATCH_FETCH_TIMEOUT": 600,
+    "PLEDGEWATCH_QUIET_CHECK_INTERVAL": 86_400,
+    "PLEDGEWATCH_RETRY_BASE_SECONDS": 86_400,
+    "PLEDGEWATCH_RETRY_MAX_SECONDS": 86_400,
+    "PLEDGEWATCH_DELIVERY_POLL_SECONDS": 60,
+    "PLEDGEWATCH_DELIVERY_LEASE_SECONDS": 86_400,
+    "PLEDGEWATCH_SMTP_TIMEOUT": 600,
+    "PLEDGEWATCH_APPRISE_TIMEOUT": 600,
+    "PLEDGEWATCH_REMINDER_MISFIRE_GRACE_SECONDS": 31_536_000,
+    "PLEDGEWATCH_REMINDER_RETRY_BASE_SECONDS": 86_400,
+    "PLEDGEWATCH_REMINDER_RETRY_MAX_SECONDS": 86_400,
+    "PLEDGEWATCH_LEADER_TTL_SECONDS": 3600,
+    "PLEDGEWATCH_RELEASE_MEMORY_DAYS": 36_500,
+}
+# Set beside a value near the maximum, so that a check across settings does not refuse it first.
+DURATION_COMPANIONS = {"PLEDGEWATCH_RETRY_BASE_SECONDS": {"PLEDGEWATCH_RETRY_MAX_SECONDS": "86400"},
+                       "PLEDGEWATCH_REMINDER_RETRY_BASE_SECONDS": {"PLEDGEWATCH_REMINDER_RETRY_MAX_SECONDS": "86400"}}
+
+
+def test_the_table_of_maxima_names_every_length_of_time():
+    lengths = {variable for variable in _every_variable()
+               if variable.endswith(("_SECONDS", "_TIMEOUT", "_INTERVAL", "_MS", "_BACKOFF", "_DAYS"))}
+    assert lengths == set(DURATION_MAXIMA)
+
+
+@pytest.mark.parametrize("variable", sorted(DURATION_MAXIMA))
+def test_a_length_of_time_past_its_maximum_is_a_bad_setting_naming_the_variable(monkeypatch, variable):
+    """Before: ``PLEDGEWATCH_APPRISE_TIMEOUT=1e11`` (and as long for 13 other settings) was taken, and every
+    chat message failed on a socket timeout "out of range for platform time_t"; a misfire grace of 1e11 s made
+    each reminder's check overflow."""
+    for companion, value in DURATION_COMPANIONS.get(variable, {}).items():
+        monkeypatch.setenv(companion, value)
+    maximum = DURATION_MAXIMA[variable]
+    monkeypatch.setenv(variable, str(maximum))
+    Settings()
+    for value in (str(maximum + 1), "100000000000"):
+        monkeypatch.setenv(variable, value)
+        message = service_exit_message()
+        assert message.startswith(f"error: bad setting: {variable}={value!r}: Input should be less than or equal "
+                                  f"to {maximum}"), message

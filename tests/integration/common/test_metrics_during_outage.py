@@ -136,3 +136,13 @@ async def test_a_redis_refusing_writes_is_up_and_only_the_reads_it_refused_are_l
             await client_of_redis.aclose()
         assert _redis_up(families, samples) == 1
         assert COUNTED in samples and STREAM in samples
+
+
+async def test_the_openapi_document_gives_metrics_no_503(settings):
+    """Before: /openapi.json listed "503: Redis cannot be reached …" for /metrics, as for every route, where it
+    answers 200 during an outage (decision 0083); a command Redis refuses as wrong is still a 500."""
+    async with _ingest(settings, settings.redis_url) as client:
+        async with client.get("/openapi.json") as response:
+            answers = (await response.json())["paths"]["/metrics"]["get"]["responses"]
+    assert "503" not in answers and "500" in answers, answers
+    assert "Redis" in answers["200"]["description"], answers["200"]

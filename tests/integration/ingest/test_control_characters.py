@@ -27,7 +27,8 @@ def assert_clean(release, *words: str) -> None:
 
 
 def poller(govuk, reader, streams, path: str, *, kind: str = "feed", follow: str = "none") -> SourcePoller:
-    config = SourceConfig(name="ministry", type=kind, url=govuk.base + path, interval=1, follow=follow)
+    followed = {"follow": follow} if kind == "feed" else {}  # a page takes no follow
+    config = SourceConfig(name="ministry", type=kind, url=govuk.base + path, interval=1, **followed)
     return SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8)
 
 

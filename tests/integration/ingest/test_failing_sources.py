@@ -14,6 +14,7 @@ import pytest
 
 from services.ingest.config import SourceConfig
 from services.ingest.polling import SourcePoller
+from services.ingest.source_failures import record_failure
 from services.ingest.source_rhythm import register_sources
 
 pytestmark = pytest.mark.integration
@@ -47,7 +48,7 @@ async def test_a_source_failing_poll_after_poll_is_shown_by_status_until_a_poll_
     # the third failure backs off 4 s (1, 2, 4: doubling from the interval): it is polled again from 09:02:04
     assert [(s["name"], s["since"], s["failures"], s["retry_at"]) for s in failing] == [
         ("home-office", "2026-12-06T09:00:00Z", 3, "2026-12-06T09:02:04Z")]
-    assert "500" in failing[0]["error"] and len(failing[0]["error"]) <= 120, failing
+    assert "500" in failing[0]["error"], failing
     text = _status(settings, tmp_path)
     assert text.returncode == 0, text.stderr
     assert ("WARNING: source home-office failing since 2026-12-06 09:00 UTC, 3 polls in a row, backing off until "
@@ -104,6 +105,37 @@ async def test_a_source_whose_address_moved_for_good_is_told_once_to_be_given_it
                      "give the new address as its url; it is polled through the redirect until then"], moved
 
 
+MOVED_PAGE = ("<html><head><title>Resilience statement</title></head><body><main><h1>Resilience statement</h1>"
+              + "<p>The government will publish a resilience strategy by March 2027 for every region.</p>" * 5
+              + "</main></body></html>")
+
+
+@pytest.mark.parametrize("kind", ["feed", "page"])
+async def test_a_moved_source_polled_with_its_validators_is_told_to_have_moved(govuk, reader, streams, caplog, kind):
+    """Before: told only at a poll that read the answer; a run started after one that had read it asked with its
+    ETag, was answered 304 through the redirect, and never said the address had moved."""
+    await register_sources(streams, {"home-office": kind})
+    govuk.put("/old", "", status=301, headers={"Location": "/new"})
+    if kind == "feed":
+        govuk.put("/new", govuk.fixture("feeds/news.atom"), "application/atom+xml; charset=utf-8", etag='"v1"')
+        for name in ("press_release", "history_mode"):
+            govuk.put_item(name)
+    else:
+        govuk.put("/new", MOVED_PAGE, "text/html; charset=utf-8", etag='"v1"')
+    config = SourceConfig(name="home-office", type=kind, url=govuk.base + "/old", interval=1)
+    await SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8).run(now=NOW, clock=100.0)
+    await streams.client.delete(streams.key("ingest:source:home-office:lease"))
+    restarted = SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8)
+    caplog.clear()  # the first run's poll read the answer, and told
+    with caplog.at_level("WARNING", logger="services.ingest.polling"):
+        report = await restarted.run(now=NOW + timedelta(minutes=1), clock=200.0)
+    assert report is not None and report.not_modified, report
+    moved = [r.getMessage() for r in caplog.records if "moved" in r.getMessage()]
+    host = govuk.base.removeprefix("http://")
+    assert moved == [f"source home-office: http://{host}/*** answers 301 (moved for good) to http://{host}/***: "
+                     "give the new address as its url; it is polled through the redirect until then"], moved
+
+
 async def test_a_source_redirected_for_a_while_is_not_told_to_have_moved(govuk, reader, streams, caplog):
     await register_sources(streams, {"home-office": "feed"})
     govuk.put("/old.atom", "", status=302, headers={"Location": "/home-office.atom"})
@@ -115,3 +147,15 @@ async def test_a_source_redirected_for_a_while_is_not_told_to_have_moved(govuk, 
         assert await SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8).run(
             now=NOW, clock=100.0) is not None
     assert not [r for r in caplog.records if "moved" in r.getMessage()]
+
+
+async def test_a_failing_sources_last_error_is_shown_whole(streams, settings, tmp_path):
+    """Before: cut to 120 characters when kept, so status (and --json) ended it at "(_ssl.c:1…", the cause an
+    operator needed to act on."""
+    await register_sources(streams, {"assets": "feed"})
+    error = ("TLS with assets.publishing.service.gov.uk:443 failed ([SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+             "verify failed: unable to get local issuer certificate (_ssl.c:1006))")
+    await record_failure(streams, "assets", error, now=NOW)
+    assert [s["error"] for s in json.loads(_status(settings, tmp_path, "--json").stdout)["sources"]] == [error]
+    warnings = [line for line in _status(settings, tmp_path).stdout.splitlines() if "WARNING: source" in line]
+    assert warnings == [f"  WARNING: source assets failing since 2026-12-06 09:00 UTC, 1 poll; last: {error}"]

@@ -30,7 +30,8 @@ def serve_govuk_feed(govuk, *, etag='"news-1"', items=("press_release", "history
 
 
 def poller(govuk, reader, streams, *, path=FEED, name="govuk-home-office", kind="feed", follow="auto", base=None):
-    config = SourceConfig(name=name, type=kind, url=(base or govuk.base) + path, interval=1, follow=follow)
+    followed = {"follow": follow} if kind == "feed" else {}  # a page takes no follow
+    config = SourceConfig(name=name, type=kind, url=(base or govuk.base) + path, interval=1, **followed)
     return SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8)
 
 

@@ -8,23 +8,24 @@ import pytest
 
 from services.ingest.settings import DEFAULT_USER_AGENT
 from services.ingest.errors import ContentError, FetchError
+from services.ingest.fetch import NotModified
 
 pytestmark = pytest.mark.integration
 
 
-async def test_etag_revalidation_answers_none_on_304(govuk, fetcher):
+async def test_etag_revalidation_answers_not_modified_on_304(govuk, fetcher):
     govuk.put("/feed.atom", govuk.fixture("feeds/news.atom"), "application/atom+xml", etag='"v1"')
     first = await fetcher.get(govuk.base + "/feed.atom")
     assert first is not None and first.etag == '"v1"' and b"<feed" in first.body
-    assert await fetcher.get(govuk.base + "/feed.atom", etag=first.etag) is None
+    assert await fetcher.get(govuk.base + "/feed.atom", etag=first.etag) == NotModified()
 
 
-async def test_last_modified_revalidation_answers_none_on_304(govuk, fetcher):
+async def test_last_modified_revalidation_answers_not_modified_on_304(govuk, fetcher):
     stamp = "Tue, 14 Mar 2023 09:30:00 GMT"
     govuk.put("/page.html", "<p>x</p>", "text/html", last_modified=stamp)
     first = await fetcher.get(govuk.base + "/page.html")
     assert first is not None and first.last_modified == stamp
-    assert await fetcher.get(govuk.base + "/page.html", last_modified=stamp) is None
+    assert await fetcher.get(govuk.base + "/page.html", last_modified=stamp) == NotModified()
 
 
 async def test_requests_carry_the_polite_user_agent(govuk, fetcher):

@@ -66,7 +66,7 @@ def test_a_source_url_no_request_can_go_to_is_refused_at_once(url, problem):
     "only http:// and https:// URLs are fetched")."""
     with pytest.raises(SourcesError) as refused:
         parse_sources(f"- name: x\n  url: {url}\n", origin="sources.yaml")
-    assert str(refused.value) == f"sources.yaml: source 1: url: {problem}"
+    assert str(refused.value) == f"sources.yaml: source 1 (x): url: {problem}"
 
 
 def test_feeds_from_settings_join_the_sources_file(tmp_path, monkeypatch):
@@ -134,9 +134,44 @@ def test_an_interval_no_poll_could_wait_is_refused_naming_the_source(interval):
     float infinity to integer`` (``date value out of range`` for 1e12), naming no setting."""
     with pytest.raises(SourcesError) as refused:
         parse_sources(f"- name: a\n  url: https://x.org/1\n  interval: {interval}\n", origin="sources.yaml")
-    assert str(refused.value).startswith("sources.yaml: source 1: interval: Input should be ")
+    assert str(refused.value).startswith("sources.yaml: source 1 (a): interval: Input should be ")
+
+
+def test_an_interval_written_with_an_exponent_is_a_number_although_yaml_reads_it_as_text():
+    [source] = parse_sources("- name: a\n  url: https://x.org/1\n  interval: 1e3\n")
+    assert source.interval == 1000
 
 
 def test_an_interval_of_a_year_is_taken():
     [source] = parse_sources("- name: a\n  url: https://x.org/1\n  interval: 31536000\n")
     assert source.interval == 31_536_000
+
+
+NOT_NUMBERS = {"true": "True", "false": "False", "''": "''", "5m": "'5m'", "[300]": "[300]"}  # YAML: as shown
+
+
+@pytest.mark.parametrize(("interval", "shown"), NOT_NUMBERS.items(), ids=["true", "false", "blank", "words", "a-list"])
+def test_an_interval_that_is_not_a_number_is_refused_naming_the_source_and_field(interval, shown):
+    """Before: ``interval: true`` was read as 1 second (a boolean taken for an integer), and the source polled
+    every second."""
+    with pytest.raises(SourcesError) as refused:
+        parse_sources(f"- name: home-office\n  url: https://x.org/1\n  interval: {interval}\n", origin="sources.yaml")
+    assert str(refused.value) == (f"sources.yaml: source 1 (home-office): interval: {shown} is not a number of "
+                                  "seconds: give one such as 300")
+
+
+@pytest.mark.parametrize("follow", ["auto", "page", "govuk", "none"])
+def test_follow_on_a_page_source_is_refused_naming_the_source_and_field(follow):
+    """Before: taken and ignored, as a page is read itself, never through links: a page given ``follow: govuk``
+    was read as a page without a word."""
+    with pytest.raises(SourcesError) as refused:
+        parse_sources(f"- name: statement\n  type: page\n  url: https://x.org/s\n  follow: {follow}\n",
+                      origin="sources.yaml")
+    assert str(refused.value) == ("sources.yaml: source 1 (statement): follow: only a feed's entries are followed "
+                                  "(a page is read itself): take follow out of this page source")
+
+
+def test_a_page_source_without_follow_and_a_feed_with_it_are_taken():
+    sources = parse_sources("- {name: s, type: page, url: 'https://x.org/s'}\n"
+                            "- {name: f, url: 'https://x.org/f', follow: none}\n")
+    assert [(s.type, s.follow) for s in sources] == [("page", "auto"), ("feed", "none")]
