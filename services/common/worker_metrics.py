@@ -5,8 +5,9 @@ hash of the run every :data:`SHIP_SECONDS` and when it stops, under a field of i
 (``<number>:<pid>``); the run adds every field to its own values at each scrape. A worker started again
 gets a new field and the old one stays: a counter's total never falls while the run lasts (a killed worker
 loses only what it counted since its last write). Gauges say what is true now, so only live processes'
-gauges are added, and none while the hash cannot be read (Redis away: the last read's would look current); an info (``pledgewatch_build_info``) is 1 for each build a live process runs. The run clears
-the hash when it starts: a new run starts its counters at zero, as one process does.
+gauges are added, and none while the hash cannot be read (Redis away: the last read's would look current); an
+info (``pledgewatch_build_info``) is 1 for each build a live process runs. The run clears the hash when it
+starts: a new run starts its counters at zero, as one process does.
 """
 
 from __future__ import annotations
