@@ -1,7 +1,8 @@
 """The leases of the reminders' claims are on Redis's clock, which every host reads alike: a leader on a host whose
 wall clock is two minutes ahead does not take a reminder the previous leader claimed and is still firing, and one
 on a host two minutes behind takes a dead leader's claim once its lease ends on Redis's clock, not two minutes
-later. Before: the lease's end was the claiming leader's clock, judged by the next leader's."""
+later. Before: the lease's end was the claiming leader's clock, judged by the next leader's. A retry's time stays on
+the leader's clock, as the due times it is judged with do."""
 
 from __future__ import annotations
 
@@ -70,4 +71,32 @@ async def test_a_leader_whose_clock_is_behind_takes_a_dead_leaders_claim_once_it
     assert taken == [rid]
     await asyncio.sleep(0.7)  # its lease ended on Redis's clock
     assert await _leader(n.service.firing, 0.0).fire_due() == 1
+    assert await scheduled(n.service) == {}
+
+
+@pytest.mark.parametrize("skew", [SKEW, -SKEW], ids=["ahead", "behind"])
+async def test_a_leader_whose_clock_is_off_retries_a_failed_reminder_after_its_backoff_neither_early_nor_late(
+        reminded, skew):
+    """The retry's time is the failing leader's now plus the backoff, judged by the clock of the leader that fires
+    it, as every due time is (decision 0080): by the same leader, after the backoff whatever its clock says. On
+    Redis's clock it would be judged by the leader's and come 2 minutes early (or late)."""
+    n, rid = reminded
+    store = n.service.firing.store
+    await store.client.zadd(store.due_key, {rid: datetime.now(timezone.utc).timestamp() - 2 * SKEW})  # due by all
+    leader = _leader(n.service.firing, skew)
+    leader._retry_delay = lambda attempt: 1.0  # type: ignore[method-assign]
+    commit = leader._commit
+    failures: list[int] = []
+
+    async def failing_once(sending, dropped, *, now):  # type: ignore[no-untyped-def]
+        if not failures:
+            failures.append(1)
+            raise ConnectionError("redis blip")
+        return await commit(sending, dropped, now=now)
+
+    leader._commit = failing_once  # type: ignore[method-assign]
+    assert await leader.fire_due() == 0 and failures == [1]
+    assert await leader.fire_due() == 0  # not before its backoff
+    await asyncio.sleep(1.1)
+    assert await leader.fire_due() == 1  # nor after it
     assert await scheduled(n.service) == {}
