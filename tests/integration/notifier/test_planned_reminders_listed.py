@@ -453,3 +453,16 @@ async def test_the_subscriptions_time_index_follows_each_reminder_retried_moved_
         later = moved + timedelta(days=1)
         assert await store.retime([(claimed[4].reminder_id, raw, later, agenda, "gov-uk/iraq-2017")]) == 1
         assert (await _index_matches_the_due_index(client, store))[claimed[4].reminder_id] == later.timestamp()
+
+
+async def test_reminders_planned_before_the_time_index_was_kept_are_indexed_once_and_listed(redis_url, key_prefix):
+    """As an earlier version left them: in the due index alone. The first listing (or leader) indexes them."""
+    from services.notifier.reminder_index import index_planned
+    from services.notifier.reminder_store import by_time
+
+    async with _long_agenda(redis_url, key_prefix, 1500) as (client, store, agenda):
+        planned = sorted((at, rid) for rid, at in await store.scheduled())
+        await client.delete(by_time(store.due_key, "desk"), store.indexed_key)
+        pages = await _pages(client, store, agenda, limit=1000)
+        assert _places(pages) == planned and [p["planned"] for p in pages] == [1500, 1500]
+        assert await index_planned(store) == 0  # done once: later ones read the mark alone
