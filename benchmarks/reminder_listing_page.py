@@ -6,7 +6,8 @@ Plans ``--reminders`` reminders for one subscription (one release, one commitmen
 deadlines spread over three years: each second its own) through the notifier's ``ReminderStore.apply`` on an
 embedded Redis, records them in its agenda, then lists pages of ``--limit`` with ``planned_reminders``: the first,
 and (where the listing takes a cursor) the one after the middle reminder, by its cursor. Prints, per page, this
-process's CPU time (the worker threads' included) and the wall time, the best of three. Nothing is asserted.
+process's CPU time (the worker threads' included) and the wall time, the best of three, and the bytes Redis sent
+for one (``INFO stats``). Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -56,13 +57,21 @@ def jobs_for(n: int) -> list:
     return reminder_jobs("desk", ["P1D"], release_ref(release), commitments, now=now)
 
 
-async def timed(work) -> tuple[float, float, dict]:  # type: ignore[no-untyped-def]
-    best_cpu, best_wall, body = float("inf"), float("inf"), {}
+async def sent_bytes(client: aioredis.Redis) -> int:
+    """What Redis has sent its clients so far (``INFO stats``)."""
+    return int((await client.info("stats"))["total_net_output_bytes"])
+
+
+async def timed(client: aioredis.Redis, work) -> tuple[float, float, int, dict]:  # type: ignore[no-untyped-def]
+    """The best CPU and wall time of three runs of ``work``, the bytes Redis sent for the last (the ``INFO`` that
+    measures them included: a few kB), and its answer."""
+    best_cpu, best_wall, read, body = float("inf"), float("inf"), 0, {}
     for _ in range(3):
-        cpu, wall = time.process_time(), time.perf_counter()
+        cpu, wall, before = time.process_time(), time.perf_counter(), await sent_bytes(client)
         body = await work()
         best_cpu, best_wall = min(best_cpu, time.process_time() - cpu), min(best_wall, time.perf_counter() - wall)
-    return best_cpu, best_wall, body
+        read = await sent_bytes(client) - before
+    return best_cpu, best_wall, read, body
 
 
 async def main(count: int, limit: int) -> None:
@@ -78,20 +87,28 @@ async def main(count: int, limit: int) -> None:
             agenda = f"{PREFIX}notifier:reminders:planned:desk"
             await client.hset(agenda, "r-1", PlannedReminders.of(1, jobs).to_json())
             sub, cpu = Subscription(id="desk", channels=["console"], reminders=["P1D"]), CpuWork()
-            paged = "cursor" in inspect.signature(planned_reminders).parameters
+            parameters = inspect.signature(planned_reminders).parameters
+            paged = "cursor" in parameters
+            read = (client, store, agenda) if "agenda_key" in parameters else (client, store)  # before the index
 
             def page(cursor: str | None = None):  # type: ignore[no-untyped-def]
                 extra = {"cursor": cursor} if paged else {}
-                return lambda: planned_reminders(client, store, agenda, sub, cpu, limit=limit, **extra)
-            cpu_s, wall, body = await timed(page())
-            print(f"{count:,} planned, first page of {limit}: CPU {cpu_s:.3f} s, wall {wall:.3f} s")
+                return lambda: planned_reminders(*read, sub, cpu, limit=limit, **extra)
+            await page()()  # a first listing indexes the reminders planned before the index was kept, once
+            memory = {name: await client.memory_usage(f"{PREFIX}{name}") or 0
+                      for name in ("notifier:reminders:due", "notifier:reminders:due:desk")}
+            print(f"{count:,} planned: the due index {memory['notifier:reminders:due']:,} bytes, desk's time index "
+                  f"{memory['notifier:reminders:due:desk']:,} bytes (0: none)")
+            cpu_s, wall, sent, body = await timed(client, page())
+            print(f"{count:,} planned, first page of {limit}: CPU {cpu_s:.3f} s, wall {wall:.3f} s, "
+                  f"{sent:,} bytes read from Redis; planned {body['planned']:,}")
             if paged:  # the page after the middle reminder, with the cursor a page ending there would give
                 from services.ledger.core.cursors import encode_cursor
 
                 rid, at = (await store.scheduled())[count // 2]
-                cpu_s, wall, body = await timed(page(encode_cursor("reminders", at.timestamp(), rid)))
+                cpu_s, wall, sent, body = await timed(client, page(encode_cursor("reminders", at.timestamp(), rid)))
                 print(f"{count:,} planned, a page of {limit} from the middle (by its cursor): CPU {cpu_s:.3f} s, "
-                      f"wall {wall:.3f} s; {body['more']:,} more after it")
+                      f"wall {wall:.3f} s, {sent:,} bytes read from Redis; {body['more']:,} more after it")
         finally:
             await client.aclose()
             scheduler.shutdown()

@@ -3,8 +3,10 @@ handed over at once where no other process can be reading.
 
 Each process reads under a consumer name of its own (host and pid), so every run would add one consumer
 per group that nobody removes (``pledgewatch status`` counting them up), and entries a stopped process had
-read but not acknowledged would wait ``claim_idle_ms`` before another consumer reclaims them. A consumer is
-only ever removed holding no pending entry: removing one drops its pending entries from the group.
+read but not acknowledged would wait ``claim_idle_ms`` before another consumer reclaims them. A process killed
+(kill -9, a host lost) cannot leave: its name is removed once it has been idle past a bound and the others have
+reclaimed what it held (:func:`retire_stale_consumers`, run by the streams' trimmer). A consumer is only ever
+removed holding no pending entry: removing one drops its pending entries from the group.
 """
 
 from __future__ import annotations
@@ -48,6 +50,49 @@ async def retire_idle_consumers(client: aioredis.Redis, streams: Iterable[str], 
                 if pending == 0 and (only is None or name in only):
                     await client.xgroup_delconsumer(stream, group, name)
                     removed += 1
+    return removed
+
+
+# KEYS: a stream, the processes' version records (consumer -> JSON with "at", their last write on Redis's clock).
+# ARGV: the stream's group, the idle bound (ms), how long a record stays live (s). Every consumer of the group idle
+# for longer than the bound, holding no pending entry and whose process has no live record is removed, in one step:
+# a consumer cannot read between the look and the removal, nor its process write its record. A record that does not
+# read keeps its consumer. Returns how many.
+_RETIRE_STALE = """
+local consumers, removed = redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1]), 0
+local now = tonumber(redis.call('TIME')[1])
+local function live(name)
+  local record = redis.call('HGET', KEYS[2], name)
+  if not record then return false end
+  local ok, at = pcall(function() return tonumber(cjson.decode(record).at) end)
+  return not ok or not at or at + tonumber(ARGV[3]) >= now
+end
+for _, consumer in ipairs(consumers) do
+  local seen = {}
+  for i = 1, #consumer, 2 do seen[consumer[i]] = consumer[i + 1] end
+  if seen['pending'] == 0 and seen['idle'] > tonumber(ARGV[2]) and not live(seen['name']) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], seen['name'])
+    removed = removed + 1
+  end
+end
+return removed
+"""
+
+
+async def retire_stale_consumers(client: aioredis.Redis, streams: Iterable[str], *, versions: str, idle_ms: int,
+                                 live_seconds: float = 60.0) -> int:
+    """Remove from every group of ``streams`` each consumer idle for more than ``idle_ms``, holding no pending entry
+    and whose process has no record in ``versions`` (the processes' version records, :mod:`.versions`) written
+    within ``live_seconds`` on Redis's clock: one of a process killed without leaving its groups, whose entries
+    the others have reclaimed. A live process is told by its record, not by the idle time alone (Redis before 7.2
+    counts it from the last entry the consumer was given, however often it reads). Removing one that holds
+    nothing loses nothing: its next read, a blocked one included, makes it a consumer again. Returns how many were
+    removed."""
+    retire = client.register_script(_RETIRE_STALE)
+    removed = 0
+    for stream in streams:
+        for group in await _groups(client, stream, None):
+            removed += int(await retire(keys=[stream, versions], args=[group, idle_ms, live_seconds]))
     return removed
 
 

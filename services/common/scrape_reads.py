@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 from redis.exceptions import RedisError
@@ -19,6 +20,13 @@ from .outages import OutageNotices
 from .redis_refusals import UNREACHABLE_REDIS, redis_unavailable
 
 
+class KeptRead(ScrapeCollector, Protocol):
+    """A collector that keeps its last read when a scrape cannot read it (``keeping_last``); :meth:`unread` tells it
+    this scrape did not read it."""
+
+    def unread(self) -> None: ...
+
+
 class ScrapeReads:
     """A Prometheus collector of ``collectors``, each read from Redis by its ``refresh`` before every scrape
     (:meth:`refresh`), and of whether Redis answered.
@@ -26,10 +34,11 @@ class ScrapeReads:
     A collector whose read Redis refused for now (full, read-only) is left out of that scrape; once Redis is not
     reached or does not answer within the request's bound, the collectors after it are left out unasked, so a
     scrape waits the bound once at most. ``keeping_last``: collectors exported elsewhere (``RunMetrics``, around
-    the registry this one is in), read after the others, that keep their last read when one fails. A read that
+    the registry this one is in), read after the others, that keep their last read when one fails, and are told
+so (``unread``). A read that
     fails for any other reason (a command Redis refused as wrong) raises, as before."""
 
-    def __init__(self, collectors: Sequence[ScrapeCollector], *, keeping_last: Sequence[ScrapeCollector] = (),
+    def __init__(self, collectors: Sequence[ScrapeCollector], *, keeping_last: Sequence[KeptRead] = (),
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.collectors, self.keeping_last = list(collectors), list(keeping_last)
         self._clock = clock
@@ -57,6 +66,9 @@ class ScrapeReads:
                 self._answered_at = self._clock()
                 read.append(collector)
         self._read = read
+        for kept in self.keeping_last:
+            if kept not in read:
+                kept.unread()
 
     def collect(self) -> Iterator[Metric]:
         for collector in self.collectors:

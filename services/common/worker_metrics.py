@@ -5,8 +5,9 @@ hash of the run every :data:`SHIP_SECONDS` and when it stops, under a field of i
 (``<number>:<pid>``); the run adds every field to its own values at each scrape. A worker started again
 gets a new field and the old one stays: a counter's total never falls while the run lasts (a killed worker
 loses only what it counted since its last write). Gauges say what is true now, so only live processes'
-gauges are added; an info (``pledgewatch_build_info``) is 1 for each build a live process runs. The run clears
-the hash when it starts: a new run starts its counters at zero, as one process does.
+gauges are added, and none while the hash cannot be read (Redis away: the last read's would look current); an
+info (``pledgewatch_build_info``) is 1 for each build a live process runs. The run clears the hash when it
+starts: a new run starts its counters at zero, as one process does.
 """
 
 from __future__ import annotations
@@ -76,9 +77,12 @@ class _Family:
         return metric
 
 
-def merged(own: Iterable[Metric], shipped: dict[str, str], live: Collection[int]) -> Iterator[Metric]:
+def merged(own: Iterable[Metric], shipped: dict[str, str], live: Collection[int], *,
+           current: bool = True) -> Iterator[Metric]:
     """``own`` families with every shipped snapshot's samples added (a gauge's or an info's only from ``live`` pids);
-    a family only the workers have is added as it is. A snapshot that does not parse is left out."""
+    a family only the workers have is added as it is. A snapshot that does not parse is left out. ``current``
+    False: ``shipped`` could not be read now (Redis away), so its gauges, which say what is true now, are left out;
+    its counters are added as last read."""
     families: dict[str, _Family] = {}
     for metric in own:
         family = families.setdefault(metric.name, _Family(metric.name, metric.type, metric.documentation))
@@ -88,6 +92,8 @@ def merged(own: Iterable[Metric], shipped: dict[str, str], live: Collection[int]
             shipped_families = json.loads(text)
             for shipped_family in shipped_families:
                 if shipped_family["type"] in ("gauge", "info") and field_pid(name) not in live:
+                    continue
+                if shipped_family["type"] == "gauge" and not current:
                     continue
                 family = families.setdefault(shipped_family["name"], _Family(
                     shipped_family["name"], shipped_family["type"], shipped_family["help"]))
@@ -149,13 +155,20 @@ class RunMetrics(Collector):
         self.key = streams.key(hash_name(run_consumer))
         self.live: Collection[int] = ()
         self._shipped: dict[str, str] = {}
+        self._current = False  # whether the last scrape read the workers' snapshots
 
     async def clear(self) -> None:
         """At the run's start: the last run's workers counted nothing of this one."""
         await self.streams.client.delete(self.key)
 
     async def refresh(self) -> None:
+        self._current = False
         self._shipped = {as_text(k): as_text(v) for k, v in (await self.streams.client.hgetall(self.key)).items()}
+        self._current = True
+
+    def unread(self) -> None:
+        """This scrape could not read the snapshots: the last read's counters stay, its gauges are not true now."""
+        self._current = False
 
     def collect(self) -> Iterator[Metric]:
-        return merged(self.registry.collect(), self._shipped, set(self.live))
+        return merged(self.registry.collect(), self._shipped, set(self.live), current=self._current)

@@ -1,11 +1,11 @@
 """The reminders planned for one subscription and not fired yet, soonest first: what ``GET
 /subscriptions/{id}/reminders`` and ``pledgewatch subscriptions reminders ID`` show. Read-only.
 
-A subscription's agenda (``notifier:reminders:planned:<id>``, :mod:`.agenda`) names the reminders planned for it,
-release by release; it is read a page at a time (HSCAN), and each page's reminders are looked up in the planned
-records and the due index a thousand at a time. A reminder the agenda still names but that fired (or was
-cancelled, or planned for a subscription of its id deleted since) has no record of this subscription's generation
-left, and is not listed. Only the reminders shown have their subject (commitment and release) read.
+A subscription's time index (``notifier:reminders:due:<id>``, kept by every script that writes a reminder's time:
+decision 0086) holds its planned reminders in the listing's order (when each goes out, then its id). A page is read
+from it where the cursor's place falls (one script: how many there are, where the page starts, its reminders), and
+only the page's records and subjects (commitment and release) are read: a page costs what it shows, however many
+are planned. A reminder planned for a subscription of its id deleted since (another generation) is not shown.
 
 A page ends with ``next_cursor``, as the ledger's lists do (:mod:`services.ledger.core.queries`): the place (when it
 goes out, reminder id) of the last reminder shown, opaque. The next page lists those after that place, soonest
@@ -16,19 +16,21 @@ before the place to after it, not at all if from after to before).
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from services.common.cpu_work import CpuWork
+from services.common.streams import as_text
 from services.ledger.core.cursors import QueryError, decode_cursor, encode_cursor
 
 from .planning import reminder_skip
+from .reminder_index import index_planned
 from .reminder_records import PlannedRecord, Subject, from_legacy, read_subject
-from .reminders import PlannedReminders, due_date
+from .reminder_store import by_time
+from .reminders import due_date
 from .subscriptions import Subscription
 
 if TYPE_CHECKING:
@@ -36,21 +38,41 @@ if TYPE_CHECKING:
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000
-PAGE = 1000  # agenda records, and reminders looked up, per read
+
+# KEYS: a subscription's time index. ARGV: the place the page follows (a time, as the index holds it, and a reminder
+# id; '' '' for the first page), how many to read. The index orders one time's reminders by their ids' bytes, as the
+# place does (Lua's own comparison follows the locale). Returns {how many the index holds, the rank the page starts
+# at, {id, time, ...}}.
+_PAGE = """
+local function not_after(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a <= #b
+end
+local start = 0
+if ARGV[1] ~= '' then
+  start = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. ARGV[1])
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])) do
+    if not not_after(id, ARGV[2]) then break end
+    start = start + 1
+  end
+end
+local page = redis.call('ZRANGE', KEYS[1], start, start + tonumber(ARGV[3]) - 1, 'WITHSCORES')
+return {redis.call('ZCARD', KEYS[1]), start, page}
+"""
 
 
 @dataclass(frozen=True)
 class Found:
-    """A reminder planned for the subscription: its id, when it goes out (UTC) and its record."""
+    """A reminder planned for the subscription: its id, when it goes out (UTC), its record, and that time as the
+    index holds it (unix seconds, to the bit: a cursor gives it back)."""
 
     reminder_id: str
     fires_at: datetime
     record: PlannedRecord
-
-
-def agenda_ids(raws: Iterable[bytes | str]) -> set[str]:
-    """The reminder ids the agenda's records (one per release) name."""
-    return {rid for raw in raws if (planned := PlannedReminders.from_json(raw)) for rid in planned.jobs}
+    at: float | None = None
 
 
 def record_of(raw: bytes | None) -> PlannedRecord | None:
@@ -76,7 +98,7 @@ def still_planned(sub_id: str, generation: int | None, ids: list[str], raws: lis
             continue
         if record.generation is not None and generation is not None and record.generation != generation:
             continue
-        found.append(Found(rid, datetime.fromtimestamp(float(score), timezone.utc), record))
+        found.append(Found(rid, datetime.fromtimestamp(float(score), timezone.utc), record, float(score)))
     return found
 
 
@@ -104,7 +126,7 @@ def shown(found: Found, subject: Subject | None, sub: Subscription) -> dict[str,
             "dropped": dropped}
 
 
-Place = tuple[datetime, str]  # when a reminder goes out (UTC), its id: the order of the listing
+Place = tuple[float, str]  # when a reminder goes out (unix seconds), its id: the order of the listing
 
 
 @dataclass(frozen=True)
@@ -118,15 +140,7 @@ class Page:
 def place_of(cursor: str) -> Place:
     """The place a ``next_cursor`` names. Raises QueryError (``cursor: ...``) for one this server did not give."""
     at, reminder_id = decode_cursor(cursor, "reminders")
-    return datetime.fromtimestamp(at, timezone.utc), reminder_id
-
-
-def page_of(found: Iterable[Found], limit: int, after: Place | None = None) -> Page:
-    """The first ``limit`` of ``found`` after the place ``after`` (None: from the first), soonest first (ties by
-    id), and how many more there are after them."""
-    rest = [f for f in found if after is None or (f.fires_at, f.reminder_id) > after]
-    first = heapq.nsmallest(limit, rest, key=lambda f: (f.fires_at, f.reminder_id))
-    return Page(first, len(rest) - len(first))
+    return at, reminder_id
 
 
 def listing(sub: Subscription, planned: int, page: Page, subjects: Mapping[str, Subject | None]) -> dict[str, Any]:
@@ -135,31 +149,35 @@ def listing(sub: Subscription, planned: int, page: Page, subjects: Mapping[str, 
     last = page.found[-1] if page.found else None
     cursor = None
     if last is not None and page.more:
-        cursor = encode_cursor("reminders", last.fires_at.timestamp(), last.reminder_id)
+        at = last.at if last.at is not None else last.fires_at.timestamp()
+        cursor = encode_cursor("reminders", at, last.reminder_id)
     return {"subscription": sub.id, "timezone": sub.timezone or "UTC", "planned": planned, "more": page.more,
             "reminders": [shown(f, subjects.get(f.record.subject), sub) for f in page.found], "next_cursor": cursor}
 
 
-async def planned_reminders(client: Any, store: "ReminderStore", agenda_key: str, sub: Subscription, cpu: CpuWork,
+async def planned_reminders(client: Any, store: "ReminderStore", sub: Subscription, cpu: CpuWork,
                             *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> dict[str, Any]:
-    """The reminders planned for subscription ``sub`` (whose agenda is ``agenda_key``), soonest first, the first
-    ``limit`` after ``cursor`` (a ``next_cursor``; None: from the first) in full (see :func:`listing`). Redis is read
-    on the event loop; the records are parsed and the page picked by ``cpu`` in a worker thread (seconds of CPU for
-    100,000 reminders: every page reads them all, to count them). Raises QueryError for a cursor this server did not
-    give, before reading anything."""
-    after = place_of(cursor) if cursor is not None else None
-    agenda = [raw async for _, raw in client.hscan_iter(agenda_key, count=PAGE)]
-    ordered = await cpu.run(lambda: sorted(agenda_ids(agenda)))
+    """The reminders planned for subscription ``sub``, soonest first, the first ``limit`` after ``cursor`` (a
+    ``next_cursor``; None: from the first) in full (see :func:`listing`), read from its time index: a page's worth
+    of Redis, however many are planned. Redis is read on the event loop; the records are parsed by ``cpu`` in a
+    worker thread. Raises QueryError for a cursor this server did not give, before reading anything."""
+    place = place_of(cursor) if cursor is not None else None
+    await index_planned(store)  # reminders planned before the indexes were kept: once
     generation = (await store.generations([sub.id])).get(sub.id) or None
+    read_page = client.register_script(_PAGE)
     found: list[Found] = []
-    for i in range(0, len(ordered), PAGE):
-        ids = ordered[i:i + PAGE]
-        async with client.pipeline(transaction=False) as reads:
-            reads.hmget(store.planned_key, ids)
-            reads.zmscore(store.due_key, ids)
-            raws, scores = await reads.execute()
+    planned, more = 0, 0
+    while True:  # a reminder of another generation is passed over: read on until the page is full
+        want = limit - len(found)
+        after = [repr(place[0]), place[1]] if place is not None else ["", ""]
+        planned, start, entries = await read_page(keys=[by_time(store.due_key, sub.id)], args=[*after, want])
+        ids, scores = [as_text(rid) for rid in entries[0::2]], [float(at) for at in entries[1::2]]
+        raws = await client.hmget(store.planned_key, ids) if ids else []
         found += await cpu.run(still_planned, sub.id, generation, ids, raws, scores)
-    page = await cpu.run(page_of, found, limit, after)
-    keys = sorted({f.record.subject for f in page.found})
+        more = int(planned) - int(start) - len(ids)
+        if len(ids) < want or len(found) >= limit:
+            break
+        place = (scores[-1], ids[-1])
+    keys = sorted({f.record.subject for f in found})
     subjects = dict(zip(keys, map(read_subject, await client.hmget(store.subjects_key, keys)))) if keys else {}
-    return listing(sub, len(found), page, subjects)
+    return listing(sub, int(planned), Page(found, more), subjects)

@@ -28,6 +28,22 @@ local function planned_by(record)
   end
   return planners[subject]
 end
+-- A subscription's own time index (sorted set: reminder id -> when it fires next, as in the due index `due`):
+-- `due` .. ':' .. the subscription id the record names ("u"), kept by every script that writes or removes a
+-- reminder's time, so that its planned reminders are listed a page at a time (decision 0086). nil for a record
+-- that names none (the earliest layout).
+local function by_subscription(due, record)
+  local sub = record and string.match(record, ',"u":"([^"]+)",')
+  return sub and (due .. ':' .. sub)
+end
+local function index_at(due, record, at, id)
+  local index = by_subscription(due, record)
+  if index then redis.call('ZADD', index, at, id) end
+end
+local function unindex(due, record, id)
+  local index = by_subscription(due, record)
+  if index then redis.call('ZREM', index, id) end
+end
 local function unref(refs, subjects, subject)
   if redis.call('HINCRBY', refs, subject, -1) <= 0 then
     redis.call('HDEL', refs, subject)
@@ -56,6 +72,7 @@ local function finish(id, record, gone, ttl)
     bury(gone, ttl, id, record)
     redis.call('HDEL', KEYS[1], id)
     redis.call('ZREM', KEYS[2], id)
+    unindex(KEYS[2], record, id)
     unref(KEYS[4], KEYS[3], subject_of(record))
   end
 end
@@ -72,6 +89,7 @@ local function cancel(id, by, gone, ttl)
   elseif old then redis.call('HDEL', KEYS[5], id); redis.call('ZREM', KEYS[6], id) end
   redis.call('HDEL', KEYS[1], id)
   redis.call('ZREM', KEYS[2], id)
+  unindex(KEYS[2], old, id)
 end
 -- Whether the stored subscription `sub` is still of generation `g` (as a number's digits; '' for one of the
 -- subscriptions file, or planned before generations were compared: always), read once a script from the
@@ -120,6 +138,8 @@ for j = i, #ARGV, 7 do
     end
     redis.call('HSET', KEYS[1], id, record)
     redis.call('ZADD', KEYS[2], ARGV[j + 3], id)
+    if old and by_subscription(KEYS[2], old) ~= by_subscription(KEYS[2], record) then unindex(KEYS[2], old, id) end
+    index_at(KEYS[2], record, ARGV[j + 3], id)
     local job = first_job + 3 * (tonumber(ARGV[j + 4]) - 1)
     if not added[job] then add_job(KEYS[5], KEYS[6], job); added[job] = true end
   end
@@ -140,6 +160,7 @@ while i <= #ARGV do
     if g and g ~= now then
       redis.call('HDEL', KEYS[1], ARGV[j])
       redis.call('ZREM', KEYS[2], ARGV[j])
+      unindex(KEYS[2], record, ARGV[j])
       unref(KEYS[4], KEYS[3], subject_of(record))
       count = count + 1
     end
@@ -259,6 +280,7 @@ for i = first, #ARGV, 5 do
   if current and ARGV[i + 2] ~= '' then
     redis.call('HSET', KEYS[1], id, ARGV[i + 2])
     redis.call('ZADD', KEYS[2], ARGV[i + 3], id)
+    index_at(KEYS[2], ARGV[i + 2], ARGV[i + 3], id)
   elseif current then
     add_letter(KEYS[8], KEYS[9], field, ARGV[i + 4], origin)
     finish(id, record, gone, ttl)
@@ -294,6 +316,7 @@ for j = i, #ARGV, 6 do
   local id = ARGV[j]
   if redis.call('HGET', KEYS[1], id) == ARGV[j + 1] and redis.call('HEXISTS', KEYS[3], id) == 0 then
     redis.call('ZADD', KEYS[2], ARGV[j + 2], id)
+    index_at(KEYS[2], ARGV[j + 1], ARGV[j + 2], id)
     moved = moved + 1
     local where = ARGV[j + 3] .. '\\n' .. ARGV[j + 4]
     if plans[where] == nil then

@@ -3,7 +3,9 @@
 Keys (under the prefix):
 
 - ``notifier:reminders:planned`` (hash): reminder id -> its record (:class:`PlannedRecord` JSON);
-- ``notifier:reminders:due`` (sorted set): reminder id -> when it fires next (unix seconds);
+- ``notifier:reminders:due`` (sorted set): reminder id -> when it fires next (unix seconds), and
+  ``notifier:reminders:due:<subscription id>`` (sorted set) the same of one subscription's, for its listing
+  (:mod:`.reminder_listing`; built for reminders planned before it existed by :mod:`.reminder_index`);
 - ``notifier:reminders:subjects`` (hash): subject key -> the commitment and release it reminds of, stored once
   for all the reminders that refer to it, and ``notifier:reminders:subject-refs`` (hash): subject key -> how
   many planned records refer to it (the subject goes with the last);
@@ -55,6 +57,7 @@ SUBJECTS = "notifier:reminders:subjects"
 SUBJECT_REFS = "notifier:reminders:subject-refs"
 CLAIMED = "notifier:reminders:claimed"
 LEASES = "notifier:reminders:leases"
+INDEXED = "notifier:reminders:indexed"  # set once every subscription's time index holds its reminders (reminder_index)
 FIRED_BY = "notifier:reminders:fired-by:"
 # subscription id -> the time zone its planned reminders are at (none: UTC; '': not known, see reminder_retime)
 ZONES = "notifier:reminders:zones"
@@ -67,17 +70,24 @@ FIRED_TTL_SECONDS = 400 * 86400
 @dataclass(frozen=True)
 class ReminderKeys:
     """Where reminders are planned: the planned records, when each is due, their subjects and the subjects'
-    reference counts (in the order the scripts take them), and each subscription's agenda (its reminders by
-    release: :mod:`.agenda`)."""
+    reference counts (in the order the scripts take them), each subscription's agenda (its reminders by
+    release: :mod:`.agenda`) and its time index (:func:`by_time`)."""
 
     planned: list[str]
     agenda: Callable[[str], str]
+    by_time: Callable[[str], str]
 
     @classmethod
     def of(cls, key: Callable[[str], str]) -> "ReminderKeys":
         """Under the prefix ``key`` adds."""
         return cls([key(PLANNED), key(DUE), key(SUBJECTS), key(SUBJECT_REFS)],
-                   lambda sub_id: key(f"{PLANNED}:{sub_id}"))
+                   lambda sub_id: key(f"{PLANNED}:{sub_id}"), lambda sub_id: by_time(key(DUE), sub_id))
+
+
+def by_time(due_key: str, sub_id: str) -> str:
+    """The time index of subscription ``sub_id``'s planned reminders, beside the due index ``due_key`` (as the
+    scripts' ``by_subscription`` names it)."""
+    return f"{due_key}:{sub_id}"
 
 
 @dataclass(frozen=True)
@@ -127,7 +137,7 @@ class ReminderStore:
         self.client, self.scheduler, self.generations_key = client, scheduler, generations
         self.planned_key, self.due_key = key(PLANNED), key(DUE)
         self.subjects_key, self.refs_key, self.claimed_key = key(SUBJECTS), key(SUBJECT_REFS), key(CLAIMED)
-        self.leases_key, self.fired_by_prefix = key(LEASES), key(FIRED_BY)
+        self.leases_key, self.fired_by_prefix, self.indexed_key = key(LEASES), key(FIRED_BY), key(INDEXED)
         jobs = [scheduler.jobs_key, scheduler.run_times_key]
         self.zones_key = key(ZONES)
         self.planning_keys = [self.planned_key, self.due_key, self.subjects_key, self.refs_key, *jobs, generations,

@@ -72,6 +72,7 @@ from .probe import ChannelOutcome, outcome_text, send_test
 from .quarantine import Quarantined, isolate
 from .record_reads import Lookup, RecordReader, Row, parse_records
 from .reminder_chains import ReminderChains
+from .reminder_index import index_planned
 from .reminder_migration import migrate_legacy_reminders
 from .reminders import PlannedReminders, ReminderJob
 from .reminder_retime import retime_reminders, rezone_reminders
@@ -332,9 +333,8 @@ class NotifierService:
         page's ``next_cursor``) in full."""
         from .reminder_listing import planned_reminders
 
-        agenda = self._started(self.agenda)
-        return await planned_reminders(self.runtime.streams.client, self._started(self.reminders), agenda.key(sub.id),
-                                       sub, self.cpu, limit=limit, cursor=cursor)
+        return await planned_reminders(self.runtime.streams.client, self._started(self.reminders), sub, self.cpu,
+                                       limit=limit, cursor=cursor)
 
     async def _feed_served(self, sub_id: str, tag: str) -> Served | None:
         streams = self.runtime.streams
@@ -690,6 +690,7 @@ class NotifierService:
         assert self.reminders is not None and self.scheduler is not None
         streams = self.runtime.streams
         await migrate_legacy_reminders(self.reminders, streams.client, streams.key, now=self.clock())
+        await index_planned(self.reminders)
         await mark_slots_fired_earlier(self.reminders, AnnouncementIndex(streams.client, streams.key), streams.client,
                                        streams.key, now=self.clock(), ttl_seconds=FIRED_TTL_SECONDS)
         await mark_second_writings_fired(self.reminders, streams.client, streams.key, now=self.clock(),

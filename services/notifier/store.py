@@ -187,7 +187,7 @@ return {stored, generations}
 
 
 # Drops what is kept for a subscription: cancels the reminders its agenda lists and deletes the keys from KEYS[kept]
-# on (its agenda among them). KEYS[r .. r + 4] (r: nil when there are none): the reminder store's planned, due,
+# on (its agenda and its reminders' time index among them). KEYS[r .. r + 4] (r: nil when there are none): the reminder store's planned, due,
 # subjects and refs and the subscription's agenda (``notifier:reminders:planned:<id>``).
 _DROP_KEPT = HELPERS + """
 local function drop_kept(r, kept)
@@ -212,8 +212,8 @@ end
 
 # KEYS: the subscriptions hash, the generations hash, the made-again hash, the set of ids read from a file, the ids a
 # file given left out (zset), then (ARGV[1] '1') the reminder store's planned, due, subjects and refs and the
-# subscription's agenda (``notifier:reminders:planned:<id>``), then what else is kept for it. ARGV: '1' or '' (no
-# reminder keys), the moment of the change (unix seconds), then HSET and the subscription's id and JSON (a put:
+# subscription's agenda (``notifier:reminders:planned:<id>``) and time index, then what else is kept for it. ARGV:
+# '1' or '' (no reminder keys), the moment of the change (unix seconds), then HSET and the subscription's id and JSON (a put:
 # returns 1 when it was created, 0 when replaced), or HDEL and its id (a delete: returns 1 when there was one). A
 # subscription created or deleted counts up its id's generation, cancels the reminders its agenda lists and drops
 # what was kept for that id; one created where one of its id was before (a generation past the first) records when,
@@ -331,7 +331,8 @@ class SubscriptionStore:
         """What a delete of ``sub_id`` drops, as its script takes it: '1' when the reminder store's keys and its
         agenda come first (else ''), and the keys."""
         reminders = self.reminders
-        planned = [*reminders.planned, reminders.agenda(sub_id)] if reminders is not None else []
+        planned = ([*reminders.planned, reminders.agenda(sub_id), reminders.by_time(sub_id)]
+                   if reminders is not None else [])
         return "1" if planned else "", [*planned, *self.kept_for(sub_id)]
 
     async def stored(self) -> list[Subscription]:

@@ -4,6 +4,7 @@ process reads (the embedded Redis before its run starts)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import signal
@@ -13,10 +14,13 @@ import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
 from services.classifier.service import ClassifierService
-from services.common.consumer_names import hand_over_pending, leave_groups, retire_idle_consumers
+from services.common.consumer_names import (hand_over_pending, leave_groups, retire_idle_consumers,
+                                            retire_stale_consumers)
 from services.common.embedded_redis import EmbeddedRedis
+from services.common.runtime import Runtime
 from services.common.service import build_app
 from services.common.tidying import TIDY_SECONDS
+from services.common.trimming import StreamTrimmer
 
 pytestmark = pytest.mark.integration
 
@@ -180,3 +184,44 @@ async def test_a_stop_on_a_redis_that_answers_nothing_gives_up_its_tidying_at_it
                             f"within {TIDY_SECONDS:g} s") for m in told), told
     assert any(m.startswith(f"could not take the version record of {settings.consumer} out: Redis did not answer "
                             f"within {TIDY_SECONDS:g} s") for m in told), told
+
+
+async def test_consumers_idle_past_the_bound_and_holding_nothing_are_retired_and_the_live_ones_kept(
+        client, key_prefix):
+    """Before: a process killed (kill -9) left its consumer name in every group it read; its pending entries were
+    reclaimed by the others, but the name stayed for ever, and each crash added one. A live process is told by its
+    version record (written every 15 s on Redis's clock), not by the group's idle time: Redis before 7.2 counts a
+    consumer idle from the last entry it was given, however often it reads an empty stream."""
+    stream, other, versions = f"{key_prefix}s", f"{key_prefix}t", f"{key_prefix}versions"
+    await _stream_read_by(client, stream, {"killed": 0, "holding": 1, "alive": 0, "reading": 0})
+    await client.xack(other, "g", *await _stream_read_by(client, other, {"killed": 1}))  # it finished its read
+    (now, _) = await client.time()
+    await client.hset(versions, mapping={
+        "killed": json.dumps({"release": "0.1.0", "schema": 2, "pid": 1, "at": now - 120}),  # its last, 2 min ago
+        "alive": json.dumps({"release": "0.1.0", "schema": 2, "pid": 2, "at": now - 5})})
+    await asyncio.sleep(0.3)
+    await client.xadd(stream, {"n": "new"})
+    await client.xreadgroup("g", "reading", {stream: ">"}, count=1)  # given an entry just now
+    await client.xack(stream, "g", *[p["message_id"] for p in await client.xpending_range(
+        stream, "g", "-", "+", 10, consumername="reading")])
+    streams = [stream, other, f"{key_prefix}no-such-stream"]
+    assert await retire_stale_consumers(client, streams, versions=versions, idle_ms=200) == 2
+    assert await _consumers(client, stream) == {"holding": 1, "alive": 0, "reading": 0}
+    assert await _consumers(client, other) == {}
+    assert await retire_stale_consumers(client, [stream], versions=versions, idle_ms=60_000) == 0
+
+
+async def test_the_trimmer_retires_a_killed_processs_consumer_once_its_entries_are_reclaimed(settings, key_prefix,
+                                                                                          client):
+    stream = settings.key("releases")
+    await _stream_read_by(client, stream, {"killed": 1, "alive": 0})
+    await asyncio.sleep(0.3)
+    (entry,) = [p["message_id"] for p in await client.xpending_range(stream, "g", "-", "+", 10)]
+    await client.xclaim(stream, "g", "alive", min_idle_time=0, message_ids=[entry])  # as XAUTOCLAIM takes it
+    trimmer = StreamTrimmer(Runtime(settings, source="/test/trimmer"), consumer_idle_ms=200)
+    await trimmer.runtime.open()
+    try:
+        await trimmer.trim_once()
+    finally:
+        await trimmer.runtime.close()
+    assert await _consumers(client, stream) == {"alive": 1}

@@ -3,15 +3,20 @@ the series read from Redis left out (not served from an earlier read), and `pled
 Redis answered, with the seconds since it last did. Through a real app's HTTP server, on a Redis of the test's own."""
 
 import asyncio
+import os
 from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
 import redis.asyncio as aioredis
+from prometheus_client import CollectorRegistry, Counter, Gauge
 from prometheus_client.parser import text_string_to_metric_families
 
 from services.common.metrics import RELEASES_PUBLISHED
+from services.common.scrape_reads import ScrapeReads
 from services.common.service import build_app
+from services.common.streams import Streams
+from services.common.worker_metrics import MetricsShipper, RunMetrics
 from services.ingest.service import IngestService
 
 pytestmark = pytest.mark.integration
@@ -146,3 +151,30 @@ async def test_the_openapi_document_gives_metrics_no_503(settings):
             answers = (await response.json())["paths"]["/metrics"]["get"]["responses"]
     assert "503" not in answers and "500" in answers, answers
     assert "Redis" in answers["200"]["description"], answers["200"]
+async def test_the_workers_gauges_are_left_out_while_redis_is_down_and_their_counters_kept(redis_server):
+    """`pledgewatch run --workers N`: the run adds what its workers last wrote to Redis. Before: while Redis was away
+    the workers' gauges were served from the last read, as if current."""
+    server, url = redis_server
+    worker = CollectorRegistry()
+    Counter("done", "Things done.", registry=worker).inc(4)
+    Gauge("in_flight", "Things in flight.", registry=worker).set(2)
+    client = aioredis.Redis.from_url(url, socket_timeout=BOUND)
+    try:
+        streams = Streams(client, prefix="", maxlen=1000, source="test")
+        await MetricsShipper(worker, streams, "run-1", 2).ship()
+        run = RunMetrics(CollectorRegistry(), streams, "run-1")
+        run.live = {os.getpid()}
+        reads = ScrapeReads([], keeping_last=[run])
+        await reads.refresh()
+        values = {s.name: s.value for family in run.collect() for s in family.samples}
+        assert values["done_total"] == 4 and values["in_flight"] == 2
+        await asyncio.to_thread(server.kill)
+        try:
+            await reads.refresh()
+            values = {s.name: s.value for family in run.collect() for s in family.samples}
+        finally:
+            await server.start_from_loop()
+    finally:
+        await client.aclose()
+    assert values["done_total"] == 4  # a counter as last read: its sum must not fall for the outage
+    assert "in_flight" not in values  # a gauge unread is not true now

@@ -247,19 +247,20 @@ def _desk():
     return Subscription(id="desk", channels=["console"], reminders=["P1D"])
 
 
-async def test_a_long_agenda_is_looked_up_a_page_at_a_time_not_a_reminder_at_a_time(redis_url, key_prefix):
+async def test_a_page_is_read_in_a_few_commands_however_many_are_planned(redis_url, key_prefix):
     from services.common.cpu_work import CpuWork
-    from services.notifier.reminder_listing import PAGE, planned_reminders
+    from services.notifier.reminder_listing import planned_reminders
 
-    count = 2 * PAGE + 500
+    count = 2500
     async with _long_agenda(redis_url, key_prefix, count) as (client, store, agenda):
+        await planned_reminders(client, store, _desk(), CpuWork(), limit=5)  # the first indexes what was planned
         before = await client.info("commandstats")
-        body = await planned_reminders(client, store, agenda, _desk(), CpuWork(), limit=5)
+        body = await planned_reminders(client, store, _desk(), CpuWork(), limit=5)
         after = await client.info("commandstats")
     assert (body["planned"], body["more"], len(body["reminders"])) == (count, count - 5, 5)
     calls = {name: after[name]["calls"] - before.get(name, {"calls": 0})["calls"] for name in after}
-    assert calls.get("cmdstat_zscore", 0) == 0
-    assert sum(calls.values()) <= 4 * (count // PAGE + 1) + 4  # a few commands a page, however many reminders
+    assert calls.get("cmdstat_hscan", 0) == 0 and calls.get("cmdstat_zscore", 0) == 0
+    assert sum(calls.values()) <= 12, calls  # the mark, the generation, the page's script, records and subjects
 
 
 async def test_a_long_agenda_is_parsed_off_the_event_loop_which_answers_meanwhile(
@@ -271,7 +272,7 @@ async def test_a_long_agenda_is_parsed_off_the_event_loop_which_answers_meanwhil
     held = Held(reminder_listing.still_planned)
     monkeypatch.setattr(reminder_listing, "still_planned", held)
     async with _long_agenda(redis_url, key_prefix, 50) as (client, store, agenda):
-        listed = asyncio.create_task(reminder_listing.planned_reminders(client, store, agenda, _desk(), CpuWork(),
+        listed = asyncio.create_task(reminder_listing.planned_reminders(client, store, _desk(), CpuWork(),
                                                                         limit=5))
         await held.started()
         assert await client.ping()  # the loop goes on: another read answered while the page is parsed
@@ -299,7 +300,7 @@ async def _pages(client, store, agenda, *, limit: int, between=None) -> list[dic
 
     pages, cursor, cpu = [], None, CpuWork()
     while True:
-        pages.append(await planned_reminders(client, store, agenda, _desk(), cpu, limit=limit, cursor=cursor))
+        pages.append(await planned_reminders(client, store, _desk(), cpu, limit=limit, cursor=cursor))
         cursor = pages[-1]["next_cursor"]
         if cursor is None:
             return pages
@@ -323,6 +324,7 @@ async def test_following_next_cursor_lists_each_of_2500_planned_reminders_once_s
 
 async def test_between_pages_one_sent_is_not_listed_one_planned_after_the_cursor_is_and_none_is_listed_twice(
         redis_url, key_prefix):
+    from services.notifier.reminder_store import by_time
     from services.notifier.reminders import PlannedReminders
 
     async with _long_agenda(redis_url, key_prefix, 2500) as (client, store, agenda):
@@ -335,6 +337,7 @@ async def test_between_pages_one_sent_is_not_listed_one_planned_after_the_cursor
             if page != 1:
                 return
             await client.zrem(store.due_key, *sent)  # as a firing finishes them
+            await client.zrem(by_time(store.due_key, "desk"), *sent)
             await client.hdel(store.planned_key, *sent)
             before, after = (_desk_jobs([name], day) for name, day in (
                 ("before", first_due), ("after", first_due + timedelta(days=500))))
@@ -364,7 +367,7 @@ async def test_a_cursor_this_server_did_not_give_is_refused_as_the_ledgers_lists
 
     async with _long_agenda(redis_url, key_prefix, 3) as (client, store, agenda):
         with pytest.raises(QueryError, match="^cursor: not one this server gave"):
-            await planned_reminders(client, store, agenda, _desk(), CpuWork(), limit=5, cursor=cursor)
+            await planned_reminders(client, store, _desk(), CpuWork(), limit=5, cursor=cursor)
 
 
 async def test_the_api_gives_next_cursor_and_refuses_a_bad_cursor_naming_it(notifier, write_yaml, publish_classified):
@@ -383,3 +386,83 @@ async def test_the_api_gives_next_cursor_and_refuses_a_bad_cursor_naming_it(noti
         (422, {"errors": [{"field": "cursor", "message": "not one this server gave (ask again without it)"}]})
     status, body = await api_call(n, "GET", "/subscriptions/desk/reminders?cursor=" + "x" * 501)
     assert status == 422 and body["errors"][0]["field"] == "cursor"
+
+
+async def _sent(client) -> int:
+    return int((await client.info("stats"))["total_net_output_bytes"])
+
+
+async def test_a_page_reads_no_more_of_redis_with_5000_planned_than_with_50_and_its_totals_are_true(redis_server,
+                                                                                                   key_prefix):
+    """Before: every page read every planned reminder of the subscription (150 bytes each: 15 MB at 100,000), to count
+    them and find those after the cursor. On a Redis of the test's own, so that what it sends is this listing's."""
+    from services.common.cpu_work import CpuWork
+    from services.ledger.core.cursors import encode_cursor
+    from services.notifier.reminder_listing import planned_reminders
+
+    _, url = redis_server
+    read = {}
+    for count in (50, 5000):
+        async with _long_agenda(url, f"{key_prefix}{count}:", count) as (client, store, agenda):
+            await planned_reminders(client, store, _desk(), CpuWork(), limit=20)  # any first listing's work
+            planned = sorted((at, rid) for rid, at in await store.scheduled())
+            at, rid = planned[count // 2]
+            before = await _sent(client)
+            first = await planned_reminders(client, store, _desk(), CpuWork(), limit=20)
+            middle = await planned_reminders(client, store, _desk(), CpuWork(), limit=20,
+                                             cursor=encode_cursor("reminders", at.timestamp(), rid))
+            read[count] = await _sent(client) - before
+        assert (first["planned"], first["more"]) == (count, count - 20)
+        assert (middle["planned"], middle["more"]) == (count, count - count // 2 - 1 - 20)
+        assert _places([first, middle]) == planned[:20] + planned[count // 2 + 1:count // 2 + 21]
+    assert read[5000] < 2 * read[50], read
+
+
+async def _index_matches_the_due_index(client, store) -> dict:
+    from services.notifier.reminder_store import by_time
+
+    index = {rid.decode(): at for rid, at in await client.zrange(by_time(store.due_key, "desk"), 0, -1,
+                                                                   withscores=True)}
+    assert index == {rid.decode(): at for rid, at in await client.zrange(store.due_key, 0, -1, withscores=True)}
+    return index
+
+
+async def test_the_subscriptions_time_index_follows_each_reminder_retried_moved_finished_or_dead_lettered(
+        redis_url, key_prefix):
+    from services.notifier.outbox import Outbox
+
+    async with _long_agenda(redis_url, key_prefix, 6) as (client, store, agenda):
+        assert len(await _index_matches_the_due_index(client, store)) == 6
+        claimed = await store.claim(until=datetime.now(timezone.utc).timestamp() + 400 * 86400, lease_seconds=60,
+                                    limit=6)
+        retry_at = datetime.now(timezone.utc) + timedelta(days=900, microseconds=123457)
+        assert await store.fail([(claimed[0], retry_at, b""), (claimed[1], None, b"{}")],
+                                dead_letters=f"{key_prefix}dead-letters", ttl_seconds=60) == [True, True]
+        index = await _index_matches_the_due_index(client, store)
+        assert claimed[1].reminder_id not in index and index[claimed[0].reminder_id] == retry_at.timestamp()
+        assert await store.fire([], claimed[2:4], outbox=Outbox(client, lambda name: key_prefix + name),
+                                streams=(f"{key_prefix}reminders", f"{key_prefix}alerts"), at=retry_at,
+                                ttl_seconds=60) == []
+        assert len(await _index_matches_the_due_index(client, store)) == 3
+        moved = datetime.now(timezone.utc) + timedelta(days=1000)
+        raw = await client.hget(store.planned_key, claimed[4].reminder_id)
+        assert await store.retime([(claimed[4].reminder_id, raw, moved, agenda, "gov-uk/iraq-2017")]) == 0  # claimed
+        await store.fail([(claimed[4], moved, b"")], dead_letters=f"{key_prefix}dead-letters",
+                         ttl_seconds=60)  # retried: no longer claimed, so moved below
+        raw = await client.hget(store.planned_key, claimed[4].reminder_id)
+        later = moved + timedelta(days=1)
+        assert await store.retime([(claimed[4].reminder_id, raw, later, agenda, "gov-uk/iraq-2017")]) == 1
+        assert (await _index_matches_the_due_index(client, store))[claimed[4].reminder_id] == later.timestamp()
+
+
+async def test_reminders_planned_before_the_time_index_was_kept_are_indexed_once_and_listed(redis_url, key_prefix):
+    """As an earlier version left them: in the due index alone. The first listing (or leader) indexes them."""
+    from services.notifier.reminder_index import index_planned
+    from services.notifier.reminder_store import by_time
+
+    async with _long_agenda(redis_url, key_prefix, 1500) as (client, store, agenda):
+        planned = sorted((at, rid) for rid, at in await store.scheduled())
+        await client.delete(by_time(store.due_key, "desk"), store.indexed_key)
+        pages = await _pages(client, store, agenda, limit=1000)
+        assert _places(pages) == planned and [p["planned"] for p in pages] == [1500, 1500]
+        assert await index_planned(store) == 0  # done once: later ones read the mark alone

@@ -16,6 +16,7 @@ import pytest
 
 from samples import FUNDING, release
 from schemas.classified import DateDeadline
+from services.notifier.reminder_store import by_time
 from services.notifier.reminders import PlannedReminders, fire_time, reminder_id
 
 from notifier_harness import api_call, final_attempts, fire_each_when_due, handled, only_subscription, wait_for
@@ -62,6 +63,12 @@ async def _planned_for(n, sub_id: str) -> dict[str, dict]:
     return {rid: data for rid, raw in records.items() if (data := json.loads(raw)).get("u") == sub_id}
 
 
+async def _listed_in_time_index(n) -> set[str]:
+    """The reminders ``desk``'s listing reads (its time index)."""
+    store = n.service.reminders
+    return {rid.decode() for rid in await store.client.zrange(by_time(store.due_key, "desk"), 0, -1)}
+
+
 @pytest.mark.parametrize("step", ["apply", "settle"])
 async def test_a_subscription_made_again_before_its_reminders_are_written_gets_its_own(
         notifier, publish_classified, step):
@@ -83,6 +90,7 @@ async def test_a_subscription_made_again_before_its_reminders_are_written_gets_i
     streams = n.service.runtime.streams
     agenda = PlannedReminders.from_json(await streams.client.hget(n.service.agenda.key("desk"), released.release_id))
     assert agenda is not None and set(agenda.jobs) == {mine}
+    assert await _listed_in_time_index(n) == {mine}  # what its listing reads: none of the deleted one's
     # told of the release, as the subscription it is: its records and its reminders agree
     assert await streams.client.hexists(streams.key("notifier:sent:desk"), FUNDING.id)
     await wait_for(lambda: _delivered(n, "desk"), what="its alert delivered")
@@ -101,6 +109,7 @@ async def test_a_subscription_deleted_before_its_reminders_are_written_keeps_non
 
     assert remade
     assert await _planned_for(n, "desk") == {}
+    assert await _listed_in_time_index(n) == set()
     streams = n.service.runtime.streams
     assert await streams.client.hget(n.service.agenda.key("desk"), released.release_id) is None
 
@@ -133,3 +142,15 @@ async def test_a_reminder_planned_for_the_one_deleted_is_dropped_when_it_falls_d
         assert await fire_each_when_due(n, now) == []
     assert await store.planned() == {}
     assert sum("dropped" in r.getMessage() and "'desk'" in r.getMessage() for r in caplog.records) == 2
+
+
+async def test_a_subscription_deleted_with_reminders_planned_leaves_no_time_index(notifier, publish_classified):
+    n = await notifier(http=True, run_scheduler=False)
+    await only_subscription(n, OLD)
+    released, _ = _dated()
+    entry = await publish_classified(n.service, released)
+    await wait_for(lambda: handled(n.service, entry), what="the release handled")
+    assert len(await _listed_in_time_index(n)) == 2 == len(await _planned_for(n, "desk"))
+    assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
+    assert await _planned_for(n, "desk") == {}
+    assert await _listed_in_time_index(n) == set()
