@@ -13,6 +13,7 @@ from . import durations
 from .announcements import announced_words
 from .digest import Digest
 from .digest_cut import REASON, cut_digest
+from .digest_once import told_once
 from .digest_summary import digest_summary, entry_words, summary_words
 from .release_pages import RELEASE_PAGE_WORDS, ReleasePage
 from .reminders import due_date
@@ -285,8 +286,9 @@ def digest_headline(digest: Digest) -> str:
 def render_digest_text(digest: Digest, *, release_page: ReleasePage | None = None, underline: bool = True,
                        shown: int | None = None) -> str:
     """The digest: a summary (how many releases and commitments, then each section's title, counter-terrorism
-    first), each alert as :func:`render_text` writes it but for the subscription, named once at the end. ``shown``:
-    only the first commitments listed, then how many more and each release's page (:mod:`.digest_cut`)."""
+    first), each alert as :func:`render_text` writes it but for the subscription, named once at the end, each
+    commitment once (:func:`.digest_once.told_once`). ``shown``: only the first commitments listed, then how many more and each release's page (:mod:`.digest_cut`)."""
+    digest = told_once(digest)
     head = digest_headline(digest)
     summary = digest_summary(digest)
     cut = cut_digest(digest, shown, release_page)
@@ -302,4 +304,4 @@ def render_digest_text(digest: Digest, *, release_page: ReleasePage | None = Non
 
 
 def render_digest_subject(digest: Digest) -> str:
-    return f"[pledgewatch] {digest_headline(digest)}"
+    return f"[pledgewatch] {digest_headline(told_once(digest))}"
