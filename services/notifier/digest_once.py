@@ -40,13 +40,17 @@ def _without(alert: Alert, ids: set[str]) -> Alert:
 
 
 def _as_new(alert: Alert, ids: set[str]) -> Alert:
-    """``alert`` telling the commitments of ``ids`` as new; it is new itself once it tells no change."""
+    """``alert`` telling the commitments of ``ids`` as new, and not the reminders their earlier reading had, which
+    the reader was never told of; it is new itself once it tells no change."""
     if not ids:
         return alert
+    was = {_previous_ids(alert)[i] for i in ids}
     changed = [i for i in alert.changed if i not in ids]
     changes = [c for c in alert.changes if c.commitment_id not in ids]
+    cancelled = [r for r in alert.cancelled_reminders if r.commitment_id not in was]
     kind = AlertKind.NEW if alert.kind is AlertKind.CHANGED and not changed and not changes else alert.kind
-    return alert.model_copy(update={"changed": changed, "changes": changes, "kind": kind})
+    return alert.model_copy(update={"changed": changed, "changes": changes, "kind": kind,
+                                    "cancelled_reminders": cancelled})
 
 
 def _empty(alert: Alert) -> bool:
