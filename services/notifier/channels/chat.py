@@ -44,7 +44,7 @@ from .apprise_hosts import apprise
 from .base import DeliveryResult
 from .chat_length import body_room, cut_line, cut_to, title_room, utf16_length
 from .chat_lines import lines_kept
-from .chat_markup import kept_as_words, sent_as, title_kept
+from .chat_markup import kept_as_words, sent_as, title_in_text, title_kept
 from .chat_structure import shown_text, telegram_html
 from .socks_proxies import SOCKSConnection, missing_pysocks, resolved_here, socks
 
@@ -388,6 +388,8 @@ class AppriseSender:
         title, body = chat_text(message, release_page=self.release_page,
                                 underline=sent_as(service) is apprise.NotifyFormat.HTML)
         title, body = _fitted(service, title, body, whole_at=self._whole_at(message))
+        if title_in_text(service):  # its room was counted in the text's: the service has no title of its own
+            title, body = "", f"{title}\n{body}" if title else body
         deadline = time.monotonic() + self.timeout
         if not await _take_thread(deadline):
             return DeliveryResult.failed(f"timed out after {self.timeout:g}s waiting for a thread: all "
@@ -463,10 +465,10 @@ def _fitted(service: Any, title: str, body: str, *, whole_at: str | None) -> tup
     title_max, body_max = _limits(service)
 
     def shown(text: str) -> str:
-        return lines_kept(service, kept_as_words(service, text))
+        return lines_kept(service, kept_as_words(service, text), sent_as=sent_as(service))
 
     def shown_title(text: str) -> str:
-        return lines_kept(service, title_kept(service, text))
+        return title_kept(service, text) if service.title_maxlen > 0 else shown(text)
 
     def shown_body(text: str) -> str:
         return telegram_html(text) if as_html else shown(text)

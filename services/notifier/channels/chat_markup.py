@@ -44,7 +44,7 @@ from apprise.plugins.discord import NotifyDiscord
 from apprise.plugins.matrix import NotifyMatrix
 from apprise.plugins.mattermost import NotifyMattermost
 from apprise.plugins.rocketchat import NotifyRocketChat
-from apprise.plugins.telegram import NotifyTelegram
+from apprise.plugins.telegram import NotifyTelegram, TelegramMarkdownVersion
 from apprise.plugins.workflows import NotifyWorkflows
 from apprise.plugins.zulip import NotifyZulip
 
@@ -118,6 +118,16 @@ def sent_as(service: Any) -> NotifyFormat:
 _TITLE_READ_AS_MARKDOWN = (NotifyDiscord,)
 # Services that show the title in a field of plain text: Zulip's topic
 _TITLE_SHOWN_AS_TEXT = (NotifyZulip,)
+
+
+def title_in_text(service: Any) -> bool:
+    """Whether ``service``'s title is handed to Apprise as the first line of the text rather than as its title:
+    Telegram in its legacy Markdown, where Apprise makes the title a bold heading and escapes its ``*`` and ``_``
+    within it, which legacy Markdown does not read inside bold (the bold ends at the first, and Telegram refuses the
+    message); as a line of the text it is escaped outside any bold, which it reads."""
+    return (isinstance(service, NotifyTelegram)
+            and service.resolve_format(NotifyFormat.TEXT) == NotifyFormat.MARKDOWN
+            and service.markdown_ver == TelegramMarkdownVersion.ONE)
 
 
 def title_kept(service: Any, title: str) -> str:

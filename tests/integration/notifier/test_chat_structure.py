@@ -136,3 +136,30 @@ def test_a_zulip_topic_is_plain_text_with_no_escapes_showing(service, monkeypatc
     payload = _titled(service, "zulip://bot@example.zulipchat.com/ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef", monkeypatch)
     assert "\\" not in payload["topic"] and TITLE.startswith(payload["topic"].rstrip("\u2026"))
     assert "\\*fund\\*" in payload["content"]  # the text still escaped
+
+
+@pytest.mark.parametrize("url", ["ntfy://{host}/desk?format=markdown",
+                                 "rocket://abcdefghijklmnop/qrstuvwxyz@{host}/#desk?mode=webhook"],
+                         ids=["ntfy-markdown", "rocket-chat"])
+def test_a_message_sent_as_markdown_keeps_each_line_and_its_indent(service, url):
+    """CommonMark joins the lines of a paragraph (a line break in it is soft) and strips the spaces that start
+    each: each line ends in a hard break, its indent no-break spaces, the words still escaped."""
+    alert = _alert(MARKED_UP, BORDERS)
+    payload = _posted(service, url.format(host=service.base.removeprefix("http://")), alert)
+    lines = (payload.get("message") or payload["text"]).replace("\r\n", "\n").split("\n")
+    item = next(i for i, line in enumerate(lines) if "The UK will fund" in line)
+    assert lines[item].endswith("  ") and "\\*rapid\\*" in lines[item]
+    assert lines[item + 1] == "\u00a0" * 4 + "category: capability building; counter\\-terrorism; confidence 90%  "
+    assert lines[item - 1] == ""  # a blank line is a paragraph's end already
+
+
+def test_a_telegram_title_in_legacy_markdown_is_a_line_of_words_not_a_bold_heading_it_would_break(
+        service, monkeypatch):
+    """Telegram's legacy Markdown (``?format=markdown``) reads no escape inside bold: Apprise's bold heading of a
+    title holding ``*`` or ``_`` (escaped within it) ends early, and Telegram refuses the message."""
+    monkeypatch.setattr(NotifyTelegram, "notify_url", f"{service.base}/bot")
+    alert = _alert(BORDERS, title="Fund *now* for snake_case teams")
+    payload = _posted(service, f"{TELEGRAM}?format=markdown", alert)
+    assert payload["parse_mode"] == "MARKDOWN"
+    first = payload["text"].split("\n")[0]
+    assert first == "\\[pledgewatch\\] New commitments: Fund \\*now\\* for snake\\_case teams"
