@@ -82,3 +82,14 @@ def test_a_commitment_told_before_the_digest_and_changed_twice_in_it_is_told_cha
                         sent={**told.sent, **once.sent}, elapsed_sent=set(told.elapsed), now=FIRST + timedelta(hours=1))
     text = render_digest_text(_digest(once.alerts + back.alerts))
     assert "changed: money £10m \u2192 £8m" in text and "changed: money £8m \u2192 £10m" in text
+
+
+def test_a_commitment_told_once_names_no_reminder_of_the_reading_its_reader_never_saw():
+    from test_cancelled_reminders import MOVED, OFFICERS, NOW
+
+    first = plan_alerts(SUB, release(OFFICERS, BORDERS), sent={}, elapsed_sent=set(), now=NOW)
+    later = plan_against([OFFICERS, BORDERS], SUB, release(MOVED, BORDERS, version=2), sent=first.sent,
+                         elapsed_sent=set(first.elapsed), now=NOW)
+    assert later.alerts[0].cancelled_reminders  # as decided
+    text = render_digest_text(assemble_digest("morning", first.alerts + later.alerts, since=None, until=NOW, now=NOW))
+    assert "no longer come" not in text and text.count("officers") == 1 and "30 June 2027" in text
