@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, strategies as st
 from apprise.plugins.telegram import TelegramHTMLReducer
 
 from samples import BORDERS, CONTENT, FUNDING, release
@@ -50,3 +51,17 @@ def test_every_word_is_escaped_and_the_heading_alone_is_bold():
     written = telegram_html("Fund <b>x</b> & y\n=================\n- a <i>\n    money: <a href='z'>")
     assert written.startswith("<b>Fund &lt;b&gt;x&lt;/b&gt; &amp; y</b>")
     assert "<i>" not in written and "<a " not in written and "&lt;a href='z'&gt;" in written
+
+
+_WORDS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\n\r"),
+                max_size=40)
+_LINES = st.lists(st.one_of(_WORDS, _WORDS.map(lambda w: f"- {w}"), _WORDS.map(lambda w: f"    {w}"), st.just(""),
+                            _WORDS.filter(str.strip).map(lambda w: f"{w}\n{'=' * len(w)}")), max_size=12)
+
+
+@given(_LINES.map("\n".join))
+def test_any_text_adds_no_markup_but_the_structures_own_and_keeps_every_word(text):
+    written = telegram_html(text)
+    assert set(re.findall(r"<[^>]*>", written)) <= {"<b>", "</b>", "<ul>", "</ul>", "<li>", "</li>"}
+    expected = "".join(("- " if line.kind is Kind.ITEM else "") + line.words for line in read_lines(text))
+    assert html.unescape(re.sub(r"</?(b|ul|li)>", "", written)).replace("\n", "") == expected
