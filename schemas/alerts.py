@@ -85,6 +85,19 @@ class Reannouncement(FrozenModel):
                                  "announced 52 times, first on 29 Nov 2017, latest on 21 Nov 2018"])
 
 
+class CancelledReminder(FrozenModel):
+    """A reminder planned from an earlier version of the release and still to come, which this version cancels."""
+
+    commitment_id: str = Field(description="The commitment it reminded of, by its id in the earlier version.",
+                               examples=["c-officers"])
+    commitment: str = Field(description="That commitment's words, as they read then.",
+                            examples=["The UK will deploy 200 officers to Iraq by 31 March 2027."])
+    due: date = Field(description="The due date it reminded of.", examples=["2027-03-31"])
+    offset: IsoDuration = Field(description="How long before the due date; P0D on the day.", examples=["P7D"])
+    on: date = Field(description="The day it would have come, in the subscription's time zone.",
+                     examples=["2027-03-24"])
+
+
 class Alert(FrozenModel):
     """What one subscriber is told about one release, or one deadline."""
 
@@ -118,6 +131,10 @@ class Alert(FrozenModel):
                                            "the time budget): why, as release.classified says it. The release "
                                            "may hold commitments this alert does not.", examples=[
                                                "read up to character 93681 of 1900000: stopped at 500 commitments"])
+    cancelled_reminders: list[CancelledReminder] = Field(
+        default_factory=list, description="Kind 'changed': the reminders still to come that this version cancels, "
+        "soonest first: of a deadline moved or dropped, of a commitment removed or no longer matching the "
+        "subscription's filter. (A withdrawal cancels every reminder of the release; see withdrawn_notice.)")
     created_at: AwareDatetime = Field(description="When the notifier decided the alert (a reminder's with its "
                                               "subscription's offset).")
 
@@ -125,10 +142,10 @@ class Alert(FrozenModel):
 @register
 class AlertEvent(CloudEvent[Alert]):
     TYPE = "pledgewatch.alert"
-    SCHEMA_VERSION = 5  # v2: changes; v3: reannounced, kind reannounced; v4: withdrawn_notice, kind withdrawn;
-    # v5: unsupported_reason
-    READ_VERSIONS = (1, 2, 3, 4, 5)  # v1 data is v2 data without changes, v2 is v3 without reannounced, v3 is v4
-    # without withdrawn_notice, v4 is v5 without unsupported_reason
+    SCHEMA_VERSION = 6  # v2: changes; v3: reannounced, kind reannounced; v4: withdrawn_notice, kind withdrawn;
+    # v5: unsupported_reason; v6: cancelled_reminders
+    READ_VERSIONS = (1, 2, 3, 4, 5, 6)  # v1 data is v2 data without changes, v2 is v3 without reannounced, v3 is
+    # v4 without withdrawn_notice, v4 is v5 without unsupported_reason, v5 is v6 without cancelled_reminders
     type: Literal["pledgewatch.alert"] = TYPE
 
 

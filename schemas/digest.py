@@ -29,8 +29,8 @@ class Digest(FrozenModel):
 @register
 class DigestEvent(CloudEvent[Digest]):
     TYPE = "pledgewatch.digest"
-    SCHEMA_VERSION = 5  # v2: its alerts' changes; v3: their reannounced; v4: their withdrawn_notice, kind withdrawn;
-    # v5: their unsupported_reason
-    READ_VERSIONS = (1, 2, 3, 4, 5)  # v1 data is v2 data without changes, v2 is v3 without reannounced, v3 is v4
-    # without withdrawn_notice, v4 is v5 without unsupported_reason
+    SCHEMA_VERSION = 6  # v2: its alerts' changes; v3: their reannounced; v4: their withdrawn_notice, kind withdrawn;
+    # v5: their unsupported_reason; v6: their cancelled_reminders
+    READ_VERSIONS = (1, 2, 3, 4, 5, 6)  # v1 data is v2 data without changes, v2 is v3 without reannounced, v3 is
+    # v4 without withdrawn_notice, v4 is v5 without unsupported_reason, v5 is v6 without cancelled_reminders
     type: Literal["pledgewatch.digest"] = TYPE

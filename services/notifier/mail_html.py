@@ -8,6 +8,7 @@ from schemas.probe import TestNotification
 
 from .digest import Digest
 from .digest_cut import REASON, cut_digest, where
+from .digest_once import told_once
 from .due_week_rendering import due_week_view
 from .probe import test_subject, test_text
 from .digest_summary import digest_summary, entry_words, summary_words
@@ -29,9 +30,11 @@ def render_alert_html(alert: Alert, *, unsubscribe_url: str | None, release_page
 def render_digest_html(digest: Digest, *, unsubscribe_url: str | None, release_page: ReleasePage | None = None,
                        shown: int | None = None) -> str:
     """The digest as an HTML document: a summary whose titles link to their sections (counter-terrorism
-    first), then one section per alert, oldest first, each linking its release's page when there is one.
+    first), then one section per alert, oldest first, each linking its release's page when there is one; each
+    commitment once (:func:`.digest_once.told_once`).
     ``shown``: only the first commitments listed, then how many more and each release's page
     (:mod:`.digest_cut`); a summary entry whose section is left out links that page instead."""
+    digest = told_once(digest)
     summary = digest_summary(digest)
     cut = cut_digest(digest, shown, release_page)
     sections = [(f"release-{number}", alert_view(a, sent_on=digest_day(digest)),

@@ -76,7 +76,9 @@ def _message_text(message: Message, *, release_page: ReleasePage | None, underli
                                                               underline=underline, shown=shown)
 
 
-def chat_text(message: Message, *, release_page: ReleasePage | None = None) -> tuple[str, str]:
-    """(title, text) for a chat service: the plain text without setext underlines, linking each release's page
-    when ``release_page`` is given, as an email does."""
-    return message_text(message, release_page=release_page, underline=False)
+def chat_text(message: Message, *, release_page: ReleasePage | None = None,
+              underline: bool = False) -> tuple[str, str]:
+    """(title, text) for a chat service: the plain text without setext underlines (with them when ``underline``,
+    for a service whose markup shows headings otherwise: :mod:`.channels.chat_structure`), linking each release's
+    page when ``release_page`` is given, as an email does."""
+    return message_text(message, release_page=release_page, underline=underline)

@@ -38,6 +38,7 @@ from schemas.alerts import Alert, AlertKind, Announcement, CommitmentChange, Rea
 from schemas.classified import Commitment, ReleaseClassified
 
 from .announcements import reannouncement, repeats_told, written_twice
+from .cancelled_reminders import cancelled_reminders
 from .durations import canonical_duration
 from .matching import commitment_matches, matching_commitments
 from .reminders import is_elapsed, numbers_of
@@ -158,6 +159,7 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     writing = _writings(matched, shared.written_twice(release))
     known = {writing[c.id] for c in matched if sent.get(c.id) is not None or _edited(c, pairing.previous_of, sent)}
     told, changed, records, changes, repeats, skipped = [], [], {}, [], [], set()
+    edits: list[tuple[Commitment, Commitment | None]] = []  # (as told before, as it reads now): what was reminded
     for c in matched:
         fp = shared.fingerprint(c)
         record = sent.get(c.id)
@@ -180,6 +182,7 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
                 repeats.append(repeat)
         if record is not None or was is not None:
             changed.append(c.id)
+            edits.append((was or c, c))
             marks = {r.partition(":")[2] for r in (record, sent.get(was.id) if was else None) if r is not None}
             change = _change(was, c, marks=marks)
             if change.changes:  # "£10m" rewritten "£10 million" changes nothing to say
@@ -195,6 +198,8 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     matched = [c for c in matched if c.id not in skipped and writing[c.id] == c.id]
     if not told and not removed and not unmatched:
         return Plan(sent=records, matched=matched, numbers=numbers)
+    edits += [(old, None) for old in pairing.removed if _told(sent.get(old.id))]
+    edits += [(was, None) for r in unmatched if (was := pairing.previous_of.get(r.commitment_id)) is not None]
     kind = (AlertKind.CHANGED if changed or removed or unmatched
             else AlertKind.REANNOUNCED if len(repeats) == len(told) else AlertKind.NEW)
     newly = [key for c in told
@@ -209,7 +214,8 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     alert = Alert(alert_id=alert_id(sub.id, kind, parts), subscription_id=sub.id, kind=kind,
                   release=shared.release_ref(release), commitments=told, changed=changed, elapsed=passed,
                   changes=[*changes, *unmatched, *removed], reannounced=repeats,
-                  unsupported_reason=release.unsupported_reason, created_at=now)
+                  unsupported_reason=release.unsupported_reason, created_at=now,
+                  cancelled_reminders=cancelled_reminders(sub, edits, now=now))
     return Plan(alerts=[alert], sent=records, elapsed=[recorded for _, recorded in newly], matched=matched,
                 numbers=numbers)
 

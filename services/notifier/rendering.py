@@ -6,13 +6,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from schemas.alerts import Alert, AlertKind
+from schemas.alerts import Alert, AlertKind, CancelledReminder
 from schemas.classified import Commitment, DateDeadline, Deadline, PeriodDeadline, ResponseTimeDeadline
 
 from . import durations
 from .announcements import announced_words
 from .digest import Digest
 from .digest_cut import REASON, cut_digest
+from .digest_once import told_once
 from .digest_summary import digest_summary, entry_words, summary_words
 from .release_pages import RELEASE_PAGE_WORDS, ReleasePage
 from .reminders import due_date
@@ -25,6 +26,9 @@ _HEADLINES = {
     AlertKind.REMINDER: "Deadline reminder",
     AlertKind.WITHDRAWN: "Release withdrawn",
 }
+NO_LONGER_REMINDED = "Reminders that will no longer come"
+
+
 def duration_words(iso: str) -> str:
     """``PT2H`` -> ``2 hours``; ``P1DT12H`` -> ``1 day 12 hours``; ``P0D`` -> ``0 days``."""
     return durations.duration_words(iso) or "0 days"
@@ -127,6 +131,7 @@ class AlertView:
     withdrawn: str | None = None  # a withdrawal: the publisher's notice, and that these were the commitments told
     cancelled: str | None = None  # a withdrawal: that their reminders are cancelled
     partial: str | None = None  # the release was read only in part: why, and that more may be missing
+    no_longer_reminded: tuple[str, ...] = ()  # each reminder this version cancels: its day, deadline and commitment
 
 
 def _withdrawal_words(alert: Alert) -> tuple[str | None, str | None]:
@@ -184,13 +189,20 @@ def alert_view(alert: Alert, *, sent_on: date | None = None) -> AlertView:
                if alert.unsupported_reason else None)
     return AlertView(
         headline=headline(alert), removed=removed, unmatched=unmatched, withdrawn=withdrawn, cancelled=cancelled,
-        partial=partial,
+        partial=partial, no_longer_reminded=tuple(cancelled_words(r) for r in alert.cancelled_reminders),
         title=title_line(alert.release.title),
         url=alert.release.url, reminder=reminder,
         published=f"published {published_words(alert.release.published_at)} (version {alert.release.version})",
         commitments=tuple(commitment_view(c, passed.get(c.id, ()), changed=mixed and c.id in alert.changed,
                                           changes=said.get(c.id, ()), reannounced=repeats.get(c.id))
                            for c in alert.commitments))
+
+
+def cancelled_words(reminder: CancelledReminder) -> str:
+    """``Wednesday 24 March 2027 (7 days before 31 March 2027): <the commitment's words>``; ``(on the day)``."""
+    before = (f"{duration_words(reminder.offset)} before {reminder.due:%-d %B %Y}"
+              if durations.duration_words(reminder.offset) else "on the day")
+    return f"{reminder.on:%A %-d %B %Y} ({before}): {reminder.commitment}"
 
 
 def published_words(moment: datetime) -> str:
@@ -222,7 +234,8 @@ def render_text(alert: Alert, *, sent_on: date | None = None, release_page: Rele
                 underline: bool = True) -> str:
     """A readable alert: headline, title, URL, each commitment with its particulars (a changed
     one marked ``(changed)`` when the alert also has new ones, and what changed in it; a re-announced one
-    with its announcements), then the commitments removed since the previous version, then those edited so
+    with its announcements), then the reminders the version cancels (each with its day, deadline and commitment),
+    then the commitments removed since the previous version, then those edited so
     that the subscription no longer selects them. A withdrawal says so (with the publisher's notice) above the
     commitments the subscriber was told of, and that their reminders are cancelled below them. Then the
     release's page (``release_page``: release id -> its address) and the subscription it was sent for.
@@ -253,6 +266,9 @@ def _alert_lines(alert: Alert, *, sent_on: date | None, release_page: ReleasePag
     # each closing part a paragraph of its own: right under a commitment it would read as one of its lines
     if view.cancelled is not None:
         lines += _apart(lines, [view.cancelled])
+    if view.no_longer_reminded:
+        lines += _apart(lines, [f"{NO_LONGER_REMINDED} ({len(view.no_longer_reminded)}):",
+                                *(f"- {words}" for words in view.no_longer_reminded)])
     if view.removed:
         lines += _apart(lines, [f"Removed since the previous version ({len(view.removed)}):",
                                 *(f"- removed: {text}" for text in view.removed)])
@@ -285,8 +301,9 @@ def digest_headline(digest: Digest) -> str:
 def render_digest_text(digest: Digest, *, release_page: ReleasePage | None = None, underline: bool = True,
                        shown: int | None = None) -> str:
     """The digest: a summary (how many releases and commitments, then each section's title, counter-terrorism
-    first), each alert as :func:`render_text` writes it but for the subscription, named once at the end. ``shown``:
-    only the first commitments listed, then how many more and each release's page (:mod:`.digest_cut`)."""
+    first), each alert as :func:`render_text` writes it but for the subscription, named once at the end, each
+    commitment once (:func:`.digest_once.told_once`). ``shown``: only the first commitments listed, then how many more and each release's page (:mod:`.digest_cut`)."""
+    digest = told_once(digest)
     head = digest_headline(digest)
     summary = digest_summary(digest)
     cut = cut_digest(digest, shown, release_page)
@@ -302,4 +319,4 @@ def render_digest_text(digest: Digest, *, release_page: ReleasePage | None = Non
 
 
 def render_digest_subject(digest: Digest) -> str:
-    return f"[pledgewatch] {digest_headline(digest)}"
+    return f"[pledgewatch] {digest_headline(told_once(digest))}"

@@ -131,13 +131,25 @@ def _alert_event(**overrides):
     return json.dumps(event)
 
 
-def test_an_alert_of_data_schema_v1_still_decodes_and_alerts_are_written_at_v5():
+def test_an_alert_of_data_schema_v1_still_decodes_and_alerts_are_written_at_v6():
     from schemas.alerts import AlertEvent
 
     event = decode_event(_alert_event())
     assert isinstance(event, AlertEvent) and event.data.changes == [] and event.data.reannounced == []
-    assert AlertEvent.data_schema() == "https://pledgewatch.org/schemas/pledgewatch.alert/v5/data.json"
+    assert AlertEvent.data_schema() == "https://pledgewatch.org/schemas/pledgewatch.alert/v6/data.json"
     assert decode_event(_alert_event(dataschema=None, schemaversion=1)).data.changes == []
+
+
+def test_an_alert_or_digest_of_data_schema_v5_still_decodes_without_cancelled_reminders():
+    from schemas.digest import DigestEvent
+
+    v5 = json.loads(_alert_event(dataschema="https://pledgewatch.org/schemas/pledgewatch.alert/v5/data.json"))
+    assert decode_event(json.dumps(v5)).data.cancelled_reminders == []
+    digest = {**v5, "type": DigestEvent.TYPE, "id": "digest-1",
+              "dataschema": "https://pledgewatch.org/schemas/pledgewatch.digest/v5/data.json",
+              "data": {"digest_id": "digest-1", "subscription_id": "s", "since": None,
+                       "until": "2017-11-30T08:00:00Z", "alerts": [v5["data"]], "created_at": "2017-11-30T08:00:00Z"}}
+    assert decode_event(json.dumps(digest)).data.alerts[0].cancelled_reminders == []
 
 
 def test_an_alert_of_data_schema_v2_still_decodes_without_reannouncements():
@@ -180,8 +192,8 @@ def test_a_classified_release_of_data_schema_v1_still_decodes_without_a_withdraw
 
 
 @pytest.mark.parametrize(("overrides", "reason"), [
-    pytest.param({"dataschema": "https://pledgewatch.org/schemas/pledgewatch.alert/v6/data.json"},
-                 "unknown dataschema", id="v6"),
+    pytest.param({"dataschema": "https://pledgewatch.org/schemas/pledgewatch.alert/v7/data.json"},
+                 "unknown dataschema", id="v7"),
     pytest.param({"schemaversion": 2}, "disagrees with dataschema", id="disagreeing-version"),
     pytest.param({"dataschema": ["v1"]}, "unknown dataschema", id="not-a-string"),
 ])

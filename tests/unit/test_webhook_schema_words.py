@@ -7,7 +7,7 @@ import pytest
 
 from schemas.generate import render_all
 
-WEBHOOK_DATA = ["data/alert.v5.json", "data/digest.v5.json", "data/due_this_week.v1.json", "data/test.v1.json"]
+WEBHOOK_DATA = ["data/alert.v6.json", "data/digest.v6.json", "data/due_this_week.v1.json", "data/test.v1.json"]
 
 
 def _unsaid(schema: dict) -> list[str]:

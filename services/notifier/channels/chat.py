@@ -44,7 +44,8 @@ from .apprise_hosts import apprise
 from .base import DeliveryResult
 from .chat_length import body_room, cut_line, cut_to, title_room, utf16_length
 from .chat_lines import lines_kept
-from .chat_markup import kept_as_words, sent_as
+from .chat_markup import kept_as_words, sent_as, title_in_text, title_kept
+from .chat_structure import shown_text, telegram_html
 from .socks_proxies import SOCKSConnection, missing_pysocks, resolved_here, socks
 
 
@@ -376,7 +377,6 @@ class AppriseSender:
         self.destination = redact_url("apprise", url)  # tokens can sit anywhere in the URL
 
     async def send(self, message: Message) -> DeliveryResult:
-        title, body = chat_text(message, release_page=self.release_page)
         # No timeout of Apprise's own: with one, it would run the plugin on its process-wide pool and wait there.
         notifier = apprise.Apprise(asset=apprise.AppriseAsset(service_timeout=0))
         if not notifier.add(self.url):
@@ -384,7 +384,12 @@ class AppriseSender:
         if several := _several_services(notifier):  # a subscription stored before such URLs were refused
             return DeliveryResult.failed(several, retryable=False)
         service = next(iter(notifier))
+        # a text to be written as HTML keeps its headings' underlines, which mark them (chat_structure)
+        title, body = chat_text(message, release_page=self.release_page,
+                                underline=sent_as(service) is apprise.NotifyFormat.HTML)
         title, body = _fitted(service, title, body, whole_at=self._whole_at(message))
+        if title_in_text(service):  # its room was counted in the text's: the service has no title of its own
+            title, body = "", f"{title}\n{body}" if title else body
         deadline = time.monotonic() + self.timeout
         if not await _take_thread(deadline):
             return DeliveryResult.failed(f"timed out after {self.timeout:g}s waiting for a thread: all "
@@ -399,7 +404,7 @@ class AppriseSender:
             _APPRISE_SENDING.reset(token)
         # The text is plain text (a release's own words among it): said so, Apprise escapes it for a service
         # that reads HTML or Markdown, so a title cannot add a link, a mention (Slack's <!channel>) or markup;
-        # for Teams it was escaped here (sent_as).
+        # for Teams and Telegram it was escaped here (sent_as).
         future: Future[Any] = _THREADS.submit(context.run, _notify_judged, sending, notifier, body=body,
                                               title=title, body_format=sent_as(service))
         future.add_done_callback(lambda _: (sending.done(), _free_threads.release()))
@@ -449,30 +454,43 @@ def _limits(service: Any) -> tuple[int, int]:
 
 def _fitted(service: Any, title: str, body: str, *, whole_at: str | None) -> tuple[str, str]:
     """``title`` and ``body`` cut to the lengths ``service`` (an Apprise plugin) takes, and kept as words there
-    (:func:`kept_as_words`). Each is cut before it is escaped, so never inside an escape, and counted as Apprise
+    (:func:`kept_as_words`, :func:`title_kept`; Telegram's text written as HTML, :mod:`.chat_structure`). Each is cut before it is escaped, so never inside an escape, and counted as Apprise
     sends it: line breaks as CRLF (each line a paragraph where one break is none, :func:`lines_kept`), escaped for
     a Markdown service, in UTF-16 units (as JavaScript counts; a service counting characters gets a few fewer when
     there are emoji). The line saying where the whole of it is, a release's own address when no dashboard is set,
     is escaped with the rest."""
     markdown = (sent_as(service) is apprise.NotifyFormat.TEXT  # else escaped here
                 and service.resolve_format(apprise.NotifyFormat.TEXT) == apprise.NotifyFormat.MARKDOWN)
+    as_html = sent_as(service) is apprise.NotifyFormat.HTML  # its length counted as shown, after the markup
     title_max, body_max = _limits(service)
 
     def shown(text: str) -> str:
-        return lines_kept(service, kept_as_words(service, text))
+        return lines_kept(service, kept_as_words(service, text), sent_as=sent_as(service))
 
-    def sent_length(text: str) -> int:
-        text = shown(text)
+    def shown_title(text: str) -> str:
+        return title_kept(service, text) if service.title_maxlen > 0 else shown(text)
+
+    def shown_body(text: str) -> str:
+        return telegram_html(text) if as_html else shown(text)
+
+    def counted(sent: str) -> int:
+        """``sent`` (as handed to Apprise; for HTML, as a reader sees it) counted as the service counts it."""
         if markdown:
-            text = apprise.conversion.convert_between(apprise.NotifyFormat.TEXT, apprise.NotifyFormat.MARKDOWN, text)
+            sent = apprise.conversion.convert_between(apprise.NotifyFormat.TEXT, apprise.NotifyFormat.MARKDOWN, sent)
         elif isinstance(service, NotifySlack):  # as Apprise escapes plain text for it
-            text = html.escape(text, quote=False)
-        return utf16_length(text) + text.count("\n")
+            sent = html.escape(sent, quote=False)
+        return utf16_length(sent) + sent.count("\n")
 
-    title = cut_line(title, title_room(title_max=title_max, body_max=body_max), length=sent_length)
+    def title_length(text: str) -> int:
+        return counted(text if as_html else shown_title(text))
+
+    def body_length(text: str) -> int:
+        return counted(shown_text(text) if as_html else shown(text))
+
+    title = cut_line(title, title_room(title_max=title_max, body_max=body_max), length=title_length)
     if isinstance(service, NotifyNtfy):
-        return shown(title), shown(cut_to(body, NTFY_MESSAGE_BYTES, whole_at=whole_at,
+        return shown_title(title), shown(cut_to(body, NTFY_MESSAGE_BYTES, whole_at=whole_at,
                                           length=lambda text: len(json.dumps(shown(text))) - 2))
-    room = body_room(body_max=body_max, title_length=sent_length(title), title_max=title_max,
+    room = body_room(body_max=body_max, title_length=title_length(title), title_max=title_max,
                      title_in_body=service.overflow_amalgamate_title)
-    return shown(title), shown(cut_to(body, room, whole_at=whole_at, length=sent_length))
+    return shown_title(title), shown_body(cut_to(body, room, whole_at=whole_at, length=body_length))

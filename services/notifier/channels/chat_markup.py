@@ -21,10 +21,18 @@ address as words, not a link. Apprise escapes the text for it, addresses include
 sends the title as it is: for Teams both are escaped here, each web address written as a Markdown link to itself
 (without a user part; a bracket of it percent-encoded, which would end the link), and handed to Apprise as Markdown
 (:func:`sent_as`).
+
+A title is escaped for the field its service shows it in. Apprise converts a title only where it joins it to the
+text; one sent in a field of its own goes as it is: Discord's embed title (``?format=markdown``) reads Markdown,
+so there it is escaped here, while Zulip's topic is plain text, where an escape would show, so there it is not.
+
+Telegram reads HTML by default, and Apprise, handed text, writes it as HTML that loses the message's layout: there
+the title is escaped here and the text written as HTML (:mod:`.chat_structure`), and both handed to Apprise as HTML.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -36,6 +44,7 @@ from apprise.plugins.discord import NotifyDiscord
 from apprise.plugins.matrix import NotifyMatrix
 from apprise.plugins.mattermost import NotifyMattermost
 from apprise.plugins.rocketchat import NotifyRocketChat
+from apprise.plugins.telegram import NotifyTelegram, TelegramMarkdownVersion
 from apprise.plugins.workflows import NotifyWorkflows
 from apprise.plugins.zulip import NotifyZulip
 
@@ -94,15 +103,51 @@ def _by_part(text: str, words: Callable[[str], str], address: Callable[[str], st
 
 
 def sent_as(service: Any) -> NotifyFormat:
-    """What ``service``'s (an Apprise plugin's) title and text are handed to Apprise as: Markdown where
-    :func:`kept_as_words` wrote them so, else text, which Apprise escapes for a service reading HTML or Markdown."""
-    return NotifyFormat.MARKDOWN if isinstance(service, _LINKS_ITS_ADDRESSES) else NotifyFormat.TEXT
+    """What ``service``'s (an Apprise plugin's) title and text are handed to Apprise as: Markdown or HTML where
+    they are written so here (:func:`kept_as_words`, :mod:`.chat_structure`), else text, which Apprise escapes for
+    a service reading HTML or Markdown."""
+    if isinstance(service, _LINKS_ITS_ADDRESSES):
+        return NotifyFormat.MARKDOWN
+    if isinstance(service, NotifyTelegram) and service.resolve_format(NotifyFormat.TEXT) == NotifyFormat.HTML:
+        return NotifyFormat.HTML
+    return NotifyFormat.TEXT
+
+
+# Services that show the title in a field of its own (Apprise hands it on as it is) read as Markdown, in the
+# Markdown mode only (in text mode Discord has the title joined to the text, escaped with it)
+_TITLE_READ_AS_MARKDOWN = (NotifyDiscord,)
+# Services that show the title in a field of plain text: Zulip's topic
+_TITLE_SHOWN_AS_TEXT = (NotifyZulip,)
+
+
+def title_in_text(service: Any) -> bool:
+    """Whether ``service``'s title is handed to Apprise as the first line of the text rather than as its title:
+    Telegram in its legacy Markdown, where Apprise makes the title a bold heading and escapes its ``*`` and ``_``
+    within it, which legacy Markdown does not read inside bold (the bold ends at the first, and Telegram refuses the
+    message); as a line of the text it is escaped outside any bold, which it reads."""
+    return (isinstance(service, NotifyTelegram)
+            and service.resolve_format(NotifyFormat.TEXT) == NotifyFormat.MARKDOWN
+            and service.markdown_ver == TelegramMarkdownVersion.ONE)
+
+
+def title_kept(service: Any, title: str) -> str:
+    """``title`` as ``service`` (an Apprise plugin) shows it word for word in the field it puts it in."""
+    if isinstance(service, _TITLE_SHOWN_AS_TEXT):
+        return _by_part(title, lambda words: _words(words, escape=False),
+                        lambda address: _address(address, escape=False))
+    if (isinstance(service, _TITLE_READ_AS_MARKDOWN) and service.title_maxlen > 0
+            and service.resolve_format(NotifyFormat.TEXT) == NotifyFormat.MARKDOWN):
+        return _by_part(title, lambda words: _words(words, escape=True),
+                        lambda address: _address(address, escape=True))
+    return kept_as_words(service, title)
 
 
 def kept_as_words(service: Any, text: str) -> str:
     """``text`` as ``service`` (an Apprise plugin) shows it word for word: as it is for most services."""
     if isinstance(service, _LINKS_ITS_ADDRESSES):
         return _by_part(text, lambda words: _words(words, escape=True), _markdown_link)
+    if sent_as(service) is NotifyFormat.HTML:
+        return html.escape(text, quote=False)
     if not isinstance(service, _READS_MENTIONS_IN_TEXT):
         return text
     # sent as it is to a service reading Markdown: escaped here

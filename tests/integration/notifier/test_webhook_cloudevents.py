@@ -49,7 +49,7 @@ async def test_a_webhook_is_a_structured_cloudevent_the_sdk_reads(notifier, rece
     event = from_http(HTTPMessage(headers=headers, body=body), JSONFormat())
     assert event.get_type() == "pledgewatch.alert"
     assert event.get_extension("schemaversion") is None
-    assert event.get_dataschema() == "https://pledgewatch.org/schemas/pledgewatch.alert/v5/data.json"
+    assert event.get_dataschema() == "https://pledgewatch.org/schemas/pledgewatch.alert/v6/data.json"
     assert event.get_id() == headers["x-pledgewatch-alert-id"]
     assert event.get_data()["subscription_id"] == "ct-desk"
     legacy = from_http_v1(headers, body)

@@ -62,7 +62,7 @@ async def test_a_release_withdrawn_with_its_text_unchanged_tells_whoever_was_tol
     assert data["kind"] == "withdrawn" and data["withdrawn_notice"] == NOTICE
     assert [c["id"] for c in data["commitments"]] == ["c-ports-fund", "c-borders"]  # not training: never told of it
     assert data["release"]["version"] == 2 and data["changes"] == []
-    assert event["dataschema"] == "https://pledgewatch.org/schemas/pledgewatch.alert/v5/data.json"
+    assert event["dataschema"] == "https://pledgewatch.org/schemas/pledgewatch.alert/v6/data.json"
     assert contract_schemas.event_errors(event) == []
     assert await scheduled(n.service) == {}  # its reminders cancelled
     assert [(a.subscription_id, a.kind.value) for a in await _alerts(n.service)] == [

@@ -32,7 +32,7 @@ def test_an_alert_of_a_release_read_in_part_carries_the_reason_and_every_renderi
     assert f"Read only in part ({REASON})" in text and "may hold commitments not listed here" in text
     assert "Read only in part" in render_alert_html(alert, unsubscribe_url=None)
     event = json.loads(message_json(alert))
-    assert event["dataschema"] == "https://pledgewatch.org/schemas/pledgewatch.alert/v5/data.json"
+    assert event["dataschema"] == "https://pledgewatch.org/schemas/pledgewatch.alert/v6/data.json"
     assert event["data"]["unsupported_reason"] == REASON
     assert decode_event(message_json(alert)).data == alert
 
