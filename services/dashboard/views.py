@@ -31,6 +31,12 @@ def day_label(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def utc_day_label(when: datetime) -> str:
+    """The UTC day of ``when`` (``6 Dec 2026`` for 23:30 on 5 December in New York): the day the lists of releases
+    show and search by, whatever zone the publisher wrote."""
+    return day_label(when.astimezone(timezone.utc).date())
+
+
 def category_label(category: str) -> str:
     return category.replace("_", " ")
 
@@ -109,7 +115,7 @@ def release_view(summary: ReleaseSummary, entries: list[LedgerEntry], *, today: 
     views = [commitment_view(e, today=today, announced=sizes.get(e.chain or e.key, 1)) for e in ordered[:shown]]
     return ReleaseView(
         release_id=summary.release_id, title=summary.title or summary.release_id, url=_web_link(summary.url),
-        source=summary.source, published=day_label(summary.published_at.date()) if summary.published_at else None,
+        source=summary.source, published=utc_day_label(summary.published_at) if summary.published_at else None,
         version=summary.version, commitments=views, total=len(entries), partial=summary.unsupported_reason,
         withdrawn=summary.withdrawn, withdrawn_notice=summary.withdrawn_notice)
 
@@ -132,7 +138,7 @@ class ReleaseRow:
 
 def release_rows(summaries: Iterable[ReleaseSummary]) -> list[ReleaseRow]:
     return [ReleaseRow(release_id=s.release_id, title=" ".join((s.title or s.release_id).split()),
-                       published=day_label(s.published_at.astimezone(timezone.utc).date()) if s.published_at else None,
+                       published=utc_day_label(s.published_at) if s.published_at else None,
                        source=s.source,
                        commitments=s.commitments, version=s.version, withdrawn=s.withdrawn) for s in summaries]
 
@@ -207,7 +213,7 @@ def chain_view(chain: list[LedgerEntry]) -> ChainView:
     latest = chain[-1].commitment
     return ChainView(actor=latest.actor, money=latest.money.text if latest.money else None,
                      text=" ".join(latest.text.split()),
-                     announcements=[Announcement(day_label(e.published_at.date()), e.title, e.release_id, e.source)
+                     announcements=[Announcement(utc_day_label(e.published_at), e.title, e.release_id, e.source)
                                     for e in chain])
 
 
