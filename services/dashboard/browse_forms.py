@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from services.ledger.core.cursors import decode_cursor
 from services.ledger.core.queries import CommitmentQuery, QueryError
+from services.ledger.core.search_text import WORDLESS, wordless
 from services.ledger.release_search import ReleaseQuery, cursor_place, release_query
 
 RELEASES_PER_PAGE = 25
@@ -138,6 +139,8 @@ def _days(form: BrowseForm, errors: BrowseErrors) -> tuple[date | None, date | N
 def _words(form: BrowseForm, errors: BrowseErrors) -> None:
     if len(form.q) > MAX_WORDS:
         errors.errors.append(("q", f"Words: at most {MAX_WORDS} characters (this has {len(form.q)})."))
+    elif wordless(form.q):  # searched, it would show every one as found
+        errors.errors.append(("q", f"Words: {form.q[:40]!r} {WORDLESS}: type a word, or clear the box."))
 
 
 def _cursor(form: BrowseForm, errors: BrowseErrors, read: Callable[[str], object]) -> None:

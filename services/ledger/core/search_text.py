@@ -19,3 +19,12 @@ def search_terms(text: str | None) -> tuple[str, ...]:
 def has_terms(terms: tuple[str, ...], searched: str) -> bool:
     """Whether every term is in ``searched`` (already :func:`folded`), a phrase's words together in its order."""
     return all(term in searched for term in terms)
+
+
+WORDLESS = "holds no word to search for (only dashes, quotes or accents)"
+
+
+def wordless(text: str) -> bool:
+    """Whether ``text`` has something typed but no term to search for (``-``, ``"``, an accent alone): searched,
+    it would select everything, as if nothing had been typed."""
+    return bool(text.strip()) and not search_terms(text)

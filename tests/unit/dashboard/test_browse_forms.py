@@ -47,6 +47,8 @@ def test_a_release_search_is_the_ledgers_query_of_its_words_days_and_place():
     pytest.param({"from": "2026-12-06", "to": "2026-12-01"}, "to", "the range ends before it starts",
                  id="range-reversed"),
     pytest.param({"q": "x" * 201}, "q", "at most 200 characters", id="too-many-words"),
+    pytest.param({"q": "\u2014"}, "q", "Words: '\u2014' holds no word to search for (only dashes, quotes or accents)",
+                 id="no-word"),
     pytest.param({"cursor": "nonsense"}, "cursor", BAD_CURSOR, id="cursor-not-given"),
     pytest.param({"cursor": encode_cursor("releases", float("nan"), "r")}, "cursor", BAD_CURSOR, id="cursor-nan"),
     pytest.param({"cursor": encode_cursor("releases", 1.0, "r" * 600)}, "cursor", BAD_CURSOR, id="cursor-too-long"),
@@ -54,6 +56,12 @@ def test_a_release_search_is_the_ledgers_query_of_its_words_days_and_place():
 def test_what_cannot_be_read_is_named_field_by_field(params, field, words):
     errors = errors_of(release_query_of, **params)
     assert [name for name, _ in errors] == [field] and words in errors[0][1]
+
+
+def test_a_deadline_search_of_no_word_is_refused_not_read_as_no_search():
+    """Before: ``-`` searched for nothing, and every deadline was shown under "Upcoming deadlines" as found."""
+    errors = errors_of(lambda form: deadline_query_of(form, today=TODAY), q="- \"")
+    assert [name for name, _ in errors] == ["q"] and "holds no word to search for" in errors[0][1]
 
 
 def test_every_field_at_fault_is_named_at_once():

@@ -110,6 +110,8 @@ def test_deadlines_leave_out_a_commitment_no_longer_made_unless_its_state_is_ask
     ({"kind": [", ,"]}, "kind: no value"),
     ({"state": [","]}, "state: no value"),
     ({"q": [" "]}, "q: no value"),
+    ({"q": ["-"]}, "q: '-' holds no word to search for"),
+    ({"q": ['\u2014 "']}, "q: '\u2014 \"' holds no word to search for"),
     ({"limit": [""]}, "limit: no value"),
 ])
 def test_bad_parameters_say_which_and_why(params, message):
