@@ -77,10 +77,17 @@ class ReleaseView:
     partial: str | None = None  # why the release was read only in part
     withdrawn: bool = False  # its publisher withdrew it (the last version read): every commitment it held is withdrawn
     withdrawn_notice: str | None = None  # the publisher's notice of it, when it gave one
+    removed: int = 0  # of ``total``, those a later version took out
 
     @property
     def more(self) -> int:
         return self.total - len(self.commitments)
+
+    @property
+    def counted(self) -> str:
+        """``3 commitments (1 removed by a later version)``: the ledger keeps those a version took out, marked."""
+        words = f"{self.total} commitment{'' if self.total == 1 else 's'}"
+        return f"{words} ({self.removed} removed by a later version)" if self.removed else words
 
 
 def deadline_view(deadline: Deadline, *, today: date) -> DeadlineView:
@@ -117,7 +124,8 @@ def release_view(summary: ReleaseSummary, entries: list[LedgerEntry], *, today: 
         release_id=summary.release_id, title=summary.title or summary.release_id, url=_web_link(summary.url),
         source=summary.source, published=utc_day_label(summary.published_at) if summary.published_at else None,
         version=summary.version, commitments=views, total=len(entries), partial=summary.unsupported_reason,
-        withdrawn=summary.withdrawn, withdrawn_notice=summary.withdrawn_notice)
+        withdrawn=summary.withdrawn, withdrawn_notice=summary.withdrawn_notice,
+        removed=sum(e.state == EntryState.REMOVED for e in entries))
 
 
 PASSED_LABEL = "passed: whether met is not known"  # it records what was promised, not what was done

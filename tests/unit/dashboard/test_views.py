@@ -446,3 +446,18 @@ def test_a_backtest_dates_each_release_by_its_utc_day():
     page = render("_backtest.html.j2", arrival=None, backtest=SimpleNamespace(
         alerts=1, commitments=1, since="7 Sep 2026", shown=[(summary, 1)]))
     assert "· 6 Dec 2026 ·" in page and "5 Dec" not in page
+
+
+def test_a_release_says_how_many_of_its_commitments_a_later_version_removed():
+    """Before: "3 commitments, in the order of the text" of a release whose latest version holds 2, in Recent
+    releases too: one a later version took out was counted as one it makes."""
+    removed = entry(BORDERS).model_copy(update={"state": EntryState.REMOVED})
+    entries = [entry(FUNDING), removed, entry(CONTENT)]
+    view = release_view(ReleaseSummary.of("r1", 2, entries), entries, today=TODAY)
+    page = render("release.html.j2", signed_in=False, csrf="tok", can_sign_in=True, json_reads=True, release=view)
+    assert "3 commitments (1 removed by a later version), in the order of the text" in page
+    recent = render("_releases.html.j2", releases=[view], json_reads=True)
+    assert "· 3 commitments (1 removed by a later version)" in " ".join(recent.split())
+    kept = release_view(ReleaseSummary.of("r1", 1, [entry(FUNDING)]), [entry(FUNDING)], today=TODAY)
+    assert "1 commitment, in the order of the text" in render(
+        "release.html.j2", signed_in=False, csrf="tok", can_sign_in=True, json_reads=True, release=kept)
