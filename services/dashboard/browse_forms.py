@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -83,6 +83,11 @@ class BrowseForm:
             return None
         cursor, number = _place(back[-1])
         return self.link(path, None if cursor == FIRST_PAGE else cursor, back[:-1], number)
+
+    def other_show_link(self, path: str) -> str:
+        """This search's first page showing the other kind of deadlines (passed ones for upcoming, and back)."""
+        other = "upcoming" if self.show == "past" else "past"
+        return replace(self, show=other, cursor="", back="", number="").link(path)
 
     @property
     def filtered(self) -> bool:
@@ -178,6 +183,8 @@ def release_query_of(form: BrowseForm, *, limit: int = RELEASES_PER_PAGE) -> Rel
 class DeadlineSearch:
     query: CommitmentQuery | None  # None: the range holds no day of the kind shown (past days, when upcoming)
     latest_first: bool
+    # The days typed reach to the other side of today: they hold deadlines of the other kind, which are not shown.
+    other_days: bool = False
 
 
 def deadline_query_of(form: BrowseForm, *, today: date, limit: int = DEADLINES_PER_PAGE) -> DeadlineSearch:
@@ -192,11 +199,14 @@ def deadline_query_of(form: BrowseForm, *, today: date, limit: int = DEADLINES_P
     if errors.errors:
         raise errors
     past = form.show == "past"
+    typed = start is not None or end is not None  # else every day: the default page, which says nothing of it
     if past:
+        other_days = typed and (end is None or end >= today)
         end = min(end, today - timedelta(days=1)) if end else today - timedelta(days=1)
     else:
+        other_days = typed and (start is None or start < today)
         start = max(start, today) if start else today
     if start and end and end < start:
-        return DeadlineSearch(None, past)
+        return DeadlineSearch(None, past, other_days)
     return DeadlineSearch(CommitmentQuery(q=form.q or None, due_after=start, due_before=end,
-                                          cursor=form.cursor or None, limit=limit), past)
+                                          cursor=form.cursor or None, limit=limit), past, other_days)

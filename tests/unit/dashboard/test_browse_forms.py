@@ -85,6 +85,25 @@ def test_deadlines_are_upcoming_from_today_or_passed_the_latest_first(params, wi
     assert search.latest_first is latest_first and search.query.states is None  # live ones, as the API's
 
 
+@pytest.mark.parametrize(("params", "other_days"), [
+    pytest.param({}, False, id="upcoming-every-day"),
+    pytest.param({"show": "past"}, False, id="passed-every-day"),
+    pytest.param({"from": "2026-11-01"}, True, id="upcoming-from-a-passed-day"),
+    pytest.param({"from": str(TODAY), "to": "2027-01-01"}, False, id="upcoming-from-today"),
+    pytest.param({"to": "2026-11-01"}, True, id="upcoming-to-a-passed-day-from-any"),
+    pytest.param({"show": "past", "to": str(TODAY)}, True, id="passed-to-today"),
+    pytest.param({"show": "past", "from": "2026-11-01", "to": "2026-12-05"}, False, id="passed-to-yesterday"),
+    pytest.param({"show": "past", "from": "2026-11-01"}, True, id="passed-from-a-day-to-any"),
+])
+def test_a_search_says_when_its_days_hold_deadlines_of_the_other_kind(params, other_days):
+    """Days typed before today hold passed deadlines, which Upcoming does not show (and from today on, upcoming
+    ones, which Passed does not): the page says so and links to them."""
+    form = browse_form(params)
+    assert deadline_query_of(form, today=TODAY).other_days is other_days
+    other = dict(parse_qsl(urlsplit(form.other_show_link("/dashboard/deadlines")).query))
+    assert other.get("show", "upcoming") != form.show and other.get("from") == params.get("from")
+
+
 def test_a_range_of_past_days_holds_no_upcoming_deadline():
     assert deadline_query_of(browse_form({"to": "2020-01-01"}), today=TODAY).query is None
     assert deadline_query_of(browse_form({"show": "past", "from": "2027-01-01"}), today=TODAY).query is None
