@@ -24,7 +24,7 @@ from services.notifier.subscriptions import NOTHING_TO_LOOK_FOR, Filter, looks_f
 from .cards import Card
 from .cursors import QueryError, decode_cursor, encode_cursor
 from .entries import LIVE, EntryState
-from .search_text import WORDLESS, search_terms, wordless
+from .search_text import WORDLESS, has_terms, search_terms, wordless
 
 MAX_PAGE = 200
 # The parameters that take several values, repeated or comma-separated, and the filter field each fills (also
@@ -89,7 +89,7 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
             and (actors is None or names_folded_actor(actors, card.folded_actor))
             and (keywords is None or has_folded_keyword(keywords, card.folded_text))
             and (f.sources is None or source_matches(f.sources, card.source))
-            and (terms is None or all(term in card.searchable for term in terms))
+            and (terms is None or has_terms(terms, card.searchable))
             and (not windowed or bool(_due_in_window(query, card)))
         )
 

@@ -177,6 +177,22 @@ def test_free_text_reads_quoted_phrases_and_curly_apostrophes(q, expected):
     assert keys({"q": [q]}) == expected
 
 
+@pytest.mark.parametrize(("q", "expected"), [
+    ("aid", ["aid"]),  # not in "said"
+    ("war", []),  # not in "award"
+    ("terror", ["said", "aid"]),  # a word's start finds it whole: "terrorism", "terrorist"
+    ("£10", ["award"]),  # money as typed, its sign no letter
+    ('"minister said"', ["said"]),
+])
+def test_free_text_finds_a_word_at_the_start_of_a_word_not_inside_one(q, expected):
+    """Before: ``aid`` found every commitment a minister "said", ``war`` every "award": a word was looked for
+    anywhere in the text, inside other words too."""
+    cards = [replace(BASE, key="said", published=3.0, text="terrorism will be fought, the minister said"),
+             replace(BASE, key="aid", published=2.0, text="terrorist finance: foreign aid cut"),
+             replace(BASE, key="award", published=1.0, text="the fund will award £10m")]
+    assert [c.key for c in commitments_page(cards, parse_query({"q": [q]})).items] == expected
+
+
 def test_free_text_is_found_whatever_the_accents_and_case():
     """Before: ``Sinn Fein`` missed "Sinn Féin", and a text whose é was written as e and a combining accent
     missed ``Féin`` typed on a keyboard."""

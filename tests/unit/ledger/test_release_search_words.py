@@ -20,6 +20,9 @@ RELEASE = ReleaseSummary(release_id="r1", version=1, title="Minister’s stateme
     ('"plan policing"', False),
     ("gov-uk statement", True),  # the source counts
     ("irish", False),
+    ("state", True),  # the start of "statement" finds it
+    ("lan", False),  # inside "plan", the start of no word: before, found
+    ("tatement", False),
 ])
 def test_a_release_search_reads_words_and_phrases_without_case_accents_or_curly_quotes(q, found):
     """Before: ``"policing plan"`` looked for the word ``"policing`` with its quote, ``minister's`` missed the
