@@ -200,6 +200,7 @@ class Announcement:
     title: str
     release_id: str
     source: str
+    link: str  # the commitment on its release's page (:func:`commitment_link`)
 
 
 @dataclass(frozen=True)
@@ -221,8 +222,8 @@ def chain_view(chain: list[LedgerEntry]) -> ChainView:
     latest = chain[-1].commitment
     return ChainView(actor=latest.actor, money=latest.money.text if latest.money else None,
                      text=" ".join(latest.text.split()),
-                     announcements=[Announcement(utc_day_label(e.published_at), e.title, e.release_id, e.source)
-                                    for e in chain])
+                     announcements=[Announcement(utc_day_label(e.published_at), e.title, e.release_id, e.source,
+                                                 commitment_link(e)) for e in chain])
 
 
 def filter_summary(flt: Filter) -> str:

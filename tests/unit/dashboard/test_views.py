@@ -461,3 +461,13 @@ def test_a_release_says_how_many_of_its_commitments_a_later_version_removed():
     kept = release_view(ReleaseSummary.of("r1", 1, [entry(FUNDING)]), [entry(FUNDING)], today=TODAY)
     assert "1 commitment, in the order of the text" in render(
         "release.html.j2", signed_in=False, csrf="tok", can_sign_in=True, json_reads=True, release=kept)
+
+
+def test_each_announcement_of_a_chain_links_to_its_commitment_on_its_releases_page():
+    """Before: to its release's page alone, where a release of many commitments left the reader to find which one
+    announced it again."""
+    later = FUNDING.model_copy(update={"id": "c-again"})
+    view = chain_view([entry(FUNDING), entry(later, release_id="gov-uk/later", chain=FUNDING.id)])
+    page = render("_chains.html.j2", chains=[view])
+    assert f'href="/dashboard/releases/r1#c-{FUNDING.id}"' in page
+    assert 'href="/dashboard/releases/gov-uk/later#c-c-again"' in page
