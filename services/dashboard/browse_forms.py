@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from services.ledger.core.cursors import decode_cursor
 from services.ledger.core.queries import CommitmentQuery, QueryError
+from services.ledger.core.search_text import WORDLESS, wordless
 from services.ledger.release_search import ReleaseQuery, cursor_place, release_query
 
 RELEASES_PER_PAGE = 25
@@ -83,6 +84,11 @@ class BrowseForm:
         cursor, number = _place(back[-1])
         return self.link(path, None if cursor == FIRST_PAGE else cursor, back[:-1], number)
 
+    def other_show_link(self, path: str) -> str:
+        """This search's first page showing the other kind of deadlines (passed ones for upcoming, and back)."""
+        other = "upcoming" if self.show == "past" else "past"
+        return replace(self, show=other, cursor="", back="", number="").link(path)
+
     @property
     def filtered(self) -> bool:
         return bool(self.q or self.start or self.end)
@@ -138,6 +144,8 @@ def _days(form: BrowseForm, errors: BrowseErrors) -> tuple[date | None, date | N
 def _words(form: BrowseForm, errors: BrowseErrors) -> None:
     if len(form.q) > MAX_WORDS:
         errors.errors.append(("q", f"Words: at most {MAX_WORDS} characters (this has {len(form.q)})."))
+    elif wordless(form.q):  # searched, it would show every one as found
+        errors.errors.append(("q", f"Words: {form.q[:40]!r} {WORDLESS}: type a word, or clear the box."))
 
 
 def _cursor(form: BrowseForm, errors: BrowseErrors, read: Callable[[str], object]) -> None:
@@ -175,6 +183,8 @@ def release_query_of(form: BrowseForm, *, limit: int = RELEASES_PER_PAGE) -> Rel
 class DeadlineSearch:
     query: CommitmentQuery | None  # None: the range holds no day of the kind shown (past days, when upcoming)
     latest_first: bool
+    # The days typed reach to the other side of today: they hold deadlines of the other kind, which are not shown.
+    other_days: bool = False
 
 
 def deadline_query_of(form: BrowseForm, *, today: date, limit: int = DEADLINES_PER_PAGE) -> DeadlineSearch:
@@ -189,11 +199,14 @@ def deadline_query_of(form: BrowseForm, *, today: date, limit: int = DEADLINES_P
     if errors.errors:
         raise errors
     past = form.show == "past"
+    typed = start is not None or end is not None  # else every day: the default page, which says nothing of it
     if past:
+        other_days = typed and (end is None or end >= today)
         end = min(end, today - timedelta(days=1)) if end else today - timedelta(days=1)
     else:
+        other_days = typed and (start is None or start < today)
         start = max(start, today) if start else today
     if start and end and end < start:
-        return DeadlineSearch(None, past)
+        return DeadlineSearch(None, past, other_days)
     return DeadlineSearch(CommitmentQuery(q=form.q or None, due_after=start, due_before=end,
-                                          cursor=form.cursor or None, limit=limit), past)
+                                          cursor=form.cursor or None, limit=limit), past, other_days)

@@ -10,6 +10,7 @@ from services.common.bidi import shown
 from services.notifier.templates import web_address
 
 from .forms import pause_label
+from .views import utc_day_label
 
 _TEMPLATES = Environment(loader=PackageLoader("services.dashboard", "templates"),
                          autoescape=select_autoescape(default=True, default_for_string=True),
@@ -17,6 +18,7 @@ _TEMPLATES = Environment(loader=PackageLoader("services.dashboard", "templates")
                          finalize=shown)  # no bidi override from a release reorders the page
 _TEMPLATES.filters["web_address"] = web_address  # only http and https addresses become links, as in emails
 _TEMPLATES.filters["pause_label"] = pause_label  # a row's pause day, as its refusals name it too
+_TEMPLATES.filters["utc_day"] = utc_day_label
 
 # The page needs nothing from elsewhere: its style is inline, it runs no script, its forms post to itself.
 SECURITY_HEADERS = {

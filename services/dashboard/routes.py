@@ -236,7 +236,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             return sign_in_page(request, visitor, status=401)
         today = clock().date()
         form = browse_form(request.query_params)
-        common = {"shows": SHOWS, "today": day_label(today), "past": form.show == "past", "timeline": []}
+        common = {"shows": SHOWS, "today": day_label(today), "past": form.show == "past", "timeline": [],
+                  "other_days": False, "none_of_kind": False}
         try:
             search = deadline_query_of(form, today=today)
         except BrowseErrors as exc:
@@ -248,7 +249,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
                                                      latest_first=search.latest_first)
         return list_page(request, visitor, "deadlines.html.j2", form, next_cursor=next_cursor,
                          next_words="earlier deadlines" if search.latest_first else "later deadlines",
-                         **{**common, "timeline": timeline(due, today=today)})
+                         **{**common, "timeline": timeline(due, today=today), "other_days": search.other_days,
+                            "none_of_kind": search.query is None})
 
     @when_redis_fails(lambda _: "Could not show the sign-in page")
     async def sign_in_form(request: Request) -> Response:

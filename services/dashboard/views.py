@@ -31,6 +31,12 @@ def day_label(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def utc_day_label(when: datetime) -> str:
+    """The UTC day of ``when`` (``6 Dec 2026`` for 23:30 on 5 December in New York): the day the lists of releases
+    show and search by, whatever zone the publisher wrote."""
+    return day_label(when.astimezone(timezone.utc).date())
+
+
 def category_label(category: str) -> str:
     return category.replace("_", " ")
 
@@ -71,10 +77,17 @@ class ReleaseView:
     partial: str | None = None  # why the release was read only in part
     withdrawn: bool = False  # its publisher withdrew it (the last version read): every commitment it held is withdrawn
     withdrawn_notice: str | None = None  # the publisher's notice of it, when it gave one
+    removed: int = 0  # of ``total``, those a later version took out
 
     @property
     def more(self) -> int:
         return self.total - len(self.commitments)
+
+    @property
+    def counted(self) -> str:
+        """``3 commitments (1 removed by a later version)``: the ledger keeps those a version took out, marked."""
+        words = f"{self.total} commitment{'' if self.total == 1 else 's'}"
+        return f"{words} ({self.removed} removed by a later version)" if self.removed else words
 
 
 def deadline_view(deadline: Deadline, *, today: date) -> DeadlineView:
@@ -109,9 +122,10 @@ def release_view(summary: ReleaseSummary, entries: list[LedgerEntry], *, today: 
     views = [commitment_view(e, today=today, announced=sizes.get(e.chain or e.key, 1)) for e in ordered[:shown]]
     return ReleaseView(
         release_id=summary.release_id, title=summary.title or summary.release_id, url=_web_link(summary.url),
-        source=summary.source, published=day_label(summary.published_at.date()) if summary.published_at else None,
+        source=summary.source, published=utc_day_label(summary.published_at) if summary.published_at else None,
         version=summary.version, commitments=views, total=len(entries), partial=summary.unsupported_reason,
-        withdrawn=summary.withdrawn, withdrawn_notice=summary.withdrawn_notice)
+        withdrawn=summary.withdrawn, withdrawn_notice=summary.withdrawn_notice,
+        removed=sum(e.state == EntryState.REMOVED for e in entries))
 
 
 PASSED_LABEL = "passed: whether met is not known"  # it records what was promised, not what was done
@@ -132,7 +146,7 @@ class ReleaseRow:
 
 def release_rows(summaries: Iterable[ReleaseSummary]) -> list[ReleaseRow]:
     return [ReleaseRow(release_id=s.release_id, title=" ".join((s.title or s.release_id).split()),
-                       published=day_label(s.published_at.astimezone(timezone.utc).date()) if s.published_at else None,
+                       published=utc_day_label(s.published_at) if s.published_at else None,
                        source=s.source,
                        commitments=s.commitments, version=s.version, withdrawn=s.withdrawn) for s in summaries]
 
@@ -186,6 +200,7 @@ class Announcement:
     title: str
     release_id: str
     source: str
+    link: str  # the commitment on its release's page (:func:`commitment_link`)
 
 
 @dataclass(frozen=True)
@@ -207,8 +222,8 @@ def chain_view(chain: list[LedgerEntry]) -> ChainView:
     latest = chain[-1].commitment
     return ChainView(actor=latest.actor, money=latest.money.text if latest.money else None,
                      text=" ".join(latest.text.split()),
-                     announcements=[Announcement(day_label(e.published_at.date()), e.title, e.release_id, e.source)
-                                    for e in chain])
+                     announcements=[Announcement(utc_day_label(e.published_at), e.title, e.release_id, e.source,
+                                                 commitment_link(e)) for e in chain])
 
 
 def filter_summary(flt: Filter) -> str:

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from services.common.text_folding import folded
 
 from .core.cursors import decode_cursor, encode_cursor
-from .core.queries import QueryError
+from .core.queries import QueryError, refuse_wordless_search
 from .core.search_text import has_terms, search_terms
 from .models import ReleaseSummary
 from .reading import release_summaries
@@ -49,9 +49,11 @@ def release_query(*, limit: int = 20, cursor: str | None = None, withdrawn: bool
                   q: str | None = None, published_after: date | None = None,
                   published_before: date | None = None) -> ReleaseQuery:
     """A query of these parameters, checked before any page is read: a :class:`QueryError` naming the one at
-    fault (a cursor this server did not give, a range ending before it starts)."""
+    fault (a cursor this server did not give, words holding no word to search for, a range ending before it
+    starts)."""
     if cursor:
         cursor_place(cursor)
+    refuse_wordless_search(q)
     if published_after and published_before and published_before < published_after:
         raise QueryError("published_before: is before published_after")
     return ReleaseQuery(limit=limit, cursor=cursor or None, withdrawn=withdrawn, words=search_terms(q),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from datetime import timezone
 
 from schemas.classified import Deadline
 from services.notifier.reminders import due_date
@@ -37,7 +38,9 @@ def commitments_csv(entries: Iterable[LedgerEntry]) -> str:
 def _row(entry: LedgerEntry) -> list[object]:
     c = entry.commitment
     money = c.money
-    return [entry.key, entry.state.value, entry.published_at.isoformat(), entry.release_id, entry.title, entry.url,
+    # One zone for the whole column, so that it sorts as text and a day read off it is the day the lists show.
+    published = entry.published_at.astimezone(timezone.utc).isoformat()
+    return [entry.key, entry.state.value, published, entry.release_id, entry.title, entry.url,
             entry.source, c.actor, c.kind.value, c.category.value, c.counter_terrorism, c.confidence,
             money.text if money else "", _amount(money.amount) if money else "", money.currency if money else "",
             "; ".join(_deadline(d) for d in c.deadlines), ";".join(map(str, entry.versions)), c.text]

@@ -24,7 +24,7 @@ from services.notifier.subscriptions import NOTHING_TO_LOOK_FOR, Filter, looks_f
 from .cards import Card
 from .cursors import QueryError, decode_cursor, encode_cursor
 from .entries import LIVE, EntryState
-from .search_text import search_terms
+from .search_text import WORDLESS, has_terms, search_terms, wordless
 
 MAX_PAGE = 200
 # The parameters that take several values, repeated or comma-separated, and the filter field each fills (also
@@ -89,7 +89,7 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
             and (actors is None or names_folded_actor(actors, card.folded_actor))
             and (keywords is None or has_folded_keyword(keywords, card.folded_text))
             and (f.sources is None or source_matches(f.sources, card.source))
-            and (terms is None or all(term in card.searchable for term in terms))
+            and (terms is None or has_terms(terms, card.searchable))
             and (not windowed or bool(_due_in_window(query, card)))
         )
 
@@ -181,6 +181,8 @@ def parse_query(params: dict[str, list[str]], *, also: tuple[str, ...] = ()) -> 
         raise QueryError(f"{twice}: {problem}")
     refuse_empty(params)
     refuse_nothing_to_look_for(params)
+    for q in params.get("q", []):
+        refuse_wordless_search(q)
     for name in also:
         if name in params:
             _one(params, name)  # a route reads one value: a second is refused, not dropped
@@ -216,6 +218,12 @@ def refuse_nothing_to_look_for(params: dict[str, list[str]]) -> None:
         for part in _split(params.get(name, [])):
             if looks_for_nothing(part):
                 raise QueryError(f"{name}: {part!r} {NOTHING_TO_LOOK_FOR}")
+
+
+def refuse_wordless_search(q: str | None) -> None:
+    """A :class:`QueryError` naming ``q`` when it holds no word (``?q=-``): it would select every one."""
+    if q is not None and wordless(q):
+        raise QueryError(f"q: {q[:40]!r} {WORDLESS}: it would select every one; give a word, or leave q out")
 
 
 def _split(values: list[str]) -> list[str]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from services.common.text_folding import folded, straight_quotes
 
 
@@ -17,5 +20,21 @@ def search_terms(text: str | None) -> tuple[str, ...]:
 
 
 def has_terms(terms: tuple[str, ...], searched: str) -> bool:
-    """Whether every term is in ``searched`` (already :func:`folded`), a phrase's words together in its order."""
-    return all(term in searched for term in terms)
+    """Whether every term is in ``searched`` (already :func:`folded`), a phrase's words together in its order,
+    each starting where a word starts: ``terror`` finds "terrorism", ``aid`` does not find "said"."""
+    return all(term in searched and _at_a_word_start(term).search(searched) is not None for term in terms)
+
+
+@lru_cache(maxsize=1024)  # a query's terms are tried on every card
+def _at_a_word_start(term: str) -> re.Pattern[str]:
+    # A term starting with a sign ("£10m", "'s") starts where it stands: the sign is no part of a word.
+    return re.compile((r"(?<!\w)" if re.match(r"\w", term) else "") + re.escape(term))
+
+
+WORDLESS = "holds no word to search for (only dashes, quotes or accents)"
+
+
+def wordless(text: str) -> bool:
+    """Whether ``text`` has something typed but no term to search for (``-``, ``"``, an accent alone): searched,
+    it would select everything, as if nothing had been typed."""
+    return bool(text.strip()) and not search_terms(text)

@@ -253,3 +253,27 @@ async def test_a_subscription_is_deleted_with_the_keyboard_alone_after_confirmin
     await page.get_by_role("status").filter(has_text="Subscription ‘desk’ deleted.").wait_for()
     async with subscription_store(settings) as store:
         assert await store.get("desk") is None
+
+
+CITED = """() => [...document.querySelectorAll('li.commitment')].map(li => {
+  const before = getComputedStyle(li, '::before'), style = getComputedStyle(li);
+  return [li.id, before.content, style.outlineStyle]; })"""
+
+
+async def test_a_cited_commitment_is_said_and_outlined_where_its_link_lands(browser, ledger_app, settings):
+    """Before: "cite this commitment" led to the commitment's place and nothing more: on a page too short to scroll
+    it to the top, a reader could not tell which of the release's commitments was cited."""
+    base = await ledger_app()
+    client = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        await LedgerStore(client, settings.key).apply(release(), now=datetime.now(timezone.utc))
+    finally:
+        await client.aclose()
+    page = await browser.new_page(viewport={"width": 1280, "height": 2400})
+    await page.goto(base + "/dashboard/releases/gov-uk/iraq-2017")
+    cited = await page.get_by_role("link", name="cite this commitment").nth(2).get_attribute("href")
+    await page.goto(base + cited)
+    marks = {key: (words, outline) for key, words, outline in await page.evaluate(CITED)}
+    key = cited.partition("#")[2]
+    assert marks.pop(key) == ('"The commitment this link cites"', "solid")
+    assert set(marks.values()) == {("none", "none")}  # the others as they were

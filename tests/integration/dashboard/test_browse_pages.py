@@ -195,6 +195,29 @@ async def test_past_deadlines_the_latest_first_and_upcoming_ones_page_without_re
     assert "passed: whether met is not known" in page
 
 
+async def test_a_range_of_days_reaching_to_the_other_side_of_today_says_so_and_links_to_those_deadlines(site):
+    """Before: deadlines searched from 1 to 10 January 2027 with Show left at "Upcoming" (today 1 March 2027) said
+    "No deadline matches this search.", of days holding fourteen passed deadlines, and gave no way to them."""
+    base, _ = site
+    status, _, page = await _get(f"{base}/dashboard/deadlines?from=2027-01-01&to=2027-01-10")
+    assert status == 200 and _deadlines(page) == []
+    assert "No deadline matches this search." not in page
+    words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Every day of this search is before today (1 Mar 2027): its deadlines have passed." in words
+    found = re.search(r'<a href="([^"]+)">Show the passed deadlines of these days</a>', page)
+    assert found, page
+    status, _, page = await _get(base + html.unescape(found.group(1)))
+    within = sorted((date(2027, 1, 1) + timedelta(days=n), f"gov-uk/r{n:03d}") for n in range(10) for _ in range(n % 3 + 1))
+    assert _deadlines(page) == [(_day(d), r) for d, r in within[::-1]]
+    status, _, page = await _get(f"{base}/dashboard/deadlines?show=past&from=2027-02-20&to=2027-03-10")
+    assert _deadlines(page)  # the passed ones of these days
+    words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Days of this search from today (1 Mar 2027) on hold upcoming deadlines, not shown here." in words
+    assert '">Show the upcoming deadlines of these days</a>' in page
+    status, _, page = await _get(f"{base}/dashboard/deadlines?from=2027-03-01&to=2027-03-10")
+    assert "Show the passed deadlines" not in page  # nothing of the search left out
+
+
 @pytest.mark.parametrize(("path", "message"), [
     pytest.param("/dashboard/releases?from=06/12/2026", "From: '06/12/2026' is not a day", id="malformed-day"),
     pytest.param("/dashboard/releases?from=2026-03-01&to=2026-02-01", "the range ends before it starts",

@@ -149,6 +149,18 @@ async def test_a_parameter_given_no_value_is_a_422_naming_it_never_an_empty_page
     assert error == {"field": name, "message": "no value: give one, or leave the parameter out"}
 
 
+@pytest.mark.parametrize("path", ["/ledger/commitments", "/ledger/deadlines", "/ledger/releases",
+                                  "/ledger/commitments.csv"])
+@pytest.mark.parametrize("q", ["-", "%E2%80%94", "%22", "%22%20-%20%22"])
+async def test_words_holding_no_word_to_search_for_are_a_422_never_every_one_as_found(ledger, path, q):
+    """Before: ``?q=-`` folded to no word and answered every commitment, deadline or release as if found."""
+    _, url = ledger
+    status, answer, _ = await _get(f"{url}{path}?{'' if 'releases' in path else 'due_after=2000-01-01&'}q={q}")
+    assert status == 422, answer
+    (error,) = answer["errors"]
+    assert error["field"] == "q" and "holds no word to search for" in error["message"], error
+
+
 @pytest.mark.parametrize("path", ["/ledger/commitments", "/ledger/deadlines"])
 async def test_a_window_that_ends_before_it_starts_is_told_without_pydantics_prefix(ledger, path):
     """Before: "Value error, due_before is before due_after"; then the field named again in the message, where

@@ -47,6 +47,8 @@ def test_a_release_search_is_the_ledgers_query_of_its_words_days_and_place():
     pytest.param({"from": "2026-12-06", "to": "2026-12-01"}, "to", "the range ends before it starts",
                  id="range-reversed"),
     pytest.param({"q": "x" * 201}, "q", "at most 200 characters", id="too-many-words"),
+    pytest.param({"q": "\u2014"}, "q", "Words: '\u2014' holds no word to search for (only dashes, quotes or accents)",
+                 id="no-word"),
     pytest.param({"cursor": "nonsense"}, "cursor", BAD_CURSOR, id="cursor-not-given"),
     pytest.param({"cursor": encode_cursor("releases", float("nan"), "r")}, "cursor", BAD_CURSOR, id="cursor-nan"),
     pytest.param({"cursor": encode_cursor("releases", 1.0, "r" * 600)}, "cursor", BAD_CURSOR, id="cursor-too-long"),
@@ -54,6 +56,12 @@ def test_a_release_search_is_the_ledgers_query_of_its_words_days_and_place():
 def test_what_cannot_be_read_is_named_field_by_field(params, field, words):
     errors = errors_of(release_query_of, **params)
     assert [name for name, _ in errors] == [field] and words in errors[0][1]
+
+
+def test_a_deadline_search_of_no_word_is_refused_not_read_as_no_search():
+    """Before: ``-`` searched for nothing, and every deadline was shown under "Upcoming deadlines" as found."""
+    errors = errors_of(lambda form: deadline_query_of(form, today=TODAY), q="- \"")
+    assert [name for name, _ in errors] == ["q"] and "holds no word to search for" in errors[0][1]
 
 
 def test_every_field_at_fault_is_named_at_once():
@@ -75,6 +83,25 @@ def test_deadlines_are_upcoming_from_today_or_passed_the_latest_first(params, wi
     search = deadline_query_of(browse_form(params), today=TODAY)
     assert (search.query.due_after, search.query.due_before) == window
     assert search.latest_first is latest_first and search.query.states is None  # live ones, as the API's
+
+
+@pytest.mark.parametrize(("params", "other_days"), [
+    pytest.param({}, False, id="upcoming-every-day"),
+    pytest.param({"show": "past"}, False, id="passed-every-day"),
+    pytest.param({"from": "2026-11-01"}, True, id="upcoming-from-a-passed-day"),
+    pytest.param({"from": str(TODAY), "to": "2027-01-01"}, False, id="upcoming-from-today"),
+    pytest.param({"to": "2026-11-01"}, True, id="upcoming-to-a-passed-day-from-any"),
+    pytest.param({"show": "past", "to": str(TODAY)}, True, id="passed-to-today"),
+    pytest.param({"show": "past", "from": "2026-11-01", "to": "2026-12-05"}, False, id="passed-to-yesterday"),
+    pytest.param({"show": "past", "from": "2026-11-01"}, True, id="passed-from-a-day-to-any"),
+])
+def test_a_search_says_when_its_days_hold_deadlines_of_the_other_kind(params, other_days):
+    """Days typed before today hold passed deadlines, which Upcoming does not show (and from today on, upcoming
+    ones, which Passed does not): the page says so and links to them."""
+    form = browse_form(params)
+    assert deadline_query_of(form, today=TODAY).other_days is other_days
+    other = dict(parse_qsl(urlsplit(form.other_show_link("/dashboard/deadlines")).query))
+    assert other.get("show", "upcoming") != form.show and other.get("from") == params.get("from")
 
 
 def test_a_range_of_past_days_holds_no_upcoming_deadline():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
@@ -12,7 +13,7 @@ from services.dashboard.deliveries import delivery_statuses
 from services.dashboard.forms import FormErrors, SubscriptionForm
 from services.dashboard.pages import render
 from services.dashboard.views import (chain_view, failing_source_rows, filter_summary, gap_label, quiet_source_rows,
-                                      release_view, subscription_rows, timeline)
+                                      release_rows, release_view, subscription_rows, timeline)
 from services.ingest.source_reads import SourceFailing, SourceView
 from services.ledger.core.entries import EntryState, LedgerEntry
 from services.ledger.models import ReleaseSummary
@@ -419,3 +420,54 @@ def test_an_unsubscribed_address_is_shown_in_the_form_its_channel_shows_not_as_i
     assert "b\u00fccher.example" in rows[0].channels
     page = _home(subscriptions=rows, backtest=None, signed_in=True)
     assert "xn--" not in page
+
+
+# Published at 23:30 in New York on 5 December: 04:30 UTC on the 6th, the day All releases lists it under and its
+# search by days finds it on.
+EVENING_IN_NEW_YORK = datetime(2026, 12, 5, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
+
+
+def test_a_releases_page_dates_it_by_its_utc_day_as_the_list_of_releases_does():
+    """Before: its page (and Recent releases) said 5 Dec, the publisher's own day, where All releases said 6 Dec."""
+    entries = [entry(FUNDING, published=EVENING_IN_NEW_YORK)]
+    summary = ReleaseSummary.of("r1", 1, entries)
+    assert release_view(summary, entries, today=TODAY).published == "6 Dec 2026"
+    assert [row.published for row in release_rows([summary])] == ["6 Dec 2026"]
+
+
+def test_a_chain_dates_each_announcement_by_its_utc_day():
+    later = FUNDING.model_copy(update={"id": "c-again"})
+    view = chain_view([entry(FUNDING), entry(later, release_id="r2", published=EVENING_IN_NEW_YORK, chain=FUNDING.id)])
+    assert [a.day for a in view.announcements] == ["29 Nov 2017", "6 Dec 2026"]
+
+
+def test_a_backtest_dates_each_release_by_its_utc_day():
+    summary = ReleaseSummary.of("r1", 1, [entry(FUNDING, published=EVENING_IN_NEW_YORK)])
+    page = render("_backtest.html.j2", arrival=None, backtest=SimpleNamespace(
+        alerts=1, commitments=1, since="7 Sep 2026", shown=[(summary, 1)]))
+    assert "· 6 Dec 2026 ·" in page and "5 Dec" not in page
+
+
+def test_a_release_says_how_many_of_its_commitments_a_later_version_removed():
+    """Before: "3 commitments, in the order of the text" of a release whose latest version holds 2, in Recent
+    releases too: one a later version took out was counted as one it makes."""
+    removed = entry(BORDERS).model_copy(update={"state": EntryState.REMOVED})
+    entries = [entry(FUNDING), removed, entry(CONTENT)]
+    view = release_view(ReleaseSummary.of("r1", 2, entries), entries, today=TODAY)
+    page = render("release.html.j2", signed_in=False, csrf="tok", can_sign_in=True, json_reads=True, release=view)
+    assert "3 commitments (1 removed by a later version), in the order of the text" in page
+    recent = render("_releases.html.j2", releases=[view], json_reads=True)
+    assert "· 3 commitments (1 removed by a later version)" in " ".join(recent.split())
+    kept = release_view(ReleaseSummary.of("r1", 1, [entry(FUNDING)]), [entry(FUNDING)], today=TODAY)
+    assert "1 commitment, in the order of the text" in render(
+        "release.html.j2", signed_in=False, csrf="tok", can_sign_in=True, json_reads=True, release=kept)
+
+
+def test_each_announcement_of_a_chain_links_to_its_commitment_on_its_releases_page():
+    """Before: to its release's page alone, where a release of many commitments left the reader to find which one
+    announced it again."""
+    later = FUNDING.model_copy(update={"id": "c-again"})
+    view = chain_view([entry(FUNDING), entry(later, release_id="gov-uk/later", chain=FUNDING.id)])
+    page = render("_chains.html.j2", chains=[view])
+    assert f'href="/dashboard/releases/r1#c-{FUNDING.id}"' in page
+    assert 'href="/dashboard/releases/gov-uk/later#c-c-again"' in page

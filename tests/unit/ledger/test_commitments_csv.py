@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -32,6 +33,15 @@ def test_one_row_a_commitment_with_its_money_deadlines_and_release():
     assert row["deadlines"] == "over the next three years (2020-11-29)"
     assert row["release_title"] == "UK ramps up, “again”" and row["release_id"] == "gov-uk/iraq"
     assert row["text"] == FUNDING.text and row["published_at"] == PUBLISHED.isoformat()
+
+
+def test_every_publication_time_is_written_in_utc_so_the_column_sorts_and_compares_as_one():
+    """Before: each in its publisher's zone, "2026-12-05T23:30:00-05:00" beside "2026-12-06T00:00:00+00:00", which
+    sorted as text put the later release first and read as the 5th one of the 6th's."""
+    new_york = datetime(2026, 12, 5, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
+    london = datetime(2026, 12, 6, tzinfo=timezone.utc)
+    got = rows(commitments_csv([entry(FUNDING, published_at=new_york), entry(CONTENT, published_at=london)]))
+    assert [row["published_at"] for row in got] == ["2026-12-06T04:30:00+00:00", "2026-12-06T00:00:00+00:00"]
 
 
 def test_a_commitment_without_money_or_a_date_leaves_those_cells_empty():

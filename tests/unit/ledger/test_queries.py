@@ -110,6 +110,8 @@ def test_deadlines_leave_out_a_commitment_no_longer_made_unless_its_state_is_ask
     ({"kind": [", ,"]}, "kind: no value"),
     ({"state": [","]}, "state: no value"),
     ({"q": [" "]}, "q: no value"),
+    ({"q": ["-"]}, "q: '-' holds no word to search for"),
+    ({"q": ['\u2014 "']}, "q: '\u2014 \"' holds no word to search for"),
     ({"limit": [""]}, "limit: no value"),
 ])
 def test_bad_parameters_say_which_and_why(params, message):
@@ -173,6 +175,22 @@ def test_the_deadlines_walked_in_order_page_by_page_are_every_one_selected_once(
 def test_free_text_reads_quoted_phrases_and_curly_apostrophes(q, expected):
     """Before: ``"invest £10m"`` looked for the word ``"invest`` with its quote, and found nothing."""
     assert keys({"q": [q]}) == expected
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("aid", ["aid"]),  # not in "said"
+    ("war", []),  # not in "award"
+    ("terror", ["said", "aid"]),  # a word's start finds it whole: "terrorism", "terrorist"
+    ("£10", ["award"]),  # money as typed, its sign no letter
+    ('"minister said"', ["said"]),
+])
+def test_free_text_finds_a_word_at_the_start_of_a_word_not_inside_one(q, expected):
+    """Before: ``aid`` found every commitment a minister "said", ``war`` every "award": a word was looked for
+    anywhere in the text, inside other words too."""
+    cards = [replace(BASE, key="said", published=3.0, text="terrorism will be fought, the minister said"),
+             replace(BASE, key="aid", published=2.0, text="terrorist finance: foreign aid cut"),
+             replace(BASE, key="award", published=1.0, text="the fund will award £10m")]
+    assert [c.key for c in commitments_page(cards, parse_query({"q": [q]})).items] == expected
 
 
 def test_free_text_is_found_whatever_the_accents_and_case():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.ledger.models import ReleaseSummary
+from services.ledger.core.queries import QueryError
 from services.ledger.release_search import matches, release_query
 
 RELEASE = ReleaseSummary(release_id="r1", version=1, title="Minister’s statement on Sinn Féin’s  policing plan",
@@ -19,8 +20,18 @@ RELEASE = ReleaseSummary(release_id="r1", version=1, title="Minister’s stateme
     ('"plan policing"', False),
     ("gov-uk statement", True),  # the source counts
     ("irish", False),
+    ("state", True),  # the start of "statement" finds it
+    ("lan", False),  # inside "plan", the start of no word: before, found
+    ("tatement", False),
 ])
 def test_a_release_search_reads_words_and_phrases_without_case_accents_or_curly_quotes(q, found):
     """Before: ``"policing plan"`` looked for the word ``"policing`` with its quote, ``minister's`` missed the
     curly apostrophe of "Minister’s", and ``Sinn Fein`` missed "Sinn Féin"."""
     assert matches(RELEASE, release_query(q=q).words) is found
+
+
+@pytest.mark.parametrize("q", ["-", "\u2014", '"', "\u0301", ' " - " '])
+def test_a_search_of_no_word_is_refused_not_read_as_no_search(q):
+    """Before: ``q=-`` folded to no word, and every release was listed as found."""
+    with pytest.raises(QueryError, match=r"^q: .* holds no word to search for \(only dashes, quotes or accents\)"):
+        release_query(q=q)
