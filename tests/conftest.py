@@ -255,6 +255,37 @@ class ContractSchemas:
             errors += [f"data/{e}" for e in self.errors(event["dataschema"], event["data"])]
         return errors
 
+    def unrequired_fields(self, event: dict) -> list[str]:
+        """The path of every field ``event`` carries, at any depth, that its type's event schema leaves optional
+        where it stands (a field one ``anyOf`` branch requires counts as required): what a consumer would code
+        for the absence of."""
+        from schemas import event_schema_uri, event_types
+
+        cls = event_types()[event["type"]]
+        uri = event_schema_uri(cls.TYPE, cls.SCHEMA_VERSION)
+        validator = self._validator(self.documents[uri], registry=self.registry)
+        found: list[str] = []
+        self._walk_required(validator, self.documents[uri], event, "", found)
+        return sorted(set(found))
+
+    def _walk_required(self, validator, schema: dict, instance: object, path: str, found: list[str]) -> None:
+        if "$ref" in schema:
+            schema = {**schema, **validator._resolver.lookup(schema["$ref"]).contents}
+        for branch in schema.get("anyOf", []) + schema.get("oneOf", []) + schema.get("allOf", []):
+            if validator.evolve(schema=branch).is_valid(instance):
+                self._walk_required(validator, branch, instance, path, found)
+        if isinstance(instance, dict) and "properties" in schema:
+            required = {*schema.get("required", ()),
+                        *(name for branch in schema.get("anyOf", []) for name in branch.get("required", ()))}
+            for name, value in instance.items():
+                if name in schema["properties"]:
+                    if name not in required:
+                        found.append(f"{path}/{name}")
+                    self._walk_required(validator, schema["properties"][name], value, f"{path}/{name}", found)
+        if isinstance(instance, list) and isinstance(schema.get("items"), dict):
+            for index, item in enumerate(instance):
+                self._walk_required(validator, schema["items"], item, f"{path}/{index}", found)
+
 
 @pytest.fixture(scope="session")
 def contract_schemas() -> ContractSchemas:
