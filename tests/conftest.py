@@ -15,7 +15,7 @@ import signal
 import socket
 import sys
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
 
@@ -290,6 +290,43 @@ class ContractSchemas:
 @pytest.fixture(scope="session")
 def contract_schemas() -> ContractSchemas:
     return ContractSchemas()
+
+
+class DocumentedBody:
+    """The request body ``/openapi.json`` documents for one operation, judging a body as a client generated from
+    the document would (formats checked)."""
+
+    def __init__(self, document: dict, method: str, path: str) -> None:
+        from jsonschema import Draft202012Validator
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+
+        schema = document["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+        registry = Registry().with_resource("urn:openapi", DRAFT202012.create_resource(document))
+        self._name = f"{method.upper()} {path}"
+        self._validator = Draft202012Validator({"$ref": "urn:openapi" + schema["$ref"]}, registry=registry,
+                                               format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+    def problems(self, body: object) -> list[str]:
+        """Every way ``body`` breaks the documented schema (empty when it is valid)."""
+        return [f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}"
+                for e in self._validator.iter_errors(body)]
+
+    def __repr__(self) -> str:  # short, as Hypothesis prints its arguments
+        return f"DocumentedBody({self._name!r})"
+
+
+@pytest.fixture
+def documented_body() -> Callable[[str, str, str], Awaitable[DocumentedBody]]:
+    """``await documented_body(server, "post", "/releases")``: that operation's body as ``server``'s
+    ``/openapi.json`` documents it."""
+    import aiohttp
+
+    async def read(server: str, method: str, path: str) -> DocumentedBody:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{server}/openapi.json") as resp:
+                return DocumentedBody(await resp.json(), method, path)
+    return read
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from .probe import ChannelOutcome
 from .reminder_listing import DEFAULT_LIMIT, MAX_LIMIT
 from .sent_back import SentBackError, kept_channels
 from .store import SubscriptionStore
+from .subscription_change import SubscriptionChange
 from .subscriptions import Subscription, SubscriptionError, parse_subscription, refused_targets
 
 SubscriptionId = Annotated[str, Path(alias="id", description="The subscription's id.")]
@@ -283,7 +284,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
                          responses={201: {"model": ShownSubscription, **created}, **answers(400, 409, 422)},
                          openapi_extra=routes.json_body(Subscription), summary="Create or replace a subscription")
     routes.add_api_route(one, patch, methods=["PATCH"], **shown, responses=answers(400, 404, 409, 422),
-                         openapi_extra=routes.json_body(Subscription),
+                         openapi_extra=routes.json_body(SubscriptionChange),
                          summary="Change some fields of a subscription (those given replace the stored ones)")
     routes.add_api_route(one, delete, methods=["DELETE"], status_code=204, response_class=Response,
                          responses=answers(404, 409), summary="Delete a subscription")
