@@ -32,7 +32,7 @@ from .probe import ChannelOutcome
 from .reminder_listing import DEFAULT_LIMIT, MAX_LIMIT
 from .sent_back import SentBackError, kept_channels
 from .store import SubscriptionStore
-from .subscription_change import SubscriptionChange
+from .request_bodies import PauseRequest, SubscriptionChange
 from .subscriptions import Subscription, SubscriptionError, parse_subscription, refused_targets
 
 SubscriptionId = Annotated[str, Path(alias="id", description="The subscription's id.")]
@@ -49,13 +49,6 @@ class ShownSubscription(Subscription):
 
 class SubscriptionList(BaseModel):
     subscriptions: list[ShownSubscription]
-
-
-class PauseRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    until: AwareDatetime | date = Field(description="A time with its zone, or a date alone: the start of that day, "
-                                        "00:00 UTC.", examples=["2026-02-01T09:00:00Z", "2026-02-01"])
 
 
 class ListedCommitment(BaseModel):
