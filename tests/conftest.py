@@ -257,23 +257,26 @@ class ContractSchemas:
 
     def unrequired_fields(self, event: dict) -> list[str]:
         """The path of every field ``event`` carries, at any depth, that its type's event schema leaves optional
-        where it stands (a field one ``anyOf`` branch requires counts as required): what a consumer would code
-        for the absence of."""
+        where it stands: what a consumer would code for the absence of."""
         from schemas import event_schema_uri, event_types
 
         cls = event_types()[event["type"]]
         uri = event_schema_uri(cls.TYPE, cls.SCHEMA_VERSION)
-        validator = self._validator(self.documents[uri], registry=self.registry)
-        found: list[str] = []
-        self._walk_required(validator, self.documents[uri], event, "", found)
-        return sorted(set(found))
+        return unrequired_fields(self._validator(self.documents[uri], registry=self.registry), event)
 
-    def _walk_required(self, validator, schema: dict, instance: object, path: str, found: list[str]) -> None:
+
+def unrequired_fields(validator, instance: object) -> list[str]:
+    """The path of every field ``instance`` carries, at any depth, that ``validator``'s schema leaves optional where
+    it stands (a field one ``anyOf`` branch requires counts as required)."""
+    found: list[str] = []
+
+    def walk(schema: dict, instance: object, path: str, resolver) -> None:
         if "$ref" in schema:
-            schema = {**schema, **validator._resolver.lookup(schema["$ref"]).contents}
+            resolved = resolver.lookup(schema["$ref"])
+            schema, resolver = {**schema, **resolved.contents}, resolved.resolver
         for branch in schema.get("anyOf", []) + schema.get("oneOf", []) + schema.get("allOf", []):
-            if validator.evolve(schema=branch).is_valid(instance):
-                self._walk_required(validator, branch, instance, path, found)
+            if validator.evolve(schema=branch, _resolver=resolver).is_valid(instance):
+                walk(branch, instance, path, resolver)
         if isinstance(instance, dict) and "properties" in schema:
             required = {*schema.get("required", ()),
                         *(name for branch in schema.get("anyOf", []) for name in branch.get("required", ()))}
@@ -281,10 +284,13 @@ class ContractSchemas:
                 if name in schema["properties"]:
                     if name not in required:
                         found.append(f"{path}/{name}")
-                    self._walk_required(validator, schema["properties"][name], value, f"{path}/{name}", found)
+                    walk(schema["properties"][name], value, f"{path}/{name}", resolver)
         if isinstance(instance, list) and isinstance(schema.get("items"), dict):
             for index, item in enumerate(instance):
-                self._walk_required(validator, schema["items"], item, f"{path}/{index}", found)
+                walk(schema["items"], item, f"{path}/{index}", resolver)
+
+    walk(validator.schema, instance, "", validator._resolver)
+    return sorted(set(found))
 
 
 @pytest.fixture(scope="session")

@@ -28,6 +28,9 @@ class CommitmentDetail(BaseModel):
 
 
 class ReleaseSummary(BaseModel):
+    # answered whole: every field, those with a default too, is documented as required in answers
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     release_id: str
     version: int = Field(description="The last version the ledger read.")
     title: str | None = Field(default=None, description="The last version's (as its url, source and "

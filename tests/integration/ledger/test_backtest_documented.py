@@ -6,9 +6,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from services.common.auth import ApiAuth
-from services.common.http import HttpServer
-from services.ledger.service import LedgerService
 
 from tests.documented_bodies import ABSENT, assert_taken_as_documented, changed_bodies
 
@@ -34,16 +31,9 @@ _BODIES = changed_bodies(BACKTEST, FIELDS, most=2)
 
 
 @pytest.fixture
-async def documented(settings, documented_body):
-    service = LedgerService(settings)
-    await service.start()
-    http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
-    http.add_routes(service.routes())
-    await http.start()
-    server = f"http://127.0.0.1:{http.port}"
-    yield server + "/ledger/backtest", await documented_body(server, "post", "/ledger/backtest")
-    await http.stop()
-    await service.stop()
+async def documented(ledger_served, documented_body):
+    async with ledger_served() as (_, server):
+        yield server + "/ledger/backtest", await documented_body(server, "post", "/ledger/backtest")
 
 
 @settings(max_examples=150, deadline=None,
