@@ -43,9 +43,10 @@ def event_schema_uri(event_type: str, version: int) -> str:
 
 
 class FrozenModel(BaseModel):
-    """Event data: immutable, and strict about unknown fields."""
+    """Event data: immutable, and strict about unknown fields. Written whole (see ``CloudEvent.to_json``), so its
+    JSON Schema, drawn in serialization mode, requires every field, those with a default too."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
 
 
 class EventError(ValueError):
@@ -57,10 +58,15 @@ def _envelope_schema(schema: dict[str, Any], cls: type[BaseModel]) -> None:
     ``dataschema`` this class reads (or the older ``schemaversion``), and extension attributes allowed."""
     event_type = getattr(cls, "TYPE", None)
     properties = schema.setdefault("properties", {})
-    schema["required"] = sorted({*schema.get("required", ()), "specversion", "id", "source", "type"})
+    # dataschema, or schemaversion before it, is required through anyOf below, the other being absent
+    schema["required"] = sorted({*schema.get("required", ()), "specversion", "id", "source", "type"}
+                                - {"dataschema", "schemaversion"})
     schema["propertyNames"] = {"pattern": _ATTRIBUTE_NAME.pattern}
     schema["additionalProperties"] = {"type": [*_EXTENSION_VALUE_TYPES, "null"],
                                       "description": "A CloudEvents extension attribute (traceparent, ...)."}
+    # to_json leaves a null subject out, and every event pledgewatch writes has one: as written, it is a string
+    properties["subject"] = {key: value for key, value in properties.get("subject", {}).items()
+                             if key not in ("anyOf", "default")} | {"type": "string"}
     properties["dataschema"] = {"type": "string", "format": "uri",
                                 "description": "URI of the JSON Schema of data; its version is in the URI."}
     properties["schemaversion"] = {"type": "integer", "deprecated": True,
@@ -88,7 +94,8 @@ def _field_names(cls: type[BaseModel]) -> frozenset[str]:
 class CloudEvent(BaseModel, Generic[DataT]):
     """CloudEvents 1.0 structured-mode envelope."""
 
-    model_config = ConfigDict(frozen=True, extra="allow", json_schema_extra=_envelope_schema)
+    model_config = ConfigDict(frozen=True, extra="allow", json_schema_extra=_envelope_schema,
+                              json_schema_serialization_defaults_required=True)
 
     TYPE: ClassVar[str]
     SCHEMA_VERSION: ClassVar[int] = 1  # the version written
@@ -101,7 +108,9 @@ class CloudEvent(BaseModel, Generic[DataT]):
     dataschema: str | None = Field(default=None, description="URI of the JSON Schema of data.")
     schemaversion: int | None = Field(default=None, strict=True, description="Deprecated: see dataschema.")
     time: AwareDatetime = Field(description="When the event was produced (UTC).")
-    subject: str | None = Field(default=None, description="What the event is about, e.g. a release id.")
+    subject: str | None = Field(default=None, description=(
+        "What the event is about: a release id, a subscription id, a source's name, a stream; every event "
+        "pledgewatch writes has one."))
     datacontenttype: Literal["application/json"] = "application/json"
     data: DataT
 
@@ -129,7 +138,7 @@ class CloudEvent(BaseModel, Generic[DataT]):
 
     @classmethod
     def wrap(
-        cls, data: DataT, *, id: str, source: str, time: datetime, subject: str | None = None
+        cls, data: DataT, *, id: str, source: str, time: datetime, subject: str
     ) -> "CloudEvent[DataT]":
         return cls(
             id=id,

@@ -15,7 +15,7 @@ import signal
 import socket
 import sys
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
 
@@ -255,10 +255,84 @@ class ContractSchemas:
             errors += [f"data/{e}" for e in self.errors(event["dataschema"], event["data"])]
         return errors
 
+    def unrequired_fields(self, event: dict) -> list[str]:
+        """The path of every field ``event`` carries, at any depth, that its type's event schema leaves optional
+        where it stands: what a consumer would code for the absence of."""
+        from schemas import event_schema_uri, event_types
+
+        cls = event_types()[event["type"]]
+        uri = event_schema_uri(cls.TYPE, cls.SCHEMA_VERSION)
+        return unrequired_fields(self._validator(self.documents[uri], registry=self.registry), event)
+
+
+def unrequired_fields(validator, instance: object) -> list[str]:
+    """The path of every field ``instance`` carries, at any depth, that ``validator``'s schema leaves optional where
+    it stands (a field one ``anyOf`` branch requires counts as required)."""
+    found: list[str] = []
+
+    def walk(schema: dict, instance: object, path: str, resolver) -> None:
+        if "$ref" in schema:
+            resolved = resolver.lookup(schema["$ref"])
+            schema, resolver = {**schema, **resolved.contents}, resolved.resolver
+        for branch in schema.get("anyOf", []) + schema.get("oneOf", []) + schema.get("allOf", []):
+            if validator.evolve(schema=branch, _resolver=resolver).is_valid(instance):
+                walk(branch, instance, path, resolver)
+        if isinstance(instance, dict) and "properties" in schema:
+            required = {*schema.get("required", ()),
+                        *(name for branch in schema.get("anyOf", []) for name in branch.get("required", ()))}
+            for name, value in instance.items():
+                if name in schema["properties"]:
+                    if name not in required:
+                        found.append(f"{path}/{name}")
+                    walk(schema["properties"][name], value, f"{path}/{name}", resolver)
+        if isinstance(instance, list) and isinstance(schema.get("items"), dict):
+            for index, item in enumerate(instance):
+                walk(schema["items"], item, f"{path}/{index}", resolver)
+
+    walk(validator.schema, instance, "", validator._resolver)
+    return sorted(set(found))
+
 
 @pytest.fixture(scope="session")
 def contract_schemas() -> ContractSchemas:
     return ContractSchemas()
+
+
+class DocumentedBody:
+    """The request body ``/openapi.json`` documents for one operation, judging a body as a client generated from
+    the document would (formats checked)."""
+
+    def __init__(self, document: dict, method: str, path: str) -> None:
+        from jsonschema import Draft202012Validator
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+
+        schema = document["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+        registry = Registry().with_resource("urn:openapi", DRAFT202012.create_resource(document))
+        self._name = f"{method.upper()} {path}"
+        self._validator = Draft202012Validator({"$ref": "urn:openapi" + schema["$ref"]}, registry=registry,
+                                               format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+    def problems(self, body: object) -> list[str]:
+        """Every way ``body`` breaks the documented schema (empty when it is valid)."""
+        return [f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}"
+                for e in self._validator.iter_errors(body)]
+
+    def __repr__(self) -> str:  # short, as Hypothesis prints its arguments
+        return f"DocumentedBody({self._name!r})"
+
+
+@pytest.fixture
+def documented_body() -> Callable[[str, str, str], Awaitable[DocumentedBody]]:
+    """``await documented_body(server, "post", "/releases")``: that operation's body as ``server``'s
+    ``/openapi.json`` documents it."""
+    import aiohttp
+
+    async def read(server: str, method: str, path: str) -> DocumentedBody:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{server}/openapi.json") as resp:
+                return DocumentedBody(await resp.json(), method, path)
+    return read
 
 
 @pytest.fixture

@@ -56,6 +56,7 @@ _WEBHOOK_HEADERS = {
                                     "description": "HMAC-SHA256 with the webhook's secret of "
                                                    "'<timestamp>.<raw body>' (with a secret only)."},
     },
+    "required": ["X-Pledgewatch-Alert-Id"],  # on every POST; the timestamp and signature with a secret only
 }
 _WEBHOOK_MODES = ("Structured content mode by default: the whole CloudEvent as the body, `Content-Type: "
                   "application/cloudevents+json; charset=utf-8`. Binary mode (`content_mode: binary` on the "

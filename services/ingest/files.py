@@ -33,6 +33,7 @@ from .calendar_days import impossible_day
 from .errors import ContentError
 from .html_text import html_published, html_title
 from .identity import content_hash, release_id_for
+from .input_schema import document_release_input
 from .links import clean_url, release_id_problem
 from .page_text import page_to_text
 from .source_names import release_source_problem
@@ -131,15 +132,20 @@ class ReleaseInput(BaseModel):
     Strict JSON types: ``withdrawn`` is true or false (not ``"yes"`` or 1), ``published_at`` an ISO 8601
     string, every text a string: a value of another type is refused naming its field, never coerced."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, strict=True)
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, strict=True,
+                              json_schema_extra=document_release_input)
 
-    id: str | None = None
-    url: str | None = None
-    title: str = Field(min_length=1)
+    id: str | None = Field(default=None, description=(
+        "The release's own id, 1 to 200 letters, digits, '.', '_' or '-', starting with a letter or digit; unset: "
+        "derived from url. A release needs a url or an id."))
+    url: str | None = Field(default=None, description=(
+        "Its web address: http or https with a host (a port, if any, 0 to 65535); unset: urn:pledgewatch:<id>."))
+    title: str = Field(min_length=1, description="Not blank.")
     published_at: Annotated[AwareDatetime, BeforeValidator(_iso_text), Field(
-        strict=False, description="A time with its zone, or a date alone: the start of that day, 00:00 UTC.",
+        strict=False, description="A time with its zone, or a date alone: the start of that day, 00:00 UTC; from "
+                                  "1900-01-01 to a day after now.",
         examples=["2023-03-14T09:30:00+00:00", "2023-03-14"])]
-    body: str = Field(min_length=1)
+    body: str = Field(min_length=1, description="Plain text, paragraphs separated by blank lines; not blank.")
     source: str | None = Field(
         default=None, description="Where the release comes from, as written: a source's name (gov.uk) or words "
                                   "(canada.ca (via newswire.ca)), 1 to 200 characters on one line; unset: http "

@@ -249,7 +249,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
 
     async def try_filter(request: Request) -> Response:
         try:
-            asked = BacktestRequest.model_validate(await read_json_body(request))
+            # a context makes the filter's booleans and numbers as strict as a subscription's (GivenBool)
+            asked = BacktestRequest.model_validate(await read_json_body(request), context={"body": "backtest"})
         except ValidationError as exc:
             raise ApiError(422, field_errors(exc)) from None
         alerts = backtest(await index().cards(), asked.filter, since=asked.since)

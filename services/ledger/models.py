@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from schemas.classified import Deadline
+from services.notifier.bounds import time_given_problem
 from services.notifier.subscriptions import Filter
 
 from .core.entries import LedgerEntry
@@ -26,6 +28,9 @@ class CommitmentDetail(BaseModel):
 
 
 class ReleaseSummary(BaseModel):
+    # answered whole: every field, those with a default too, is documented as required in answers
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     release_id: str
     version: int = Field(description="The last version the ledger read.")
     title: str | None = Field(default=None, description="The last version's (as its url, source and "
@@ -84,13 +89,21 @@ class DeadlinePage(BaseModel):
     next_cursor: str | None
 
 
+def _time_as_text(value: object) -> object:
+    """``value``, unless it is a number or the text of one, which pydantic would read as unix seconds."""
+    if problem := time_given_problem(value):
+        raise ValueError(problem)
+    return value
+
+
 class BacktestRequest(BaseModel):
     """A filter to try on the ledger before a subscription with it is saved."""
 
     model_config = ConfigDict(extra="forbid")
 
     filter: Filter = Field(default_factory=Filter, description="As a subscription's filter.")
-    since: AwareDatetime = Field(description="Releases published at or after this time.")
+    since: Annotated[AwareDatetime, BeforeValidator(_time_as_text)] = Field(
+        description="Releases published at or after this time, with its zone.")
 
 
 class BacktestAlert(BaseModel):

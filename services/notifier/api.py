@@ -32,6 +32,7 @@ from .probe import ChannelOutcome
 from .reminder_listing import DEFAULT_LIMIT, MAX_LIMIT
 from .sent_back import SentBackError, kept_channels
 from .store import SubscriptionStore
+from .request_bodies import PauseRequest, SubscriptionChange
 from .subscriptions import Subscription, SubscriptionError, parse_subscription, refused_targets
 
 SubscriptionId = Annotated[str, Path(alias="id", description="The subscription's id.")]
@@ -48,13 +49,6 @@ class ShownSubscription(Subscription):
 
 class SubscriptionList(BaseModel):
     subscriptions: list[ShownSubscription]
-
-
-class PauseRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    until: AwareDatetime | date = Field(description="A time with its zone, or a date alone: the start of that day, "
-                                        "00:00 UTC.", examples=["2026-02-01T09:00:00Z", "2026-02-01"])
 
 
 class ListedCommitment(BaseModel):
@@ -283,7 +277,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
                          responses={201: {"model": ShownSubscription, **created}, **answers(400, 409, 422)},
                          openapi_extra=routes.json_body(Subscription), summary="Create or replace a subscription")
     routes.add_api_route(one, patch, methods=["PATCH"], **shown, responses=answers(400, 404, 409, 422),
-                         openapi_extra=routes.json_body(Subscription),
+                         openapi_extra=routes.json_body(SubscriptionChange),
                          summary="Change some fields of a subscription (those given replace the stored ones)")
     routes.add_api_route(one, delete, methods=["DELETE"], status_code=204, response_class=Response,
                          responses=answers(404, 409), summary="Delete a subscription")

@@ -102,13 +102,18 @@ def still_planned(sub_id: str, generation: int | None, ids: list[str], raws: lis
     return found
 
 
+def _utc_text(moment: datetime) -> str:
+    """``moment`` in UTC, ISO 8601 with ``Z``, as pydantic writes the API's other times."""
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
 def shown(found: Found, subject: Subject | None, sub: Subscription) -> dict[str, Any]:
     """One reminder as the API answers it: when it goes out (UTC and in ``sub``'s zone), for which deadline of which
     commitment of which release, its offset, and why it would be dropped rather than sent at its time as ``sub``
     stands now (the notifier's own test when it falls due; None: sent). ``subject`` None: its commitment cannot be
     read (it fails when it fires, and is retried)."""
     record, zone = found.record, sub.timezone or "UTC"
-    entry: dict[str, Any] = {"reminder_id": found.reminder_id, "fires_at": found.fires_at.isoformat(),
+    entry: dict[str, Any] = {"reminder_id": found.reminder_id, "fires_at": _utc_text(found.fires_at),
                              "fires_at_local": found.fires_at.astimezone(ZoneInfo(zone)).isoformat(),
                              "offset": record.offset, "deadline_index": record.deadline_index}
     if subject is None:

@@ -28,6 +28,7 @@ from .addresses import mailbox, parse_address, sendable_address
 from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
                      pause_end, pause_problem, time_of_day, time_zone_problem)
 from .durations import duration_words, parse_duration
+from .filter_schema import document_filter
 from .redaction import redact_channel
 from .sent_back import shown_secret_message, shown_url_message
 
@@ -121,6 +122,9 @@ def looks_for_nothing(entry: str) -> bool:
 class Filter(_Strict):
     """Every given criterion must hold (AND); within a list any value matches (OR). Each list criterion is also
     taken by its singular name (``keyword``), as the ledger's query names it; it is written out by its own."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema: document_filter(
+        schema, singular=SINGULAR, entries=("actors", "keywords", "sources")))
 
     counter_terrorism: GivenBool = Field(default=False, description="true: only counter-terrorism commitments.")
     categories: list[Category] | None = Field(default=None, max_length=MAX_ITEMS,

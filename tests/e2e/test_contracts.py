@@ -1,10 +1,12 @@
 """Every event the services emit in a whole-pipeline run validates against its committed JSON Schema (the
-event's, and its data's through ``dataschema``), and so does every webhook body."""
+event's, and its data's through ``dataschema``), and so does every webhook body; and every field they carry is
+one the schema requires, so that no consumer codes for an absence that never happens."""
 
 import asyncio
 import json
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +58,9 @@ async def test_every_emitted_event_and_webhook_validates_against_its_schema(
     assert {event["source"] for event in events["dead-letters"]} >= {"/pledgewatch/ingest", "/pledgewatch/classifier"}
     for post in posts:
         assert contract_schemas.event_errors(json.loads(post["body"])) == []
+    headers = json.loads((Path(__file__).parents[2] / "docs" / "asyncapi.json").read_text())[
+        "components"]["messages"]["webhook:alert"]["headers"]
+    assert all(set(headers["required"]) <= set(post["headers"]) for post in posts)
+    bodies = [json.loads(post["body"]) for post in posts]
+    optional = {event["id"]: contract_schemas.unrequired_fields(event) for event in emitted + bodies}
+    assert {event_id: fields for event_id, fields in optional.items() if fields} == {}

@@ -79,6 +79,13 @@ def test_the_description_names_every_service_and_every_webhook_message(document)
         assert message in headers, message
 
 
+@pytest.mark.parametrize("kind", ["alert", "digest", "due_this_week", "test"])
+def test_a_webhooks_id_header_is_required_as_every_post_carries_it(document, kind):
+    headers = document["components"]["messages"][f"webhook:{kind}"]["headers"]
+    # the timestamp and the signature come with a secret only
+    assert headers.get("required") == ["X-Pledgewatch-Alert-Id"]
+
+
 def test_every_payload_is_the_real_model(document):
     text = json.dumps(document)
     assert "EmptyPayload" not in text and "correlation_id" not in text

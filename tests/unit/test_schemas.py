@@ -183,7 +183,7 @@ def test_a_classified_release_of_data_schema_v1_still_decodes_without_a_withdraw
         release_id="r", version=2, classifier_version="t", url="https://example.org/r", title="T",
         published_at=datetime(2017, 11, 29, tzinfo=timezone.utc), source="s", withdrawn=True,
         is_counter_terrorism=False, counter_terrorism_score=0.0), id="r/v2", source="/t",
-        time=datetime(2017, 11, 29, tzinfo=timezone.utc)).to_json())
+        time=datetime(2017, 11, 29, tzinfo=timezone.utc), subject="r").to_json())
     assert event["dataschema"].endswith("/pledgewatch.release.classified/v2/data.json")
     del event["data"]["withdrawn_notice"]
     event["dataschema"] = "https://pledgewatch.org/schemas/pledgewatch.release.classified/v1/data.json"

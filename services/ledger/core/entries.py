@@ -43,7 +43,8 @@ class VersionChange(BaseModel):
 class LedgerEntry(BaseModel):
     """One commitment as the ledger knows it."""
 
-    model_config = ConfigDict(frozen=True)
+    # answered whole: every field, those with a default too, is documented as required in answers
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
     key: str  # the commitment's id when first seen; stays while later versions edit it
     release_id: str

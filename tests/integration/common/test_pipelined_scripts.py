@@ -15,7 +15,8 @@ pytestmark = pytest.mark.integration
 def _event(n: int) -> DeadLetterEvent:
     letter = DeadLetter(stream="s", entry_id=f"{n}-0", group="g", payload={"n": str(n)}, reason="test", deliveries=1,
                         at=datetime(2026, 1, 5, tzinfo=timezone.utc))
-    return DeadLetterEvent.wrap(letter, id=f"letter-{n}", source="/test", time=letter.at)
+    return DeadLetterEvent.wrap(letter, id=f"letter-{n}", source="/test", time=letter.at,
+                                subject=letter.stream)
 
 
 async def _script_commands(client) -> int:

@@ -139,7 +139,8 @@ async def test_a_rebuild_gives_each_deadline_the_number_live_handling_gave_it(st
                 release(by(9, 25), version=8)]  # withdrawn, then published again: the same entry, restored
     for r in versions:
         await store.apply(r, now=NOW)
-        event = ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test", time=NOW)
+        event = ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test", time=NOW,
+                                            subject=r.release_id)
         await store.client.xadd(store.key(CLASSIFIED), {EVENT_FIELD: event.to_json()})
 
     async def numbered():
@@ -165,7 +166,8 @@ async def test_a_rebuild_never_gives_a_calendar_event_a_lower_sequence_than_cale
 
     for r in (release(FUNDING), release(FUNDING, version=2), release(FUNDING, version=3)):
         await store.apply(r, now=NOW)
-        event = ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test", time=NOW)
+        event = ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test", time=NOW,
+                                            subject=r.release_id)
         await store.client.xadd(store.key(CLASSIFIED), {EVENT_FIELD: event.to_json()})
     assert (await store.entry("c-funding")).calendar_sequence() == 0
     stored = (await store.entry("c-funding")).model_dump(mode="json")
@@ -187,7 +189,8 @@ async def test_a_rebuild_that_died_after_dropping_the_ledger_keeps_the_sequences
 
     for r in (release(FUNDING), release(FUNDING, version=2), release(FUNDING, version=3), release(BORDERS)):
         await store.apply(r, now=NOW)
-        event = ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test", time=NOW)
+        event = ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test", time=NOW,
+                                            subject=r.release_id)
         await store.client.xadd(store.key(CLASSIFIED), {EVENT_FIELD: event.to_json()})
     stored = (await store.entry("c-funding")).model_dump(mode="json")
     del stored["sequence"], stored["revised_at"]  # as an earlier ledger wrote it: SEQUENCE 2 in every calendar

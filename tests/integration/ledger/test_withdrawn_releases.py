@@ -141,7 +141,8 @@ async def test_a_rebuild_reads_the_withdrawals_and_their_notices_again_from_the_
     service, url = await served()
     client = service.store.client
     for r in (_at("r-c", 3, FUNDING), _at("r-c", 3, version=2, withdrawn=True, notice=NOTICE), _at("r-d", 4)):
-        event = ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test", time=NOW)
+        event = ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test", time=NOW,
+                                            subject=r.release_id)
         await client.xadd(f"{key_prefix}{CLASSIFIED}", {EVENT_FIELD: event.to_json()})
     await rebuild(client, service.settings.key)
     assert await _releases(url) == [("r-d", False, None), ("r-c", True, NOTICE)]

@@ -56,3 +56,22 @@ async def test_every_answer_about_a_subscription_is_valid_under_its_documented_s
     assert [s["overrides"]["digest_at"] for s in answers[-1][3]["subscriptions"] if "overrides" in s] == ["06:05"]
     problems = [p for method, path, status, body in answers for p in _problems(document, method, path, status, body)]
     assert problems == []
+
+
+@pytest.mark.parametrize(("change", "status"), [
+    pytest.param({"digest_at": "06:05"}, 200, id="one-field"),
+    pytest.param({"filter": {"keyword": ["bomb"]}, "reminders": ["P7D"]}, 200, id="two-fields"),
+    pytest.param({"id": "bio", "mode": "immediate"}, 200, id="its-own-id"),
+    pytest.param({}, 200, id="nothing"),
+    pytest.param({"colour": "red"}, 422, id="unknown-field"),
+    pytest.param({"digest_at": "25:00"}, 422, id="bad-time"),
+    pytest.param({"channels": []}, 422, id="no-channel"),
+])
+async def test_a_change_is_taken_exactly_when_its_documented_schema_admits_it(notifier, change, status):
+    n = await notifier(http=True)
+    _, document = await api_call(n, "GET", "/openapi.json")
+    assert (await api_call(n, "POST", "/subscriptions", MADE))[0] == 201
+    request = document["paths"]["/subscriptions/{id}"]["patch"]["requestBody"]["content"]["application/json"]["schema"]
+    problems = [e.message for e in _validator(document, request).iter_errors(change)]
+    got, answer = await api_call(n, "PATCH", "/subscriptions/bio", change)
+    assert (got, problems == []) == (status, status == 200), (answer, problems)

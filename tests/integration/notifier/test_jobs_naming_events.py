@@ -120,4 +120,4 @@ def _event():
     """An event to record with an attempt (its audit event, or its dead letter)."""
     now = datetime.now(timezone.utc)
     return DeadLetterEvent.wrap(DeadLetter(stream="s", payload={}, reason="r", deliveries=1, at=now), id="x",
-                                source="/test", time=now)
+                                source="/test", time=now, subject="s")

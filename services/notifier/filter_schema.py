@@ -1,0 +1,21 @@
+"""The JSON Schema of a subscription's filter (``Filter`` in ``/openapi.json``), as the API reads one (pure):
+each list criterion by either of its names, never both, and no blank entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+NOT_BLANK_PATTERN = r"\S"
+
+
+def document_filter(schema: dict[str, Any], *, singular: dict[str, str], entries: tuple[str, ...]) -> None:
+    """Complete pydantic's JSON Schema of ``Filter`` (in place): ``singular`` maps each list criterion to its other
+    name, taken as well (pydantic documents only the first); ``entries`` are the criteria of text entries."""
+    properties = schema["properties"]
+    for name in entries:
+        listed = next(branch for branch in properties[name]["anyOf"] if branch.get("type") == "array")
+        listed["items"]["pattern"] = NOT_BLANK_PATTERN
+    for plural, one in singular.items():
+        properties[one] = {**properties[plural], "title": one.capitalize(),
+                           "description": f"{plural}, by the name the ledger's query gives it: give one of the two."}
+    schema["not"] = {"anyOf": [{"required": [plural, one]} for plural, one in singular.items()]}
