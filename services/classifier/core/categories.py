@@ -141,6 +141,9 @@ def _rule_matches(category: Category, pattern: re.Pattern[str], folded: str, hit
     return False
 
 
+# Every rule in the order tried, the specific ones first, with its category's value (read once here: an enum's
+# ``value`` is a Python-level property)
+_RULES: Final = [(category, category.value, pattern) for category, pattern in (*_SPECIFIC, *_GENERAL)]
 MANDATE_RENEWED: Final = "mandate"  # what ``rule_hits`` names a mandate extended or renewed by
 
 
@@ -149,10 +152,8 @@ def rule_hits(folded: str) -> list[str]:
     ``MANDATE_RENEWED`` where a mandate is extended or renewed: what the rules read beside the one they choose."""
     hits = _word_hits(folded)
     present = _categories_of(hits)
-    found = [category.value for category, pattern in _SPECIFIC
+    found = [value for category, value, pattern in _RULES
              if category in present and _rule_matches(category, pattern, folded, hits)]
-    found += [category.value for category, pattern in _GENERAL
-              if category in present and _rule_matches(category, pattern, folded, hits)]
     if "mandate" in folded and _MANDATE_RENEWED.search(folded) is not None:
         found.append(MANDATE_RENEWED)
     return found

@@ -180,11 +180,14 @@ class CategoryModel:
 
 
 def _rows_of_words(table: dict[str, list[float]], text: str) -> list[list[float]]:
-    """The weights in ``table`` of each word of ``text`` it holds, each word once, in order."""
+    """The weights in ``table`` of each word of ``text`` it holds, each word once, in order. A word is looked up
+    before it is told apart from those before it: only the words the table holds are kept in a set."""
     rows: list[list[float]] = []
-    for token in dict.fromkeys(words(text)):
+    seen: set[str] = set()
+    for token in words(text):
         row = table.get(token)
-        if row is not None:
+        if row is not None and token not in seen:
+            seen.add(token)
             rows.append(row)
     return rows
 
