@@ -21,7 +21,8 @@ from dataclasses import replace
 from schemas import ReleasePublished
 from services.classifier.core import classify
 from services.classifier.core.categories import rule_hits
-from services.classifier.core.category_model import RULES_STAND, CategoryModel, category_features
+from services.classifier.core.category_model import (RULES_STAND, CategoryModel, category_features,
+                                                     release_named_features)
 from services.classifier.core.decision import DecisionModel
 from services.classifier.core.folding import fold
 
@@ -47,11 +48,10 @@ def category_examples(release: ReleasePublished, label: dict, model: DecisionMod
         category = labelled[li].get("category")
         if not category:
             continue
-        found = result.commitments[fi]
-        features = category_features(
-            found.text, rules_category=rules[fi], rule_hits=rule_hits(fold(found.text)), title=release.title,
-            kind=found.kind.value, has_money=found.money is not None, counter_terrorism=found.counter_terrorism,
-            release_counter_terrorism=result.is_counter_terrorism, others=rules[:fi] + rules[fi + 1:])
+        text = result.commitments[fi].text
+        named = release_named_features(result.commitments, fi, rules, rule_hits(fold(text)))
+        features = category_features(text, title=release.title, release_counter_terrorism=result.is_counter_terrorism,
+                                     named=named)
         examples.append((features, category, rules[fi]))
     return examples
 

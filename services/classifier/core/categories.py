@@ -141,6 +141,9 @@ def _rule_matches(category: Category, pattern: re.Pattern[str], folded: str, hit
     return False
 
 
+# Every rule in the order tried, the specific ones first, with its category's value (read once here: an enum's
+# ``value`` is a Python-level property)
+_RULES: Final = [(category, category.value, pattern) for category, pattern in (*_SPECIFIC, *_GENERAL)]
 MANDATE_RENEWED: Final = "mandate"  # what ``rule_hits`` names a mandate extended or renewed by
 
 
@@ -149,10 +152,8 @@ def rule_hits(folded: str) -> list[str]:
     ``MANDATE_RENEWED`` where a mandate is extended or renewed: what the rules read beside the one they choose."""
     hits = _word_hits(folded)
     present = _categories_of(hits)
-    found = [category.value for category, pattern in _SPECIFIC
+    found = [value for category, value, pattern in _RULES
              if category in present and _rule_matches(category, pattern, folded, hits)]
-    found += [category.value for category, pattern in _GENERAL
-              if category in present and _rule_matches(category, pattern, folded, hits)]
     if "mandate" in folded and _MANDATE_RENEWED.search(folded) is not None:
         found.append(MANDATE_RENEWED)
     return found
@@ -161,20 +162,29 @@ def rule_hits(folded: str) -> list[str]:
 def categorise(text: str, *, has_money: bool, fined: bool = False, folded: str | None = None) -> Category:
     """The category of the commitment whose text is ``text`` (``folded``: ``fold(text)``, when known). ``fined``:
     its only sums are fines ("or face fines of up to €50 million"), the sanction of a duty, not spending."""
-    if folded is None:
-        folded = fold(text)
-    hits = _word_hits(folded)
-    present = _categories_of(hits)
-    for category, pattern in _SPECIFIC:
-        if category in present and _rule_matches(category, pattern, folded, hits):
-            return category
+    return category_of(rule_hits(fold(text) if folded is None else folded), has_money=has_money, fined=fined)
+
+
+_SPECIFIC_OF: Final = {category.value: category for category, _ in _SPECIFIC}
+_GENERAL_OF: Final = {category.value: category for category, _ in _GENERAL}
+
+
+def category_of(hits: list[str], *, has_money: bool, fined: bool = False) -> Category:
+    """The category the rules choose for a commitment whose ``rule_hits`` are ``hits``: the first specific rule
+    that matches; else funding where it pledges money (``has_money``), legislation where its only sums are fines
+    (``fined``), ``other`` where a mandate is renewed; else the first general rule that matches; else ``other``."""
+    for hit in hits:
+        specific = _SPECIFIC_OF.get(hit)
+        if specific is not None:
+            return specific
     if has_money:
         return Category.FUNDING
     if fined:
         return Category.LEGISLATION
-    if "mandate" in folded and _MANDATE_RENEWED.search(folded) is not None:
+    if MANDATE_RENEWED in hits:
         return Category.OTHER
-    for category, pattern in _GENERAL:
-        if category in present and _rule_matches(category, pattern, folded, hits):
-            return category
+    for hit in hits:  # ``rule_hits`` lists the general rules' in the order they are tried
+        general = _GENERAL_OF.get(hit)
+        if general is not None:
+            return general
     return Category.OTHER

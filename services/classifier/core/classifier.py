@@ -69,6 +69,8 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     year_starts = financial_year_start(release)
     names: dict[str, str] | None = None  # the release's acronyms, read at its first commitment
     commitments: list[Commitment] = []
+    # every category the rules read in each commitment, by position (the passes after reading keep each in its place)
+    hits: list[list[str]] = []
     sentences = split_sentences(body)
     paragraph_ct: dict[str, bool] = {}
     dollar = "USD"  # what a bare "$" means: read with the acronyms
@@ -110,11 +112,12 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
         if name != found.actor.name:
             found = found._replace(actor=found.actor._replace(name=name))
         first, last = _paragraph(body, sentence.start, sentence.end)
-        commitments.append(build_commitment(release.release_id, body, sentence, found, published, body[first:last],
-                                            release_ct=score >= THRESHOLD, dollar=dollar,
-                                            context_ct=names_terrorism(first, last) if score < THRESHOLD else None,
-                                            lowered=lowered, year_starts=year_starts,
-                                            has_money=MONEY in read.general, may_hold_deadline=may_hold[sentence]))
+        commitment, read_hits = build_commitment(
+            release.release_id, body, sentence, found, published, body[first:last], release_ct=score >= THRESHOLD,
+            dollar=dollar, context_ct=names_terrorism(first, last) if score < THRESHOLD else None, lowered=lowered,
+            year_starts=year_starts, has_money=MONEY in read.general, may_hold_deadline=may_hold[sentence])
+        commitments.append(commitment)
+        hits.append(read_hits)
     commitments = borrow_deadlines(commitments, sentences, body, published, year_starts, lowered=lowered,
                                    may_hold=may_hold, calendar=words.calendar)
     commitments = in_financial_years(commitments, body, published, year_starts, lowered=lowered)
@@ -123,7 +126,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     if score < THRESHOLD and (near_terrorism or any(c.counter_terrorism for c in commitments)):
         score = THRESHOLD
     if model is not None and model.category is not None:
-        commitments = recategorised(commitments, model.category, title=release.title,
+        commitments = recategorised(commitments, hits, model.category, title=release.title,
                                     release_counter_terrorism=score >= THRESHOLD)
     return ReleaseClassified(
         **copied, classifier_version=version, is_counter_terrorism=score >= THRESHOLD,

@@ -12,7 +12,7 @@ from typing import Final
 
 from schemas import Commitment
 
-from .categories import categorise
+from .categories import category_of, rule_hits
 from .commitments import Found
 from .deadlines import find_deadlines
 from .folding import LoweredBody, fold
@@ -26,8 +26,9 @@ def build_commitment(release_id: str, body: str, sentence: Sentence, found: Foun
                      context: str, *, release_ct: bool = False, dollar: str = "USD",
                      context_ct: bool | None = None, lowered: LoweredBody | None = None,
                      year_starts: int = 4, has_money: bool | None = None,
-                     may_hold_deadline: bool | None = None) -> Commitment:
-    """The commitment made by ``sentence``. It is about terrorism when the release is, or when it or
+                     may_hold_deadline: bool | None = None) -> tuple[Commitment, list[str]]:
+    """The commitment made by ``sentence``, and every category the rules read in it (``categories.rule_hits``,
+    which the category model weighs beside the one they choose). It is about terrorism when the release is, or when it or
     ``context`` (its paragraph) names terrorism (``context_ct``, when the caller knows); a bare "$" is
     ``dollar``; ``lowered``: the body lowercased, when known; a financial year starts in the month
     ``year_starts``. ``has_money`` and ``may_hold_deadline``: what those functions say of the sentence, when
@@ -46,14 +47,15 @@ def build_commitment(release_id: str, body: str, sentence: Sentence, found: Foun
         deadlines = [d for d in deadlines if not _of_another_sum(d.span[0] - start, amounts, starts, amount, text)]
     deadlines = _own_deadlines(deadlines)
     confidence = found.trigger.confidence + (0.05 if found.actor.agent else -0.05)
+    hits = rule_hits(folded)
     return Commitment(
         id=commitment_id(release_id, text, found.actor.name, lowered=low),
         text=text, span=(start, end), kind=found.trigger.kind, actor=found.actor.name,
-        category=categorise(text, has_money=money is not None, folded=folded,
-                            fined=amount is None and any(is_penalty(text, a.start, a.match.end()) for a in amounts)),
+        category=category_of(hits, has_money=money is not None,
+                             fined=amount is None and any(is_penalty(text, a.start, a.match.end()) for a in amounts)),
         counter_terrorism=release_ct or _names_terrorism(text, context, context_ct),
         confidence=round(min(max(confidence, 0.0), 1.0), 2), money=money, deadlines=deadlines,
-    )
+    ), hits
 
 
 def _names_terrorism(text: str, context: str, context_ct: bool | None) -> bool:

@@ -11,7 +11,8 @@ import pytest
 from schemas import Category
 from services.classifier.core import classify
 from services.classifier.core.categories import MANDATE_RENEWED, rule_hits
-from services.classifier.core.category_model import RULES_STAND, CategoryModel, category_features
+from services.classifier.core.category_model import (RULES_STAND, CategoryModel, category_features, named_features,
+                                                     release_named_features)
 from services.classifier.core.decision import DecisionModel, shipped_model
 from services.classifier.core.folding import fold
 
@@ -66,10 +67,10 @@ def test_a_model_file_without_a_category_model_reads_and_keeps_the_rules_categor
 
 
 def test_the_features_name_what_the_rules_read_the_words_and_the_release():
-    features = category_features(
-        "The council will renew the mission's mandate.", rules_category="other", rule_hits=["other-x", "mandate"],
-        title="Sanctions renewed", kind="pledge", has_money=False, counter_terrorism=True,
-        release_counter_terrorism=False, others=["sanctions", "sanctions", "funding", "other"])
+    named = named_features(rules_category="other", rule_hits=["other-x", "mandate"], kind="pledge", has_money=False,
+                           counter_terrorism=True, others=["sanctions", "sanctions", "funding", "other"])
+    features = category_features("The council will renew the mission's mandate.", title="Sanctions renewed",
+                                 release_counter_terrorism=False, named=named)
     assert features["rule=other"] == features["kind=pledge"] == features["ct"] == 1.0
     assert features["w:mandate"] == features["w:mission's"] == features["t:sanctions"] == 1.0
     assert features["h=mandate"] == 1.0 and "money" not in features and "rct" not in features
@@ -111,10 +112,10 @@ def test_the_rules_training_and_border_security_stand(make_release, sentence, ca
 
 
 def test_a_release_read_commitment_by_commitment_chooses_as_the_features_by_name_do():
-    """The classifier's path (the release's scores once, each commitment's words by the word) and the features by
-    name that training reads choose alike, commitment by commitment, over the training split."""
+    """The classifier's path (the release's scores once, each commitment's words by the word, the rules' hits kept
+    from building its record) and the features by name that training reads choose alike, commitment by commitment,
+    over the training split."""
     from pledgewatch.evaluation import SPLITS, load_set
-    from services.classifier.core.category_model import named_features
 
     model = shipped_model()
     without = replace(model, category=None)
@@ -123,14 +124,15 @@ def test_a_release_read_commitment_by_commitment_chooses_as_the_features_by_name
         result = classify(release, model=without)
         rules = [c.category.value for c in result.commitments]
         start = model.category.release_scores(release.title, result.is_counter_terrorism)
+        expected = []
         for i, c in enumerate(result.commitments):
-            facts = {"rules_category": rules[i], "rule_hits": rule_hits(fold(c.text)), "kind": c.kind.value,
-                     "has_money": c.money is not None, "counter_terrorism": c.counter_terrorism,
-                     "others": rules[:i] + rules[i + 1:]}
+            named = release_named_features(result.commitments, i, rules, rule_hits(fold(c.text)))
             by_name = model.category.choose(category_features(
-                c.text, title=release.title, release_counter_terrorism=result.is_counter_terrorism, **facts))
-            assert model.category.choose_in_release(start, c.text, named_features(**facts)) == by_name, c.text
+                c.text, title=release.title, release_counter_terrorism=result.is_counter_terrorism, named=named))
+            assert model.category.choose_in_release(start, c.text, named) == by_name, c.text
+            expected.append(rules[i] if rules[i] in RULES_STAND else by_name)
             compared += 1
+        assert [c.category.value for c in classify(release, model=model).commitments] == expected
     assert compared > 500
 
 

@@ -368,3 +368,14 @@ def test_a_currency_named_as_the_regex_finds_it(labelled_sentences):
     for text in texts:
         if not money._has_symbol(text):
             assert money._currency_named(text) == (money._ANY_FOLDED.search(text) is not None), text
+
+
+def test_category_model_words_as_its_token_regex_finds(labelled_sentences):
+    from services.classifier.core.category_model import TOKEN, words
+
+    pieces = ["a", "b", "ab", "we'll", "'", "-", "--x", "'s", "x-", "£", "$", "€", "£5m", "US$4", "é", "İ", "ı",
+              "K", "ſ", "’", " ", "\n", "\u00a0", "\x1c", "\x01", "\x02", "\x03", "Z", "9", "_", ".", ","]
+    rnd = random.Random(41)
+    made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(20000)]
+    for text in labelled_sentences + _random_texts(300, 41) + made:
+        assert words(text) == TOKEN.findall(text.lower()), text
