@@ -9,6 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 from services.common.dead_letter_cap import near_cap_text
 from services.common.dead_letter_counts import overcounted_text
 from services.common.held_back import held_back_text
+from services.common.logs import escape
 from services.common.version_presence import classifier_named
 
 from .build_info import UNKNOWN, build_named
@@ -170,7 +171,9 @@ def failing_source_line(source: dict[str, Any]) -> str:
     polls = "1 poll" if source["failures"] == 1 else f"{source['failures']} polls in a row"
     retry_at = source.get("retry_at")
     backoff = f", backing off until {retry_at.replace('T', ' ').rstrip('Z')} UTC" if retry_at else ""
-    return f"  WARNING: source {source['name']} failing since {since} UTC, {polls}{backoff}; last: {source['error']}"
+    # the error quotes what a server answered (its reason phrase): no control of it reaches the terminal
+    last = escape(source["error"])
+    return f"  WARNING: source {source['name']} failing since {since} UTC, {polls}{backoff}; last: {last}"
 
 
 def reminders_line(reminders: dict[str, Any], now: datetime) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from services.common.logs import escape
 from services.notifier.addresses import shown_mailbox
 from services.notifier.bounds import pause_until_problem
 from services.notifier.reminder_listing import DEFAULT_LIMIT, MAX_LIMIT
@@ -354,8 +355,9 @@ def cmd_test(args: argparse.Namespace) -> int:
     from services.notifier.probe import outcome_text
 
     for outcome in body["channels"]:
-        result = outcome_text(outcome["delivered"], outcome.get("detail"), outcome.get("error"))
-        print(f"  {outcome['channel']} {outcome['destination']}: {result}")
+        # the outcome quotes what the endpoint answered (its reason phrase): no control of it runs on the terminal
+        result = escape(outcome_text(outcome["delivered"], outcome.get("detail"), outcome.get("error")))
+        print(f"  {outcome['channel']} {escape(outcome['destination'])}: {result}")
         if outcome.get("unsubscribed"):
             print(f"    unsubscribed, so not sent to: {', '.join(outcome['unsubscribed'])}")
     return 0 if body["delivered"] else 1
@@ -421,7 +423,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         for alert in answer["shown"]:
             release = alert["release"]
             day = (release.get("published_at") or "")[:10]
-            print(f"  {day}  {len(alert['commitments'])}  {release.get('title') or release['release_id']}")
+            title = escape(release.get("title") or release["release_id"])  # a feed's words: no control of them runs
+            print(f"  {day}  {len(alert['commitments'])}  {title}")
         if answer["alerts"] > len(answer["shown"]):
             print(f"  … and {answer['alerts'] - len(answer['shown'])} more")
     return 0

@@ -15,6 +15,8 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # line and paragraph separators, which some viewers break lines at.
 _CONTROL = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
 _CONTROL |= {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+# A text shown on a terminal keeps its lines and indents; every other control is escaped as in a log record.
+_TERMINAL_CONTROL = {code: escaped for code, escaped in _CONTROL.items() if code not in (0x0A, 0x09)}
 # What json.dumps leaves as it is (it escapes only C0), as JSON escapes.
 JSON_UNESCAPED = {code: f"\\u{code:04x}" for code in [0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]}
 # Their routine chatter (startup banners, each job added, each notification sent, each request served)
@@ -26,6 +28,11 @@ TRACEBACK_INDENT = "    "
 def escape(text: str) -> str:
     """``text`` with every control character written as an escape (``\\n``, ``\\x1b``, ``\\u2028``)."""
     return text.translate(_CONTROL)
+
+
+def escape_for_terminal(text: str) -> str:
+    """``text`` with its line breaks and tabs, every other control character written as an escape (``\\x9b``)."""
+    return text.translate(_TERMINAL_CONTROL)
 
 
 class OneLineFormatter(logging.Formatter):

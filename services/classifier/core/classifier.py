@@ -31,6 +31,9 @@ from .unruled import read_unruled
 CLASSIFIER_VERSION: Final = "rules+model-0.13.1"
 RULES_VERSION: Final = CLASSIFIER_VERSION.rpartition("-")[2]  # the rules' own number, told apart from a model's
 MAX_COMMITMENTS: Final = 500  # a release holding more is not a press release; past it, reading stops
+# A commitment's deadlines each plan a reminder per offset for every subscriber: a sentence naming hundreds of
+# days is no schedule a press release sets (the labelled releases name 4 at most), and past this they are dropped
+MAX_DEADLINES: Final = 10
 _SUPPORTED: Final = ("en",)
 
 
@@ -128,6 +131,9 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     if model is not None and model.category is not None:
         commitments = recategorised(commitments, hits, model.category, title=release.title,
                                     release_counter_terrorism=score >= THRESHOLD)
+    commitments, cut = _with_deadlines_capped(commitments)
+    if cut is not None:
+        stopped = cut if stopped is None else f"{stopped}; {cut}"
     return ReleaseClassified(
         **copied, classifier_version=version, is_counter_terrorism=score >= THRESHOLD,
         counter_terrorism_score=score, evidence=evidence,  # type: ignore[arg-type]  # dicts, validated as Evidence
@@ -172,6 +178,22 @@ def _decided(found: Found | None, read: Signals, model: DecisionModel | None, pr
     # the same as Found(found.trigger._replace(confidence=probability), found.actor), built by tuple.__new__: a
     # NamedTuple's __new__ and _replace are Python frames (see ``triggers._new_cues``)
     return tuple.__new__(Found, (tuple.__new__(Trigger, (kind, start, actor, verb, probability)), found.actor))
+
+
+def _with_deadlines_capped(commitments: list[Commitment]) -> tuple[list[Commitment], str | None]:
+    """``commitments``, each with its first ``MAX_DEADLINES`` deadlines (as it lists them) at most, and
+    what was cut, in words (None: nothing)."""
+    over = [c for c in commitments if len(c.deadlines) > MAX_DEADLINES]
+    if not over:
+        return commitments, None
+    first = over[0]
+    cut = f"a commitment at character {first.span[0]} names {len(first.deadlines)} deadlines: " \
+          f"the first {MAX_DEADLINES} are kept"
+    if len(over) > 1:
+        cut += f" (and so for {len(over) - 1} more commitment(s))"
+    capped = [c.model_copy(update={"deadlines": c.deadlines[:MAX_DEADLINES]}) if len(c.deadlines) > MAX_DEADLINES
+              else c for c in commitments]
+    return capped, cut
 
 
 def _paragraph(body: str, start: int, end: int) -> tuple[int, int]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from services.common.logs import escape_for_terminal
+
 from ..messages import Message, message_text
 from .base import DeliveryResult
 
@@ -14,6 +16,6 @@ class ConsoleSender:
 
     async def send(self, message: Message) -> DeliveryResult:
         _, text = message_text(message)
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(escape_for_terminal(text) + "\n")  # a release's C1 control (ingest keeps them) is no CSI
         sys.stdout.flush()
         return DeliveryResult.delivered("written to the notifier's standard output")

@@ -3,6 +3,7 @@ the last error; and no longer once a poll of it succeeds."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -159,3 +160,31 @@ async def test_a_failing_sources_last_error_is_shown_whole(streams, settings, tm
     assert [s["error"] for s in json.loads(_status(settings, tmp_path, "--json").stdout)["sources"]] == [error]
     warnings = [line for line in _status(settings, tmp_path).stdout.splitlines() if "WARNING: source" in line]
     assert warnings == [f"  WARNING: source assets failing since 2026-12-06 09:00 UTC, 1 poll; last: {error}"]
+
+
+async def test_a_control_in_a_servers_reason_phrase_reaches_the_status_terminal_escaped(reader, streams, settings,
+                                                                                         tmp_path):
+    """A reason phrase may hold any byte past ASCII: its UTF-8 C1 controls (an 8-bit CSI, U+009B; an OSC, U+009D)
+    were printed as they came by `pledgewatch status`, a control sequence of the feed server's choosing on the
+    operator's terminal."""
+    async def answer(reader_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader_.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 503 Busy \xc2\x9b2J\xc2\x9d0;owned\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        await register_sources(streams, {"odd": "feed"})
+        config = SourceConfig(name="odd", type="feed", url=f"http://127.0.0.1:{port}/feed.atom", interval=1)
+        source = SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8)
+        assert await source.run(now=NOW, clock=100.0) is None
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert "\x9b" in json.loads(_status(settings, tmp_path, "--json").stdout)["sources"][0]["error"]
+    text = _status(settings, tmp_path)
+    assert text.returncode == 0, text.stderr
+    assert "\x9b" not in text.stdout and "\x9d" not in text.stdout, text.stdout
+    assert "answered HTTP 503 Busy \\x9b2J\\x9d0;owned" in text.stdout, text.stdout

@@ -407,6 +407,27 @@ async def test_pledgewatch_subscriptions_backtest_takes_the_file_of_one_subscrip
         "demands: would have sent 1 alert(s) since 1 Jan 2017 (1 commitment(s))"
 
 
+async def test_pledgewatch_subscriptions_backtest_prints_a_releases_control_characters_escaped(
+        ledger, settings, tmp_path, capsys, monkeypatch):
+    """A feed's title may hold C1 controls (ingest strips C0 only): an 8-bit CSI (U+009B) or OSC (U+009D) was
+    printed as it was, a control sequence of the feed's choosing on the terminal of whoever tried a filter."""
+    import asyncio
+
+    from pledgewatch.cli import main
+
+    service, url = ledger
+    titled = release(dated("c-odd", date(2018, 6, 1)), release_id="odd-title", published_at=LATER)
+    await service.store.apply(titled.model_copy(update={"title": "Port fund \x9b2J\x9d0;owned"}), now=NOW)
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    path = tmp_path / "one.yaml"
+    path.write_text("id: all\nchannels: [console]\n")
+    assert await asyncio.to_thread(main, ["subscriptions", "--url", url, "backtest", str(path),
+                                          "--since", "2017-01-01"]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "\x9b" not in out and "\x9d" not in out, out
+    assert "  2018-03-09  1  Port fund \\x9b2J\\x9d0;owned" in out.splitlines(), out
+
+
 async def test_a_release_with_no_commitments_is_listed_with_its_title_url_source_and_time(ledger):
     service, url = ledger
     nothing = release(release_id="gov-uk/nothing", published_at=LATER + timedelta(days=1)).model_copy(update={

@@ -164,3 +164,30 @@ async def test_redis_refusing_the_lookup_is_not_told_as_redis_not_answering(runn
         f"  email smtp://127.0.0.1:{smtp[0].port}: not tried: Redis refused a command "
         "(ResponseError: OOM command not allowed when used memory > 'maxmemory'.)\n")
     assert inbox.messages == []
+
+
+async def test_a_webhooks_reason_phrase_reaches_the_terminal_with_its_controls_escaped(running, capsys, monkeypatch,
+                                                                                      settings):
+    """A reason phrase may hold any byte past ASCII: its UTF-8 C1 controls (an 8-bit CSI, U+009B) were printed as
+    they came, a control sequence of the endpoint's choosing on the terminal of whoever tested the channel."""
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length"))
+        await reader.readexactly(length)
+        writer.write(b"HTTP/1.1 500 Oops \xc2\x9b2J\xc2\x9d0;owned\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    try:
+        await _add(running, {"id": "desk", "channels": [{"webhook": {"url": f"http://127.0.0.1:{port}/hook"}}]})
+        assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", running.url, "test", "desk"]) == 1
+    finally:
+        server.close()
+        await server.wait_closed()
+    out = capsys.readouterr().out
+    assert "\x9b" not in out and "\x9d" not in out, out
+    assert f"  webhook http://127.0.0.1:{port}/***: failed: HTTP 500 Oops \\x9b2J\\x9d0;owned" in out.splitlines()

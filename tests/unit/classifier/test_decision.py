@@ -168,6 +168,23 @@ def test_a_huge_release_gives_at_most_the_cap_and_says_where_reading_stopped(mak
     assert f"stopped at {MAX_COMMITMENTS} commitments" in result.unsupported_reason
 
 
+# one pledge naming 112 days: each a deadline, and each deadline four reminders to every subscriber of it
+MANY_DAYS = "The Home Office will recruit 200 officers " + ", ".join(
+    f"by {day} {month} 2027" for month in ("January", "March", "May", "July") for day in range(1, 29)) + "."
+
+
+def test_a_commitment_keeps_at_most_the_cap_of_deadlines_and_says_so(make_release):
+    """Before: every day a sentence named was a deadline of its commitment: one 4 KB sentence made 112 of them, 448
+    reminders planned for each subscriber, and the alert listed them all."""
+    from services.classifier.core.classifier import MAX_DEADLINES
+
+    result = classify(make_release(MANY_DAYS))
+    [commitment] = result.commitments
+    assert [d.text for d in commitment.deadlines] == [f"by {day} January 2027" for day in range(1, MAX_DEADLINES + 1)]
+    assert result.unsupported_reason == (f"a commitment at character 0 names 112 deadlines: "
+                                         f"the first {MAX_DEADLINES} are kept")
+
+
 def test_the_time_budget_stops_reading_and_keeps_what_was_found(make_release):
     seconds = iter(range(10_000))  # every look at the clock: one second later
     result = classify(make_release(HUGE), budget_seconds=5, clock=lambda: next(seconds))
