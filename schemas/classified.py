@@ -131,7 +131,8 @@ class ReleaseClassified(FrozenModel):
     unsupported_reason: str | None = Field(
         default=None,
         description="Why the release was not read, or not read to the end: its language is not supported, or "
-                    "reading stopped at the time budget or the cap on commitments (those found are kept).",
+                    "reading stopped at the time budget or the cap on commitments (those found are kept), or a commitment "
+                    "named more deadlines than it keeps (its first ten are kept).",
     )
     is_counter_terrorism: bool
     counter_terrorism_score: float = Field(ge=0, le=1)
