@@ -455,6 +455,9 @@ def train(directory: Path = TRAINING_SET, *, output: Path | None = None, compare
         pairs = load_set(directory)
         rows = check_trainable(directory, pairs)
         output = model_output(directory, output, writes=not (stability or learning_curve))
+        if not (stability or learning_curve) and output.is_dir():
+            raise TrainingError(f"--output {output}: a folder; give the model's file, "
+                                f"--output {output / MODEL_PATH.name}")
         if not (stability or learning_curve) and not output.parent.is_dir():
             raise TrainingError(f"{output}: no folder {output.parent} to write the model in")
         if not (stability or learning_curve):
