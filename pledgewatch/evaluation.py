@@ -48,9 +48,10 @@ from schemas import Commitment, ReleaseClassified, ReleasePublished
 from services.classifier.core import classify
 from services.classifier.core.decision import DecisionModel
 from services.classifier.model_choice import ChosenModel
+from services.common.json_keys import DuplicateKey, each_key_once
 from services.ingest.files import ReleaseFileError, load_release
 
-from .label_problems import KeyGivenTwice, label_problem, locate, once_each
+from .label_problems import label_problem, locate
 
 _ALIASES = {
     "uk": "uk government", "united kingdom": "uk government", "britain": "uk government",
@@ -197,10 +198,12 @@ def load_set(directory: Path, warn: Callable[[str], None] = _warn) -> list[tuple
     check_folder(directory)
     labels_path = directory / "labels.json"
     try:
-        labels = json.loads(labels_path.read_text(encoding="utf-8"), object_pairs_hook=once_each)
+        text = labels_path.read_text(encoding="utf-8")
+        labels = json.loads(text)
+        each_key_once(text)  # json keeps a key's last value: a release labelled twice would lose its first label
     except json.JSONDecodeError as exc:
         raise LabelledSetError(f"{labels_path}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    except KeyGivenTwice as exc:
+    except DuplicateKey as exc:
         raise LabelledSetError(f"{labels_path}: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise LabelledSetError(f"{labels_path}: {exc}") from None

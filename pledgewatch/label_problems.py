@@ -37,21 +37,6 @@ def locate(quote: str, body: str) -> tuple[int, int] | None:
     return match.span() if match else None
 
 
-class KeyGivenTwice(ValueError):
-    """A key given twice in one object of a JSON file; the message names it."""
-
-
-def once_each(pairs: list[tuple[str, object]]) -> dict:
-    """A JSON object's pairs as a dict (``json.loads``'s ``object_pairs_hook``); ``KeyGivenTwice`` naming a key
-    given twice, of which json would keep the last and lose the other unsaid."""
-    seen: dict = {}
-    for key, value in pairs:
-        if key in seen:
-            raise KeyGivenTwice(f"{key!r} is given twice in one object (only the last would be read: write it once)")
-        seen[key] = value
-    return seen
-
-
 def label_problem(label: dict, body: str) -> str | None:
     """What keeps ``label``, of a release whose text is ``body``, from being scored, as the end of an error line
     (" commitment 0: no quote …"), or None."""

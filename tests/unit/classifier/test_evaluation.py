@@ -335,5 +335,5 @@ def test_a_release_labelled_twice_is_refused_not_read_as_its_last_label(tmp_path
     label = (root / "labels.json").read_text()[len('{"nc-01-x": '):-1]
     (root / "labels.json").write_text('{"nc-01-x": %s,\n "nc-01-x": {"commitments": []}}' % label)
     assert main(root) == 2
-    assert capsys.readouterr().err == (f"error: {root / 'labels.json'}: 'nc-01-x' is given twice in one object (only "
-                                       "the last would be read: write it once)\n")
+    assert capsys.readouterr().err == (f"error: {root / 'labels.json'}: nc-01-x: key 'nc-01-x' given twice in one "
+                                       "object: give each key once\n")
