@@ -375,8 +375,10 @@ def format_report(figures: dict, *, show_errors: bool = False) -> str:
         lines.append(f"{name.replace('_', ' '):32}{figure(row['precision'], 10)}{figure(row['recall'], 8)}"
                      f"{figure(row['f1'], 7)}  ({row['tp']}/{row['found']}/{row['labelled']})")
     lines += ["", "accuracy on matched commitments:"]
+    matched = figures["commitments"]
+    none = "n/a (none matched)" if matched["labelled"] and not matched["tp"] else "n/a (not labelled)"
     for name, value in figures["on_matched"].items():
-        lines.append(f"  {name:30}{'n/a (not labelled)' if value is None else f'{value:.3f}':>10}")
+        lines.append(f"  {name:30}{none if value is None else f'{value:.3f}':>10}")
     ct = figures["release_counter_terrorism_accuracy"]
     lines += ["", f"release-level counter-terrorism accuracy: {'n/a' if ct is None else f'{ct:.3f}'}"]
     if show_errors:

@@ -337,3 +337,20 @@ def test_a_release_labelled_twice_is_refused_not_read_as_its_last_label(tmp_path
     assert main(root) == 2
     assert capsys.readouterr().err == (f"error: {root / 'labels.json'}: nc-01-x: key 'nc-01-x' given twice in one "
                                        "object: give each key once\n")
+
+
+def test_an_accuracy_with_no_commitment_matched_says_so_not_that_none_is_labelled(tmp_path, capsys):
+    """Before: `kind  n/a (not labelled)` for a set whose labelled commitment the classifier missed."""
+    import json
+
+    from pledgewatch.evaluation import main
+
+    _release(tmp_path, "nc-01-visit", body="Officials visited the site on Monday.")
+    (tmp_path / "labels.json").write_text(json.dumps({"nc-01-visit": {"is_counter_terrorism": False, "commitments": [
+        {"quote": "Officials visited the site on Monday", "kind": "pledge", "actor": "Officials",
+         "counter_terrorism": False, "money": None, "deadlines": []}]}}))
+    assert main(tmp_path) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert next(line for line in lines if line.startswith("commitments")).split()[-1] == "(0/0/1)"
+    accuracies = lines[lines.index("accuracy on matched commitments:") + 1:][:5]
+    assert [line.split(None, 1)[1] for line in accuracies] == ["n/a (none matched)"] * 5
