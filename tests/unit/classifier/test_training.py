@@ -307,7 +307,9 @@ def test_a_small_set_trains_and_a_write_that_fails_part_way_leaves_the_model_as_
     monkeypatch.undo()
     assert train(root, output=model) == 0
     assert json.loads(model.read_text())["version"] == training.MODEL_VERSION
-    assert "training split: 10 releases" in capsys.readouterr().out
+    said = capsys.readouterr().out  # before: "training split: 10 releases", "terrorism cut None"
+    assert f"{root}: 10 releases" in said and "training split" not in said
+    assert "terrorism cut none (the rules' flag alone" in said
 
 
 def test_an_f1_of_nothing_found_or_labelled_is_shown_as_none_not_a_crash():
