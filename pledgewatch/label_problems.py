@@ -62,6 +62,8 @@ def _commitment_problem(item: object, body: str) -> str | None:
         return f": quote {quote!r} is not in the release's body (copy the commitment's words from it)"
     if item.get("kind") not in KINDS:
         return f": kind {item.get('kind')!r} is neither pledge nor demand"
+    if item.get("actor") is not None and not isinstance(item["actor"], str):
+        return f": actor {item['actor']!r} is not a name (write who acts, as the release names them)"
     if item.get("category") and item["category"] not in CATEGORIES:
         return f": category {item['category']!r} is not one of {', '.join(CATEGORIES)}"
     if not isinstance(item.get("counter_terrorism", False), bool):

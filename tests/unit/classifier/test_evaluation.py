@@ -247,6 +247,8 @@ def test_an_empty_label_is_read_as_one_not_left_out_as_missing(tmp_path, capsys,
     ({"quote": "The department will publish the rules", "kind": "pledge"},
      "commitment 0: quote 'The department will publish the rules' is not in the release's body (copy the "
      "commitment's words from it)"),
+    ({"quote": "The department will publish the guidance", "kind": "pledge", "actor": ["department"]},
+     "commitment 0: actor ['department'] is not a name (write who acts, as the release names them)"),
     ({"quote": "The department will publish the guidance", "kind": "pledge", "category": "fundng"},
      "commitment 0: category 'fundng' is not one of funding, capability_building, border_security, "
      "online_content, training, legislation, sanctions, prevention, international_cooperation, other"),
@@ -354,3 +356,23 @@ def test_an_accuracy_with_no_commitment_matched_says_so_not_that_none_is_labelle
     assert next(line for line in lines if line.startswith("commitments")).split()[-1] == "(0/0/1)"
     accuracies = lines[lines.index("accuracy on matched commitments:") + 1:][:5]
     assert [line.split(None, 1)[1] for line in accuracies] == ["n/a (none matched)"] * 5
+
+
+@pytest.mark.parametrize("actor", [{}, {"actor": ""}, {"actor": None}])
+def test_a_commitment_labelled_without_its_actor_is_not_scored_on_it(tmp_path, actor):
+    """Before: a label with no actor counted every actor found as wrong (actor accuracy 0.000), where a label
+    with no category is left out of the category's."""
+    import json
+
+    from pledgewatch.evaluation import evaluate
+
+    root = _labelled_set(tmp_path / "set", blind=False)
+    labels = json.loads((root / "labels.json").read_text())
+    commitment = labels["nc-01-x"]["commitments"][0]
+    del commitment["actor"]
+    commitment.update(actor)
+    (root / "labels.json").write_text(json.dumps(labels))
+    figures = evaluate(root)
+    assert figures["commitments"]["tp"] == 1
+    assert figures["on_matched"]["actor"] is None and figures["on_matched"]["kind"] == 1.0
+    assert not any(error["error"] == "wrong actor" for error in figures["errors"])
