@@ -8,7 +8,6 @@ field instead (``tests/data/check_labels.py`` lists every problem of a set, its 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from datetime import date
@@ -92,7 +91,7 @@ def _deadline_problem(deadline: object) -> str | None:
         return _not_a_date(deadline, "due")
     if kind == "period":
         if "vague" in deadline and not isinstance(deadline["vague"], bool):
-            return f"vague {json.dumps(deadline['vague'])} is not true or false"
+            return f"vague {deadline['vague']!r} is not true or false"
         if deadline.get("end") is not None and not _is_date(deadline["end"]):
             return f"end {deadline['end']!r} is not a date (write YYYY-MM-DD, or null with \"vague\": true)"
         return _not_a_date(deadline, "start")
