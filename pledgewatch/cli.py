@@ -156,6 +156,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
     model = chosen_model(args.model, settings).model
     files, failed = _release_files(args.paths)
     watched, given = distinct_folders(settings.watch), _folders_given(args.paths)
+    # --published dates every file it is given with: offered only where it would date the one file alone
+    one_file = len(args.paths) == 1 and not given
     for path in files:
         try:
             if isinstance(path, StandardInput):
@@ -165,8 +167,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
                 release = load_release(path, max_bytes=settings.max_release_bytes, published_at=args.published)
                 release = _named_as_ingest_names_it(release, path, watched, given)
         except ReleaseFileError as exc:
-            print(f"error: {exc.or_given(PUBLISHED_HINT) if isinstance(exc, NoPublicationDate) else exc}",
-                  file=sys.stderr)
+            told = exc.or_given(PUBLISHED_HINT) if isinstance(exc, NoPublicationDate) and one_file else exc
+            print(f"error: {told}", file=sys.stderr)
             failed += 1
             continue
         event = ReleaseClassifiedEvent.wrap(

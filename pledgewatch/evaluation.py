@@ -48,7 +48,10 @@ from schemas import Commitment, ReleaseClassified, ReleasePublished
 from services.classifier.core import classify
 from services.classifier.core.decision import DecisionModel
 from services.classifier.model_choice import ChosenModel
+from services.common.json_keys import DuplicateKey, each_key_once
 from services.ingest.files import ReleaseFileError, load_release
+
+from .label_problems import label_problem, locate
 
 _ALIASES = {
     "uk": "uk government", "united kingdom": "uk government", "britain": "uk government",
@@ -119,17 +122,6 @@ def deadline_key(deadline: dict) -> tuple:
     return (str(kind),)
 
 
-def locate(quote: str, body: str) -> tuple[int, int] | None:
-    """The span of ``quote`` in ``body``, tolerant of quote marks, spacing and case."""
-    start = body.find(quote)
-    if start >= 0:
-        return start, start + len(quote)
-    pattern = r"\s+".join(re.escape(word) for word in quote.split())
-    pattern = re.sub(r"(?:\\?['’‘]|\\?[\"“”])", "['’‘\"“”]", pattern)
-    match = re.search(pattern, body, re.IGNORECASE)
-    return match.span() if match else None
-
-
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     """How many characters the spans ``a`` and ``b`` share."""
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
@@ -197,42 +189,6 @@ def _warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
-KINDS = ("pledge", "demand")
-DEADLINE_TYPES = ("date", "period", "response_time")
-
-
-def label_problem(label: dict) -> str | None:
-    """What keeps one release's label from being scored, as the end of an error line (" commitment 0: no
-    quote …"), or None: a misspelt kind or deadline type would be counted as the classifier's mistake."""
-    if not isinstance(label.get("is_counter_terrorism", False), bool):
-        return f": is_counter_terrorism {label['is_counter_terrorism']!r} is not true or false"
-    commitments = label.get("commitments", [])
-    if not isinstance(commitments, list):
-        return ": commitments is not a list"
-    for n, item in enumerate(commitments):
-        where = f" commitment {n}"
-        if not isinstance(item, dict):
-            return f"{where}: not an object"
-        if not isinstance(item.get("quote"), str) or not item["quote"].strip():
-            return f"{where}: no quote (the commitment's words, an exact substring of the body)"
-        if item.get("kind") not in KINDS:
-            return f"{where}: kind {item.get('kind')!r} is neither pledge nor demand"
-        if not isinstance(item.get("counter_terrorism", False), bool):
-            return f"{where}: counter_terrorism {item['counter_terrorism']!r} is not true or false"
-        money = item.get("money")
-        if money is not None and not (isinstance(money, dict) and isinstance(money.get("amount"), (int, float))
-                                      and isinstance(money.get("currency"), str)):
-            return f'{where}: money {money!r} is not null or {{"amount": …, "currency": "GBP"}}'
-        deadlines = item.get("deadlines", [])
-        if not isinstance(deadlines, list):
-            return f"{where}: deadlines is not a list"
-        for d, deadline in enumerate(deadlines):
-            kind = deadline.get("type") if isinstance(deadline, dict) else None
-            if kind not in DEADLINE_TYPES:
-                return f"{where} deadline {d}: type {kind!r} is not date, period or response_time"
-    return None
-
-
 def load_set(directory: Path, warn: Callable[[str], None] = _warn) -> list[tuple[ReleasePublished, dict]]:
     """Each labelled release of the set in ``directory`` with its label, in file name order. A
     ``LabelledSetError`` when it is no labelled set, a file of it does not read, a label has no release file,
@@ -242,9 +198,13 @@ def load_set(directory: Path, warn: Callable[[str], None] = _warn) -> list[tuple
     check_folder(directory)
     labels_path = directory / "labels.json"
     try:
-        labels = json.loads(labels_path.read_text(encoding="utf-8"))
+        text = labels_path.read_text(encoding="utf-8")
+        labels = json.loads(text)
+        each_key_once(text)  # json keeps a key's last value: a release labelled twice would lose its first label
     except json.JSONDecodeError as exc:
         raise LabelledSetError(f"{labels_path}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except DuplicateKey as exc:
+        raise LabelledSetError(f"{labels_path}: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise LabelledSetError(f"{labels_path}: {exc}") from None
     if not isinstance(labels, dict):
@@ -264,7 +224,7 @@ def load_set(directory: Path, warn: Callable[[str], None] = _warn) -> list[tuple
         label = labels[key]
         if not isinstance(label, dict):  # null and [] too: a label given empty is no missing one
             raise LabelledSetError(f"{labels_path}: the label of {release.release_id} is not an object")
-        problem = label_problem(label)
+        problem = label_problem(label, release.body)
         if problem:
             raise LabelledSetError(f"{labels_path}: {key}{problem} (`python tests/data/check_labels.py {directory}` "
                                    "lists every problem of a set)")
@@ -339,10 +299,12 @@ def score_release(result: ReleaseClassified, label: dict, body: str, tally: Coun
 def _compare(got: Commitment, item: dict, keys: Counter, tally: Counter, errors: list, rid: str) -> None:
     checks = {
         "kind": got.kind.value == item.get("kind"),
-        "actor": actor_matches(got.actor, item.get("actor", "")),
         "counter_terrorism": got.counter_terrorism == bool(item.get("counter_terrorism")),
         "money": _money_equal(got.money, item.get("money")),
     }
+    # An actor or category not labelled is left out of its accuracy, not counted as the classifier's mistake.
+    if item.get("actor"):
+        checks["actor"] = actor_matches(got.actor, item["actor"])
     if item.get("category"):
         checks["category"] = got.category.value == item["category"]
     for name, ok in checks.items():
@@ -415,8 +377,10 @@ def format_report(figures: dict, *, show_errors: bool = False) -> str:
         lines.append(f"{name.replace('_', ' '):32}{figure(row['precision'], 10)}{figure(row['recall'], 8)}"
                      f"{figure(row['f1'], 7)}  ({row['tp']}/{row['found']}/{row['labelled']})")
     lines += ["", "accuracy on matched commitments:"]
+    matched = figures["commitments"]
+    none = "n/a (none matched)" if matched["labelled"] and not matched["tp"] else "n/a (not labelled)"
     for name, value in figures["on_matched"].items():
-        lines.append(f"  {name:30}{'n/a (not labelled)' if value is None else f'{value:.3f}':>10}")
+        lines.append(f"  {name:30}{none if value is None else f'{value:.3f}':>10}")
     ct = figures["release_counter_terrorism_accuracy"]
     lines += ["", f"release-level counter-terrorism accuracy: {'n/a' if ct is None else f'{ct:.3f}'}"]
     if show_errors:

@@ -455,6 +455,9 @@ def train(directory: Path = TRAINING_SET, *, output: Path | None = None, compare
         pairs = load_set(directory)
         rows = check_trainable(directory, pairs)
         output = model_output(directory, output, writes=not (stability or learning_curve))
+        if not (stability or learning_curve) and output.is_dir():
+            raise TrainingError(f"--output {output}: a folder; give the model's file, "
+                                f"--output {output / MODEL_PATH.name}")
         if not (stability or learning_curve) and not output.parent.is_dir():
             raise TrainingError(f"{output}: no folder {output.parent} to write the model in")
         if not (stability or learning_curve):
@@ -482,10 +485,12 @@ def train(directory: Path = TRAINING_SET, *, output: Path | None = None, compare
         print(f"error: {exc}", file=sys.stderr)
         return 1
     covered, total = proposal_recall(pairs)
-    print(f"training split: {len(pairs)} releases, {len(rows)} proposals, {sum(r[1] for r in rows)} commitments; "
+    fitted_on = "training split" if Path(directory).resolve() == TRAINING_SET.resolve() else directory
+    cut_words = "none (the rules' flag alone; " if cut is None else f"{cut} ("
+    print(f"{fitted_on}: {len(pairs)} releases, {len(rows)} proposals, {sum(r[1] for r in rows)} commitments; "
           f"proposals cover {covered}/{total} labelled commitments")
     print(f"C {c:g}, threshold {threshold:.2f}, veto {veto:.2f} (best commitment F1 over {FOLDS}-fold "
-          f"publisher-grouped cross-validation), terrorism cut {cut} (best release counter-terrorism flag)")
+          f"publisher-grouped cross-validation), terrorism cut {cut_words}best release counter-terrorism flag)")
     interactions = model.interactions
     print(f"wrote {output} ({len(model.commitment.weights)} + {len(model.kind.weights)} weights, "
           f"{len(interactions.weights) + len(interactions.pairs) if interactions else 0} interactions)")

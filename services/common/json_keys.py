@@ -37,12 +37,16 @@ def loads_request(raw: bytes | str) -> Any:
     :class:`~schemas.json_bounds.JSONBoundsError` for JSON that is not, or is past the bounds), and
     :class:`DuplicateKey` for an object giving a key twice."""
     value = loads_bounded(raw)
-    text = raw if isinstance(raw, str) else raw.decode("utf-8")  # UTF-8: loads_bounded read it so
+    each_key_once(raw if isinstance(raw, str) else raw.decode("utf-8"))  # UTF-8 JSON: loads_bounded read it so
+    return value
+
+
+def each_key_once(text: str) -> None:
+    """:class:`DuplicateKey` naming the first key given twice in one object of ``text``, which is valid JSON."""
     try:
-        _EACH_KEY_ONCE.decode(text)  # JSON within the bounds: loads_bounded read it
+        _EACH_KEY_ONCE.decode(text)
     except _KeyTwice:
         raise DuplicateKey(*_first_key_twice(text)) from None
-    return value
 
 
 class _KeyTwice(Exception):

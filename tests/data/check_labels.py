@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 try:
     from pledgewatch.evaluation import inside_a_set, is_labelled_set  # noqa: E402
+    from services.common.json_keys import DuplicateKey, each_key_once  # noqa: E402
     from services.ingest.files import ReleaseFileError, load_release  # noqa: E402
 except ImportError as missing:  # not the Python pledgewatch is installed in
     sys.exit(f"check_labels.py reads release files as pledgewatch does and needs its packages ({missing}): run it "
@@ -120,11 +121,15 @@ class Unreadable(Exception):
 def read_object(path: Path, what: str) -> dict:
     """The JSON object in ``path``; :class:`Unreadable` naming the file when there is none."""
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        value = json.loads(text)
+        each_key_once(text)  # json keeps a key's last value and loses the other unsaid
     except FileNotFoundError:
         raise Unreadable(f"{path}: no such file") from None
     except json.JSONDecodeError as exc:
         raise Unreadable(f"{path}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except DuplicateKey as exc:
+        raise Unreadable(f"{path}: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise Unreadable(f"{path}: {exc}") from None
     if not isinstance(value, dict):

@@ -156,3 +156,19 @@ def test_a_piped_text_of_one_line_is_refused_saying_the_first_line_is_the_title(
     assert (result.returncode, result.stdout) == (1, b"")
     assert result.stderr.decode() == ("error: <stdin>: no body text (the first line is the release's title: put the "
                                       "text of the release on the lines below it)\n")
+
+
+def test_an_undated_file_among_others_is_not_told_to_pass_published_which_would_redate_them(tmp_path):
+    """Before: `(pass --published YYYY-MM-DD, …)` for a file of a folder or of several paths: given so,
+    `--published` stands over the date of every other file, and their deadlines resolve against it, unsaid."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    note = folder / "note.txt"
+    note.write_text(NOTE)
+    (folder / "2019-05-15-dated.txt").write_text(NOTE)
+    told = (f"error: {note}: no publication date (name the file YYYY-MM-DD-... or add a 'date:' front-matter "
+            "line)\n")
+    for paths in ((folder,), (note, folder / "2019-05-15-dated.txt")):
+        result = _classify(*paths)
+        assert (result.returncode, result.stderr.decode()) == (1, told)
+        assert len(result.stdout.splitlines()) == 1

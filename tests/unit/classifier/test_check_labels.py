@@ -85,6 +85,9 @@ def test_a_commitment_field_left_out_says_how_to_write_none(tmp_path, capsys):
      "{root}/labels.json: not an object of labels keyed by release id"),
     (lambda root: (_set(root), (root / "releases" / "nc-01-guidance.json").write_text("[1]")),
      "{root}/releases/nc-01-guidance.json: not a JSON object"),
+    (lambda root: (_set(root), (root / "labels.json").write_text(
+        (root / "labels.json").read_text()[:-1] + ', "nc-01-guidance": {}}')),
+     "{root}/labels.json: nc-01-guidance: key 'nc-01-guidance' given twice in one object: give each key once"),
 ])
 def test_a_set_that_does_not_read_is_one_problem_not_a_traceback(tmp_path, capsys, make, problem):
     """Before: a missing folder or labels.json, or a file that is not a JSON object, ended in a traceback."""

@@ -244,10 +244,39 @@ def test_an_empty_label_is_read_as_one_not_left_out_as_missing(tmp_path, capsys,
     ({"quote": "The department will publish the guidance", "kind": "pledge", "money": 5000000},
      "commitment 0: money 5000000 is not null or {\"amount\": …, \"currency\": \"GBP\"}"),
     ("The department will publish the guidance", "commitment 0: not an object"),
+    ({"quote": "The department will publish the rules", "kind": "pledge"},
+     "commitment 0: quote not in the release's body (copy the commitment's words from it)"),
+    ({"quote": "The department will publish the guidance", "kind": "pledge", "actor": ["department"]},
+     "commitment 0: actor ['department'] is not a name (write who acts, as the release names them)"),
+    ({"quote": "The department will publish the guidance", "kind": "pledge", "category": "fundng"},
+     "commitment 0: category 'fundng' is not one of funding, capability_building, border_security, "
+     "online_content, training, legislation, sanctions, prevention, international_cooperation, other"),
+    ({"quote": "The department will publish the guidance", "kind": "pledge",
+      "deadlines": [{"type": "date", "text": "by March 2019"}]},
+     "commitment 0 deadline 0: due None is not a date (write YYYY-MM-DD)"),
+    ({"quote": "The department will publish the guidance", "kind": "pledge",
+      "deadlines": [{"type": "date", "text": "by March 2019", "due": "31/03/2019"}]},
+     "commitment 0 deadline 0: due '31/03/2019' is not a date (write YYYY-MM-DD)"),
+    ({"quote": "The department will publish the guidance", "kind": "pledge",
+      "deadlines": [{"type": "period", "text": "by March 2019", "end": "2019-03-31"}]},
+     "commitment 0 deadline 0: start None is not a date (write YYYY-MM-DD)"),
+    ({"quote": "The department will publish the guidance", "kind": "pledge",
+      "deadlines": [{"type": "period", "text": "by March 2019", "start": "2018-01-10", "end": "March"}]},
+     "commitment 0 deadline 0: end 'March' is not a date (write YYYY-MM-DD, or null with \"vague\": true)"),
+    ({"quote": "The department will publish the guidance", "kind": "pledge",
+      "deadlines": [{"type": "period", "text": "by March 2019", "start": "2018-01-10", "end": None, "vague": "yes"}]},
+     "commitment 0 deadline 0: vague 'yes' is not true or false"),
+    ({"quote": "The department will publish the guidance", "kind": "pledge",
+      "deadlines": [{"type": "response_time", "text": "by March 2019", "min": "1 hour", "max": "PT1H"}]},
+     "commitment 0 deadline 0: min '1 hour' is not an ISO 8601 duration (PT1H, P2D, PT90M)"),
+    ({"quote": "The department will publish the guidance", "kind": "pledge",
+      "money": {"amount": float("nan"), "currency": "GBP"}},
+     "commitment 0: money {'amount': nan, 'currency': 'GBP'} is not null or {\"amount\": …, \"currency\": \"GBP\"}"),
 ])
 def test_a_label_that_cannot_be_scored_is_one_line_naming_it(tmp_path, capsys, commitment, problem):
     """Before: a commitment without its quote ended `pledgewatch eval` in `unexpected KeyError: 'quote'`, and a
-    kind or deadline type misspelt was scored as the classifier's mistake."""
+    kind or deadline type misspelt was scored as the classifier's mistake; so were, silently, a quote not in the
+    body (a miss), a category misspelt and a deadline's date or duration that does not read."""
     import json
 
     from pledgewatch.evaluation import main
@@ -299,3 +328,53 @@ def test_a_flag_that_is_not_true_or_false_is_refused_not_read_as_true(tmp_path, 
     (root / "labels.json").write_text(json.dumps({"nc-01-x": label}))
     assert main(root) == 2
     assert capsys.readouterr().err.startswith(f"error: {root / 'labels.json'}: nc-01-x{problem} (")
+
+
+def test_a_release_labelled_twice_is_refused_not_read_as_its_last_label(tmp_path, capsys):
+    """Before: json kept the last of two labels of one release, and the commitments of the first were dropped
+    unsaid."""
+    from pledgewatch.evaluation import main
+
+    root = _labelled_set(tmp_path / "set", blind=False)
+    label = (root / "labels.json").read_text()[len('{"nc-01-x": '):-1]
+    (root / "labels.json").write_text('{"nc-01-x": %s,\n "nc-01-x": {"commitments": []}}' % label)
+    assert main(root) == 2
+    assert capsys.readouterr().err == (f"error: {root / 'labels.json'}: nc-01-x: key 'nc-01-x' given twice in one "
+                                       "object: give each key once\n")
+
+
+def test_an_accuracy_with_no_commitment_matched_says_so_not_that_none_is_labelled(tmp_path, capsys):
+    """Before: `kind  n/a (not labelled)` for a set whose labelled commitment the classifier missed."""
+    import json
+
+    from pledgewatch.evaluation import main
+
+    _release(tmp_path, "nc-01-visit", body="Officials visited the site on Monday.")
+    (tmp_path / "labels.json").write_text(json.dumps({"nc-01-visit": {"is_counter_terrorism": False, "commitments": [
+        {"quote": "Officials visited the site on Monday", "kind": "pledge", "actor": "Officials",
+         "counter_terrorism": False, "money": None, "deadlines": []}]}}))
+    assert main(tmp_path) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert next(line for line in lines if line.startswith("commitments")).split()[-1] == "(0/0/1)"
+    accuracies = lines[lines.index("accuracy on matched commitments:") + 1:][:5]
+    assert [line.split(None, 1)[1] for line in accuracies] == ["n/a (none matched)"] * 5
+
+
+@pytest.mark.parametrize("actor", [{}, {"actor": ""}, {"actor": None}])
+def test_a_commitment_labelled_without_its_actor_is_not_scored_on_it(tmp_path, actor):
+    """Before: a label with no actor counted every actor found as wrong (actor accuracy 0.000), where a label
+    with no category is left out of the category's."""
+    import json
+
+    from pledgewatch.evaluation import evaluate
+
+    root = _labelled_set(tmp_path / "set", blind=False)
+    labels = json.loads((root / "labels.json").read_text())
+    commitment = labels["nc-01-x"]["commitments"][0]
+    del commitment["actor"]
+    commitment.update(actor)
+    (root / "labels.json").write_text(json.dumps(labels))
+    figures = evaluate(root)
+    assert figures["commitments"]["tp"] == 1
+    assert figures["on_matched"]["actor"] is None and figures["on_matched"]["kind"] == 1.0
+    assert not any(error["error"] == "wrong actor" for error in figures["errors"])

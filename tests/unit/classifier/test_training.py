@@ -258,6 +258,21 @@ def test_a_set_too_small_to_fit_is_refused_before_anything_is_fitted(tmp_path, c
     assert err.count("\n") == 1 and not model.exists()
 
 
+def test_an_output_that_is_a_folder_is_refused_before_anything_is_fitted(tmp_path, capsys, monkeypatch):
+    """Before: the fit ran (a minute and more on the training split), then `the model could not be written (Is a
+    directory); the file is as it was`."""
+    def no_fit(*args, **kwargs):
+        raise AssertionError("fitted")
+
+    monkeypatch.setattr(training, "cross_validate", no_fit)
+    monkeypatch.setattr(training, "fit", no_fit)
+    folder = tmp_path / "models"
+    folder.mkdir()
+    code, err = _train_command(capsys, _small_set(tmp_path / "set"), "--output", folder)
+    assert (code, err) == (2, f"error: --output {folder}: a folder; give the model's file, "
+                              f"--output {folder / 'decision.json'}\n")
+
+
 def test_too_few_publishers_are_named_as_the_classifier_reads_them(tmp_path, capsys):
     """Before: "10 labelled releases from 1 publisher" for releases of five sites, none named: the five bodies
     the releases' publisher fields name were no help, since the sites the classifier does not know all read as
@@ -292,7 +307,9 @@ def test_a_small_set_trains_and_a_write_that_fails_part_way_leaves_the_model_as_
     monkeypatch.undo()
     assert train(root, output=model) == 0
     assert json.loads(model.read_text())["version"] == training.MODEL_VERSION
-    assert "training split: 10 releases" in capsys.readouterr().out
+    said = capsys.readouterr().out  # before: "training split: 10 releases", "terrorism cut None"
+    assert f"{root}: 10 releases" in said and "training split" not in said
+    assert "terrorism cut none (the rules' flag alone" in said
 
 
 def test_an_f1_of_nothing_found_or_labelled_is_shown_as_none_not_a_crash():
