@@ -106,3 +106,40 @@ async def test_a_job_queued_without_its_rendered_event_is_posted_from_its_messag
         assert json.loads(body) == published
     else:
         assert json.loads(body) == published["data"] and headers["ce-id"] == published["id"]
+
+
+def _as_written_before_v6(event_json: bytes) -> bytes:
+    """The structured event as the version before alert data schema v6 wrote it."""
+    event = json.loads(event_json)
+    event["dataschema"] = event["dataschema"].replace("/v6/", "/v5/")
+    del event["data"]["cancelled_reminders"]
+    return json.dumps(event).encode()
+
+
+@pytest.mark.parametrize("mode", ["structured", "binary"])
+async def test_a_job_queued_before_an_upgrade_is_posted_as_it_was_written(
+        notifier, receiver, write_yaml, publish_classified, monkeypatch, mode):
+    """A delivery queued by the version before (retried, or replayed from its dead letter, after the upgrade)
+    keeps its data schema and data: docs/CONTRACTS.md tells consumers to keep the earlier schema for it."""
+    jobs_for = alert_effects.jobs_for
+    written: list[dict] = []
+
+    def queued_before(sub, message, event_json=None):
+        assert event_json is not None
+        old = _as_written_before_v6(event_json)
+        written.append(json.loads(old))
+        return jobs_for(sub, message, event_json=old)
+
+    monkeypatch.setattr(alert_effects, "jobs_for", queued_before)
+    n = await notifier(subscriptions=write_yaml(DESK.format(url=receiver.url("hook"),
+                                                            extra=f', content_mode: "{mode}"')))
+    await publish_classified(n.service, release())
+    (_, headers, body, _), = await wait_for(lambda: receiver.hits("hook"), what="webhook POST")
+    headers = {k.lower(): v for k, v in headers.items()}
+    old, = written
+    assert old["dataschema"] == "https://pledgewatch.org/schemas/pledgewatch.alert/v5/data.json"
+    assert _signed(headers, body)
+    if mode == "structured":
+        assert json.loads(body) == old
+    else:
+        assert headers["ce-dataschema"] == old["dataschema"] and json.loads(body) == old["data"]
