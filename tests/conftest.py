@@ -293,6 +293,27 @@ def unrequired_fields(validator, instance: object) -> list[str]:
     return sorted(set(found))
 
 
+def documented_answer(document: dict, method: str, path: str, status: str = "200"):  # type: ignore[no-untyped-def]
+    """A validator of the answer ``document`` (an ``/openapi.json``) documents for ``method path`` with ``status``;
+    with :func:`unrequired_fields`, what a client generated from it codes for."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
+    schema = document["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"]
+    registry = Registry().with_resource("urn:openapi", DRAFT202012.create_resource(document))
+    return Draft202012Validator({"$ref": "urn:openapi" + schema["$ref"]}, registry=registry)
+
+
+async def document_and_answer(session, method: str, path: str) -> tuple[dict, int, object]:  # type: ignore[no-untyped-def]
+    """What ``session`` (an aiohttp session on a server's base URL, or given whole URLs) reads: ``/openapi.json``,
+    then the status and JSON answer of ``method path``."""
+    async with session.get("/openapi.json") as resp:
+        document = await resp.json()
+    async with session.request(method, path) as resp:
+        return document, resp.status, await resp.json()
+
+
 @pytest.fixture(scope="session")
 def contract_schemas() -> ContractSchemas:
     return ContractSchemas()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 MISSED_BEATS = 4
 START_GRACE_SECONDS = 60.0  # imports, the classifier's model, the first connections: a worker's start
@@ -55,6 +55,9 @@ class Expected:
 
 
 class WorkerHealth(BaseModel):
+    # answered whole: every field, those with a default too, is documented as required in answers
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     number: int = Field(description="1 is the run's own process (ingest, the HTTP API); 2.. the others.")
     pid: int
     state: Literal["alive", "starting", "stopped"]

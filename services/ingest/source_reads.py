@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from services.common.streams import Streams
 
@@ -20,6 +20,9 @@ from .source_rhythm import REGISTRY, from_epoch, releases_key, rhythm_key
 
 class SourceFailing(BaseModel):
     """A source whose latest polls all failed: since when, how many, and why the last one did."""
+
+    # answered whole: every field, those with a default too, is documented as required in answers
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
     since: AwareDatetime = Field(description="When the first of the failed polls in a row was.")
     failures: int = Field(description="How many polls in a row failed.", examples=[3])
@@ -31,6 +34,9 @@ class SourceFailing(BaseModel):
 
 class SourceView(BaseModel):
     """One configured source, as ``GET /sources`` answers it."""
+
+    # answered whole: every field, those with a default too, is documented as required in answers
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
     id: str = Field(description="The source's name, as `source` on its releases.", examples=["govuk-home-office"])
     kind: Literal["feed", "page"]

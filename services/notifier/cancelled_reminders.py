@@ -5,13 +5,13 @@ A version that moves or drops a deadline, removes a commitment or edits it out o
 cancels the reminders planned for it that were still to come (:mod:`.reminders`); the alert telling of the change
 names them, each with the day it would have come, so that the subscriber does not wait for it. A reminder the new
 version plans again (the same due date and offset) is not cancelled. The day is worked out as the reminders are
-planned, at the default time of day (:data:`.reminders.REMIND_AT`) in the subscription's time zone.
+planned: at the reminder time (``PLEDGEWATCH_REMINDER_TIME``) in the subscription's time zone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from schemas.alerts import CancelledReminder
@@ -22,20 +22,21 @@ from .reminders import PlannedReminder, plan_reminders
 from .subscriptions import Subscription
 
 
-def _ahead(c: Commitment | None, sub: Subscription, now: datetime) -> list[PlannedReminder]:
+def _ahead(c: Commitment | None, sub: Subscription, now: datetime, remind_at: time) -> list[PlannedReminder]:
     return [p for d in (c.deadlines if c is not None else ())
-            for p in plan_reminders(d, sub.reminders, now=now, zone=sub.timezone)]
+            for p in plan_reminders(d, sub.reminders, now=now, remind_at=remind_at, zone=sub.timezone)]
 
 
 def cancelled_reminders(sub: Subscription, pairs: Iterable[tuple[Commitment, Commitment | None]], *,
-                        now: datetime) -> list[CancelledReminder]:
+                        now: datetime, remind_at: time) -> list[CancelledReminder]:
     """For each (earlier commitment, what it is now: None when removed or no longer selected) of ``pairs``, the
-    reminders ``sub`` had still to come at ``now`` (aware) that what it is now does not have; soonest first."""
+    reminders ``sub`` had still to come at ``now`` (aware) that what it is now does not have; soonest first.
+    ``remind_at``: when on their day reminders fire, in the subscription's zone (as the scheduler places them)."""
     zone = ZoneInfo(sub.timezone or "UTC")
     cancelled = {}
     for was, now_is in pairs:
-        kept = {(p.due, canonical_duration(p.offset)) for p in _ahead(now_is, sub, now)}
-        for p in _ahead(was, sub, now):
+        kept = {(p.due, canonical_duration(p.offset)) for p in _ahead(now_is, sub, now, remind_at)}
+        for p in _ahead(was, sub, now, remind_at):
             if (p.due, canonical_duration(p.offset)) not in kept:
                 cancelled[(was.id, p.due, canonical_duration(p.offset))] = CancelledReminder(
                     commitment_id=was.id, commitment=" ".join(was.text.split()), due=p.due, offset=p.offset,

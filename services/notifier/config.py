@@ -41,8 +41,9 @@ class NotifierConfig(BaseModel):
     delivery_poll_seconds: float = Field(default=0.2, gt=0, le=60,
                                          description="How often due deliveries are looked for (a minute at most).")
     delivery_lease_seconds: float = Field(default=60.0, gt=0, le=86_400,
-                                          description="A claimed delivery not finished by then is retried (a day at "
-                                                      "most).")
+                                          description="How long a claimed delivery stays its worker's, renewed at its "
+                                                      "polls while it sends; one whose worker died is retried when "
+                                                      "it ends (at least two polls, a day at most).")
     delivery_thread: bool = Field(
         default=True, description="Send on an event loop of its own, in a thread of the notifier's process, so that "
                                   "a read of many releases does not hold the sends; false: on the consumer's loop.")
@@ -173,6 +174,18 @@ class NotifierConfig(BaseModel):
                 raise ValueError(f"PLEDGEWATCH_{kind}RETRY_BASE_SECONDS={base:g} is more than "
                                  f"PLEDGEWATCH_{kind}RETRY_MAX_SECONDS={cap:g}: every retry would wait the longest "
                                  "delay at most, never the first one; give a first delay within the longest")
+        return self
+
+    @model_validator(mode="after")
+    def _lease_outlasting_two_polls(self) -> NotifierConfig:
+        # A send of any length keeps its job: the worker renews the lease at its polls (delivery.py, _ending).
+        # Only a lease that ends before the next poll can come is lost, and then another worker sends it again.
+        lease, poll = self.delivery_lease_seconds, self.delivery_poll_seconds
+        if lease < 2 * poll:
+            raise ValueError(f"PLEDGEWATCH_DELIVERY_LEASE_SECONDS={lease:g} is less than twice "
+                             f"PLEDGEWATCH_DELIVERY_POLL_SECONDS={poll:g}: a send's lease is renewed at a poll, and "
+                             "one ending between two polls lets another worker send the alert again; give a lease "
+                             f"of at least {2 * poll:g}")
         return self
 
     @property

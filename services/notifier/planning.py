@@ -32,7 +32,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 
 from schemas.alerts import Alert, AlertKind, Announcement, CommitmentChange, Reannouncement, ReleaseRef, ReminderDue
 from schemas.classified import Commitment, ReleaseClassified
@@ -41,7 +41,7 @@ from .announcements import reannouncement, repeats_told, written_twice
 from .cancelled_reminders import cancelled_reminders
 from .durations import canonical_duration
 from .matching import commitment_matches, matching_commitments
-from .reminders import is_elapsed, numbers_of
+from .reminders import REMIND_AT, is_elapsed, numbers_of
 from .zones import in_zone
 from .subscriptions import Subscription
 from .version_changes import (FIRST_VERSION, VersionBasis, commitment_change, matches_again, no_longer_matches,
@@ -136,7 +136,7 @@ class Plan:
 def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[str, str],
                 elapsed_sent: Set[str], now: datetime, basis: VersionBasis = FIRST_VERSION,
                 chains: Mapping[str, Sequence[Announcement]] = {}, matched: Sequence[Commitment] | None = None,
-                shared: Shared | None = None) -> Plan:
+                shared: Shared | None = None, remind_at: time = REMIND_AT) -> Plan:
     """At most one alert for ``sub`` about ``release``: its new and changed commitments together
     (kind ``changed`` if any changed, was removed or restored, or no longer matches; else ``new``, or
     ``reannounced`` when every one of them announces again one the subscriber was told of). ``sent`` and
@@ -150,7 +150,9 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     gives each commitment's announcements (:mod:`.announcements`); a subscription that does not want
     re-announcements is not told of them at all. ``matched``: what ``sub``'s filter selects in ``release``, when the
     caller has it (:func:`matching_commitments`); ``shared``: the release's :class:`Shared`, when other
-    subscribers are planned for it too. A withdrawn release: see :func:`plan_withdrawal`."""
+    subscribers are planned for it too. ``remind_at``: when on their day the reminders fire
+    (``PLEDGEWATCH_REMINDER_TIME``), which places those a change alert names as cancelled. A withdrawn release: see
+    :func:`plan_withdrawal`."""
     if release.withdrawn:
         return plan_withdrawal(sub, release, sent=sent, now=now, previous=basis.previous)
     matched = list(matched) if matched is not None else matching_commitments(sub.filter, release)
@@ -215,7 +217,7 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
                   release=shared.release_ref(release), commitments=told, changed=changed, elapsed=passed,
                   changes=[*changes, *unmatched, *removed], reannounced=repeats,
                   unsupported_reason=release.unsupported_reason, created_at=now,
-                  cancelled_reminders=cancelled_reminders(sub, edits, now=now))
+                  cancelled_reminders=cancelled_reminders(sub, edits, now=now, remind_at=remind_at))
     return Plan(alerts=[alert], sent=records, elapsed=[recorded for _, recorded in newly], matched=matched,
                 numbers=numbers)
 

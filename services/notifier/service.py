@@ -531,7 +531,8 @@ class NotifierService:
                                            lambda s, r=release, b=basis: plan_alerts(
                                                s, r, sent=record_of[s.id][0], elapsed_sent=record_of[s.id][1],
                                                now=now, basis=b, chains=announced.chains,
-                                               matched=commitments_of[s.id], shared=shared))
+                                               matched=commitments_of[s.id], shared=shared,
+                                               remind_at=self.remind_at))
                 queued = 0
                 for sub, plan in plans:
                     sent_key, elapsed_key = keys_of[sub.id]

@@ -293,6 +293,20 @@ def test_a_first_retry_delay_past_the_longest_is_a_bad_setting_naming_both(monke
                               f"PLEDGEWATCH_{kind}RETRY_MAX_SECONDS=600: "), message
 
 
+def test_a_delivery_lease_within_two_polls_is_a_bad_setting_naming_both(monkeypatch):
+    """A send's lease is renewed at the worker's polls: one ending between two polls let another worker take the job
+    while the first still sent it, and the alert went twice."""
+    monkeypatch.setenv("PLEDGEWATCH_DELIVERY_POLL_SECONDS", "30")
+    monkeypatch.setenv("PLEDGEWATCH_DELIVERY_LEASE_SECONDS", "50")
+    assert service_exit_message() == (
+        "error: bad setting: PLEDGEWATCH_DELIVERY_LEASE_SECONDS=50 is less than twice "
+        "PLEDGEWATCH_DELIVERY_POLL_SECONDS=30: a send's lease is renewed at a poll, and one ending between two "
+        "polls lets another worker send the alert again; give a lease of at least 60 "
+        "(fix the environment variable, or unset it for the default)")
+    monkeypatch.setenv("PLEDGEWATCH_DELIVERY_LEASE_SECONDS", "60")
+    assert Settings().notifier.delivery_lease_seconds == 60
+
+
 def test_a_hang_limit_within_four_heartbeats_is_a_bad_setting_naming_both(monkeypatch):
     """A worker would be killed before it is even reported stopped."""
     monkeypatch.setenv("PLEDGEWATCH_HEARTBEAT_SECONDS", "5")
@@ -681,6 +695,7 @@ DURATION_MAXIMA = {
 }
 # Set beside a value near the maximum, so that a check across settings does not refuse it first.
 DURATION_COMPANIONS = {"PLEDGEWATCH_RETRY_BASE_SECONDS": {"PLEDGEWATCH_RETRY_MAX_SECONDS": "86400"},
+                       "PLEDGEWATCH_DELIVERY_POLL_SECONDS": {"PLEDGEWATCH_DELIVERY_LEASE_SECONDS": "86400"},
                        "PLEDGEWATCH_REMINDER_RETRY_BASE_SECONDS": {"PLEDGEWATCH_REMINDER_RETRY_MAX_SECONDS": "86400"}}
 
 

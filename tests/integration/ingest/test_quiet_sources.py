@@ -5,6 +5,7 @@ publishes again; the same state at ``GET /sources`` and ``/metrics``."""
 from __future__ import annotations
 
 import asyncio
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 
 import aiohttp
@@ -27,6 +28,7 @@ from services.ingest.source_failures import record_failure, record_success
 from services.ingest.source_metrics import SourceCollector
 from services.ingest.source_reads import read_sources
 from services.ingest.state import publish_if_changed
+from tests.conftest import document_and_answer, documented_answer, unrequired_fields
 
 pytestmark = pytest.mark.integration
 
@@ -34,6 +36,7 @@ DAY = timedelta(days=1)
 FIRST = datetime(2026, 10, 1, 9, 30, tzinfo=timezone.utc)
 FEED = SourceConfig(name="govuk-home-office", url="https://www.gov.uk/search/news.atom", interval=300)
 PAGE = SourceConfig(name="resilience-statement", type="page", url="https://example.org/statement", interval=3600)
+NEVER = SourceConfig(name="un-news", url="https://news.un.org/feed/rss.xml", interval=300)
 RULES = QuietRules(after=3, window=20, min_gaps=5)
 
 
@@ -141,24 +144,28 @@ async def test_a_source_no_longer_configured_leaves_the_list(streams):
     assert [v.id for v in await read_sources(streams, now=FIRST)] == [PAGE.name]
 
 
-async def test_get_sources_answers_every_configured_source_in_the_documented_shape(settings, streams):
-    service = IngestService(settings, watch=[], sources=[FEED])
+@asynccontextmanager
+async def _sources_api(settings, sources):
+    """Ingest configured with ``sources`` and its API, served: (the service, a session on the API)."""
+    service = IngestService(settings, watch=[], sources=list(sources))
     http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
     await service.start()
     http.add_routes(service.routes())
     await http.start()
     try:
-        await _daily_feed(streams, 3)
-        await service.started()  # the watch registers the sources and checks them at once
         async with aiohttp.ClientSession(f"http://127.0.0.1:{http.port}") as client:
-            async with client.get("/sources") as resp:
-                assert resp.status == 200
-                answer = await resp.json()
-            async with client.get("/openapi.json") as resp:
-                document = await resp.json()
+            yield service, client
     finally:
         await http.stop()
         await service.stop()
+
+
+async def test_get_sources_answers_every_configured_source_in_the_documented_shape(settings, streams):
+    async with _sources_api(settings, [FEED]) as (service, client):
+        await _daily_feed(streams, 3)
+        await service.started()  # the watch registers the sources and checks them at once
+        document, status, answer = await document_and_answer(client, "GET", "/sources")
+    assert status == 200
     (source,) = answer["sources"]
     assert source["id"] == FEED.name and source["kind"] == "feed"
     assert source["last_release"] == "2026-10-03T09:30:00Z"
@@ -169,29 +176,20 @@ async def test_get_sources_answers_every_configured_source_in_the_documented_sha
 
 async def test_a_failing_source_is_in_get_sources_until_a_poll_succeeds(settings, streams):
     """Before: only `pledgewatch status` said a source's polls kept failing; `GET /sources` did not."""
-    service = IngestService(settings, watch=[], sources=[FEED, PAGE])
-    http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
-    await service.start()
-    http.add_routes(service.routes())
-    await http.start()
-    try:
+    async with _sources_api(settings, [FEED, PAGE]) as (service, client):
         await service.quiet_watch.register()  # the sources listed, none polled: the failures are the test's
         await record_failure(streams, FEED.name, "HTTP 503 from www.gov.uk", now=FIRST)
         await record_failure(streams, FEED.name, "timed out after 30 s", now=FIRST + timedelta(minutes=5),
                              retry_at=FIRST + timedelta(minutes=15))
-        async with aiohttp.ClientSession(f"http://127.0.0.1:{http.port}") as client:
-            async with client.get("/sources") as resp:
-                assert resp.status == 200
-                failing = {s["id"]: s["failing"] for s in (await resp.json())["sources"]}
-            await record_success(streams, FEED.name, now=FIRST + timedelta(minutes=15))
-            async with client.get("/sources") as resp:
-                answered = (await resp.json())["sources"]
-                after = {s["id"]: s["failing"] for s in answered}
-            async with client.get("/openapi.json") as resp:
-                document = await resp.json()
-    finally:
-        await http.stop()
-        await service.stop()
+        async with client.get("/sources") as resp:
+            assert resp.status == 200
+            failing = {s["id"]: s["failing"] for s in (await resp.json())["sources"]}
+        await record_success(streams, FEED.name, now=FIRST + timedelta(minutes=15))
+        async with client.get("/sources") as resp:
+            answered = (await resp.json())["sources"]
+            after = {s["id"]: s["failing"] for s in answered}
+        async with client.get("/openapi.json") as resp:
+            document = await resp.json()
     assert failing == {FEED.name: {"since": "2026-10-01T09:30:00Z", "failures": 2, "error": "timed out after 30 s",
                                    "retry_at": "2026-10-01T09:45:00Z"},
                        PAGE.name: None}
@@ -202,3 +200,20 @@ async def test_a_failing_source_is_in_get_sources_until_a_poll_succeeds(settings
     assert set(schemas["SourceFailing"]["properties"]) == {"since", "failures", "error", "retry_at"}
     assert "last_poll" in schemas["SourceView"]["properties"]
     assert "failing" in schemas["SourceView"]["properties"]
+
+
+async def test_every_field_of_the_sources_answered_is_documented_as_required(settings, streams):
+    """A client generated from ``/openapi.json`` codes for no absence that never happens: every field answered is
+    required where it stands, null where it may be (``failing``, its ``retry_at``, ``last_poll``)."""
+    async with _sources_api(settings, [FEED, PAGE, NEVER]) as (service, client):
+        await service.quiet_watch.register()  # the sources listed, none polled: the polls are the test's
+        await record_failure(streams, FEED.name, "HTTP 503 from www.gov.uk", now=FIRST,
+                             retry_at=FIRST + timedelta(minutes=10))
+        await record_success(streams, PAGE.name, now=FIRST)
+        document, status, answer = await document_and_answer(client, "GET", "/sources")
+    assert status == 200
+    shown = {s["id"]: (s["failing"] is not None, s["last_poll"] is not None) for s in answer["sources"]}
+    assert shown == {FEED.name: (True, False), PAGE.name: (False, True), NEVER.name: (False, False)}
+    validator = documented_answer(document, "get", "/sources")
+    assert [e.message for e in validator.iter_errors(answer)] == []
+    assert unrequired_fields(validator, answer) == []

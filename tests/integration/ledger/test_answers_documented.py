@@ -7,11 +7,8 @@ from datetime import date, datetime, timezone
 
 import aiohttp
 import pytest
-from jsonschema import Draft202012Validator
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
 
-from tests.conftest import unrequired_fields
+from tests.conftest import document_and_answer, documented_answer, unrequired_fields
 from tests.unit.notifier.samples import FUNDING, dated, release
 
 pytestmark = pytest.mark.integration
@@ -34,14 +31,9 @@ async def ledger(ledger_served):
     ("/ledger/deadlines?due_after=2017-01-01", "/ledger/deadlines"),
 ])
 async def test_every_field_answered_is_documented_as_required(ledger, path, operation):
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"{ledger}/openapi.json") as resp:
-            document = await resp.json()
-        async with session.get(ledger + path) as resp:
-            assert resp.status == 200
-            answer = await resp.json()
-    schema = document["paths"][operation]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-    registry = Registry().with_resource("urn:openapi", DRAFT202012.create_resource(document))
-    validator = Draft202012Validator({"$ref": "urn:openapi" + schema["$ref"]}, registry=registry)
+    async with aiohttp.ClientSession(ledger) as session:
+        document, status, answer = await document_and_answer(session, "GET", path)
+    assert status == 200
+    validator = documented_answer(document, "get", operation)
     assert [e.message for e in validator.iter_errors(answer)] == []
     assert unrequired_fields(validator, answer) == []

@@ -48,7 +48,10 @@ def fast_config(**overrides) -> NotifierConfig:
     base = dict(delivery_attempts=3, retry_base_seconds=0.05, retry_max_seconds=0.2,
                 destination_concurrency=2, delivery_poll_seconds=0.05, delivery_lease_seconds=5,
                 smtp_timeout=2.0, apprise_timeout=2.0, leader_ttl_seconds=0.6)
-    return NotifierConfig(**{**base, **overrides})
+    config = {**base, **overrides}
+    if "delivery_lease_seconds" not in overrides:  # a slower poll: a lease of two polls, the least the settings take
+        config["delivery_lease_seconds"] = max(5, 2 * config["delivery_poll_seconds"])
+    return NotifierConfig(**config)
 
 
 async def handled(service, entry_id) -> bool:

@@ -319,17 +319,21 @@ async def test_a_job_in_flight_near_its_lease_end_is_renewed_at_the_next_poll(no
                                                                               publish_classified):
     """Leases are renewed as they near their end (not at every poll), so none in flight runs out."""
     path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("hang")}"}}}}]}}]')
-    n = await notifier(config=fast_config(delivery_lease_seconds=10, delivery_poll_seconds=30), subscriptions=path,
-                       webhook_timeout=30)
+    n = await notifier(config=fast_config(delivery_lease_seconds=100, delivery_poll_seconds=30), subscriptions=path,
+                       webhook_timeout=120)
     worker, outbox = n.service.worker, n.service.outbox
     await publish_classified(n.service, release(BORDERS))
     await wait_for(lambda: worker.inflight(), what="the send under way")
     (_, claimed_until), = await outbox.client.zrange(outbox.zset, 0, -1, withscores=True)
-    worker.ticks = lambda: time.monotonic() + 6  # six seconds into its ten
+    worker.ticks = lambda: time.monotonic() + 30  # thirty seconds into its hundred: not yet renewed
+    await worker.poll_once()
+    (_, still_until), = await outbox.client.zrange(outbox.zset, 0, -1, withscores=True)
+    assert still_until == claimed_until
+    worker.ticks = lambda: time.monotonic() + 60  # sixty into its hundred: past half of it
     before = await redis_now(outbox.client)
     await worker.poll_once()
     (_, leased_until), = await outbox.client.zrange(outbox.zset, 0, -1, withscores=True)
-    assert leased_until > claimed_until and before + 10 <= leased_until <= await redis_now(outbox.client) + 10
+    assert leased_until > claimed_until and before + 100 <= leased_until <= await redis_now(outbox.client) + 100
     receiver.release_hang.set()
     await wait_for(lambda: _is_zero(outbox.pending()), what="the job finished")
     assert len(receiver.hits("hang")) == 1

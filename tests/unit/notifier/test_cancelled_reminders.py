@@ -3,7 +3,7 @@ longer selected by the filter, and the reminders planned for it that were still 
 day it would have come and its commitment, in every rendering (text, so console, chat and feed; HTML; the
 webhook's data, ``cancelled_reminders``)."""
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 
 from samples import BORDERS, dated, plan_against, release
 from schemas.classified import DateDeadline
@@ -14,6 +14,7 @@ from services.notifier.rendering import render_text
 from services.notifier.subscriptions import Subscription
 
 NOW = datetime(2027, 3, 10, 12, 0, tzinfo=timezone.utc)
+LATE = time(23, 30, tzinfo=timezone.utc)  # PLEDGEWATCH_REMINDER_TIME=23:30
 SUB = Subscription(id="desk", channels=["console"])  # reminded 30, 7 and 1 days before, and on the day
 OFFICERS = dated("c-officers", date(2027, 3, 31)).model_copy(update={
     "text": "The UK will deploy 200 officers to Iraq by 31 March 2027.",
@@ -68,3 +69,15 @@ def test_a_change_that_keeps_the_dates_or_a_subscription_without_reminders_names
     quiet = Subscription(id="desk", channels=["console"], reminders=[])
     alert = _changed(MOVED, BORDERS, sub=quiet)
     assert alert.cancelled_reminders == [] and "no longer come" not in render_text(alert)
+
+
+def test_the_day_named_is_the_day_the_reminder_would_fire_at_the_reminder_time_in_the_subscriptions_zone():
+    # 23:30 in Kiritimati (UTC+14): the day before at 23:30 is still ahead at noon of that day there, and ten
+    # hours before the due day's 23:30 is on the due day itself (at 09:00, both would be a day earlier or gone).
+    late = Subscription(id="desk", channels=["console"], timezone="Pacific/Kiritimati", reminders=["P1D", "PT10H"])
+    now = datetime(2027, 3, 29, 22, 0, tzinfo=timezone.utc)  # 30 March, 12:00 in Kiritimati
+    first = plan_alerts(late, release(OFFICERS), sent={}, elapsed_sent=set(), now=now, remind_at=LATE)
+    [alert] = plan_against([OFFICERS], late, release(MOVED, version=2), sent=first.sent,
+                           elapsed_sent=set(first.elapsed), now=now, remind_at=LATE).alerts
+    assert [(r.offset, r.on) for r in alert.cancelled_reminders] == [
+        ("P1D", date(2027, 3, 30)), ("PT10H", date(2027, 3, 31))]
