@@ -6,8 +6,8 @@ Builds real reminder jobs (``reminder_jobs`` for a release with a dated commitme
 reminder, offsets of one to thirty days) and schedules them through the notifier's ``ReminderStore.apply``
 on an embedded Redis (AOF, appendfsync everysec), ``--batch`` at a time, as the notifier schedules a read's
 releases. Prints the time to schedule them all, reminders per second, and Redis memory per reminder (every
-key the reminders are kept in: the APScheduler job store, the planned records, the due index and the
-shared subjects, from ``MEMORY USAGE``). Then it moves them all to another reminder time, as the first leader
+key the reminders are kept in: the APScheduler job store, the planned records, the due index, each
+subscription's time index and the shared subjects, from ``MEMORY USAGE``). Then it moves them all to another reminder time, as the first leader
 after a change of ``PLEDGEWATCH_REMINDER_TIME`` does, and prints that time.
 
 Then ``--at-once`` reminders, each for its own commitment, are scheduled to fall due at the same second, a few
@@ -156,10 +156,12 @@ async def run(reminders: int, batch: int, at_once: int) -> None:
             await store.apply(jobs[i:i + batch])
         scheduled = time.perf_counter() - start
         stored = client.hlen(store.planned_key)
-        used = memory(client, keys) - empty
+        per_subscription = [key.decode() for key in client.scan_iter(match=f"{store.due_key}:*", count=1000)]
+        used = memory(client, keys + per_subscription) - empty
         print(f"scheduled {stored:,} in {scheduled:.2f} s ({stored / scheduled:,.0f} reminders/s); "
               f"{used / stored:,.0f} bytes each in Redis ({client.hlen(scheduler.jobs_key)} scheduler jobs, "
-              f"{client.hlen(store.subjects_key)} subjects, the planned records and the due index)")
+              f"{client.hlen(store.subjects_key)} subjects, the planned records, the due index and "
+              f"{len(per_subscription):,} subscriptions' time indexes)")
         start, cpu = time.perf_counter(), time.process_time()
         moved = await retime_reminders(store, aclient, lambda name: f"{PREFIX}{name}",
                                        remind_at=dtime(10, 0, tzinfo=timezone.utc), now=datetime.now(timezone.utc))
