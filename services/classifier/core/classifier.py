@@ -8,6 +8,7 @@ from typing import Any, Final
 
 from schemas import Commitment, ReleaseClassified, ReleasePublished
 
+from .actor_model import publisher_readings, reactored
 from .actors import without_bare_pronoun
 from .aliases import acronyms
 from .commitments import Found
@@ -125,6 +126,10 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     if model is not None and model.category is not None:
         commitments = recategorised(commitments, model.category, title=release.title,
                                     release_counter_terrorism=score >= THRESHOLD)
+    if model is not None and model.actor is not None and commitments:
+        named, government = publisher_readings(who, shown)
+        commitments = reactored(commitments, model.actor, release_id=release.release_id, title=release.title,
+                                body=body, publisher_name=named, government=government, names=names or {})
     return ReleaseClassified(
         **copied, classifier_version=version, is_counter_terrorism=score >= THRESHOLD,
         counter_terrorism_score=score, evidence=evidence,  # type: ignore[arg-type]  # dicts, validated as Evidence
