@@ -17,13 +17,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from schemas import ReleasePublished
-from services.classifier.core import classify
 from services.classifier.core.actor_model import ActorModel, ReleaseContext, described_candidates, publisher_readings
 from services.classifier.core.aliases import acronyms
 from services.classifier.core.decision import DecisionModel
 from services.classifier.core.publishers import UNLISTED, publisher_and_shown
 
-from .evaluation import actor_matches, locate, match_commitments
+from .dict_regression import fitted_regression
+from .evaluation import actor_matches
+from .found_labels import found_with_label
 
 C_ACTOR = 0.3
 
@@ -33,18 +34,13 @@ Examples = list[list[tuple[dict[str, float], bool]]]  # per labelled commitment:
 def actor_examples(release: ReleasePublished, label: dict, model: DecisionModel) -> Examples:
     """The candidates of each labelled commitment of ``release`` that ``model`` (its own actor model left out)
     finds, described as the classifier describes them, each with whether the labelled actor is it."""
-    result = classify(release, model=replace(model, actor=None))
-    labelled = label.get("commitments", [])
-    matched = match_commitments(result.commitments, [locate(item["quote"], release.body) for item in labelled])
+    result, found_labels = found_with_label(release, label, replace(model, actor=None), "actor")
     who, shown = publisher_and_shown(release)
     named, government = publisher_readings(who, shown)
     names = acronyms(release.body, UNLISTED if shown is not None else who)
     rules = [commitment.actor for commitment in result.commitments]
     examples = []
-    for li, fi in sorted(matched.items()):
-        actor = labelled[li].get("actor")
-        if not actor:
-            continue
+    for actor, fi in found_labels:
         found = result.commitments[fi]
         described = described_candidates(
             found.text, kind=found.kind.value, rules_actor=rules[fi], publisher_name=named, government=government,
@@ -60,18 +56,12 @@ def fit_actors(pairs: Iterable[tuple[ReleasePublished, dict]], model: DecisionMo
 
 
 def _fitted(by_release: list[Examples], c: float = C_ACTOR) -> ActorModel | None:
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
     rows = [(features, right) for examples in by_release for candidates in examples for features, right in candidates]
-    if len({right for _, right in rows}) < 2:
+    fitted = fitted_regression(rows, c)
+    if fitted is None:
         return None
-    vectoriser = DictVectorizer()
-    matrix = vectoriser.fit_transform([features for features, _ in rows])
-    regression = LogisticRegression(C=c, max_iter=5000)
-    regression.fit(matrix, [right for _, right in rows])
-    weights = {str(name): round(float(regression.coef_[0][j]), 6)
-               for j, name in enumerate(vectoriser.get_feature_names_out())}
+    regression, names = fitted
+    weights = {name: round(float(regression.coef_[0][j]), 6) for j, name in enumerate(names)}
     return ActorModel(round(float(regression.intercept_[0]), 6), dict(sorted(weights.items())))
 
 
