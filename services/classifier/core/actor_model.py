@@ -15,12 +15,14 @@ from typing import Final, NamedTuple
 
 from schemas import Commitment
 
-from .actors import (_AGENT_NOUN, _CAPITALISED, _HOSTILE, _INSTRUMENT, _LEADING_ARTICLE, _LEADING_DETERMINER, _POSSESSIVE,
-                     _TITLE)
+from .actors import (_AGENT_NOUN_FOLDED, _AGENT_NOUN_WORDS, _CAPITALISED, _HOSTILE, _INSTRUMENT, _LEADING_ARTICLE,
+                     _LEADING_DETERMINER, _POSSESSIVE, _TITLE)
+from .folding import fold
 from .publishers import government_of
 from .records import commitment_id
 
 _WORD: Final = re.compile(r"[A-Za-z][\w'’-]*")
+_CAPITAL_WORD: Final = re.compile(r"\b[A-Z][\w'’-]*")
 _FIRST_PERSON: Final = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
 # A word a noun phrase does not hold: a verb, a preposition, a conjunction, a lowercase word in -ed, -ing or -ly.
 _OUTSIDE_PHRASE: Final = re.compile(
@@ -71,11 +73,11 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
     add(publisher_name, PUBLISHER)
     add(government, GOVERNMENT)
     in_text: list[tuple[int, int, str, str]] = []
-    for match in _AGENT_NOUN.finditer(text):
+    folded = fold(text)
+    for match in _AGENT_NOUN_FOLDED.finditer(folded) if _AGENT_NOUN_WORDS.in_(folded) else ():
         start = _noun_phrase_start(text, match.start(), match.end())
         in_text.append((start, match.end(), text[start:match.end()], AGENT))
-    words = _WORD.findall(text)
-    headline = sum(word[0].isupper() for word in words) * 2 > len(words)  # "Funding to be Distributed to …"
+    headline = len(_CAPITAL_WORD.findall(text)) * 2 > len(_WORD.findall(text))  # "Funding to be Distributed to …"
     for match in ([] if headline else _CAPITALISED.finditer(text)):
         name = match.group()
         if name.isdigit() or len(name) == 1 or text[match.end():match.end() + 1] == "(":
@@ -94,7 +96,8 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
             continue
         in_text.append((start, start + len(name), name, NAME))
     for start, end, name, source in sorted(in_text):
-        if not (_TITLE.match(name) or _HOSTILE.search(name) or _DAESH.search(name)):  # a minister or a fund is the publisher acting
+        # a minister's title is the publisher acting, a candidate already; a hostile group commits to nothing
+        if not (_TITLE.match(name) or _HOSTILE.search(name) or _DAESH.search(name)):
             add(name, source, start, end)
     return [Candidate(name, frozenset(sources), start, end) for name, (sources, start, end) in found.items()]
 
