@@ -21,7 +21,8 @@ publishers (a cross-validation fold would hold none out), or with no labelled co
 no proposal that is not one (the commitment model would have one class only).
 
 ``--compare`` prints, for the same folds, rules only against rules plus a model trained without the
-held-out releases: the honest figure for the training split; ``--tune`` prints the same cross-validation
+held-out releases: the honest figure for the training split (and the category and actor models' accuracy, each
+fitted without the held-out releases' publishers); ``--tune`` prints the same cross-validation
 for each C of ``C_GRID``; ``--stability N`` refits N times, each without one of N fixed releases, and prints
 the spread of the cuts and of the cross-validated F1 (:mod:`.stability`); ``--learning-curve`` the
 cross-validated F1 with each fold's model fitted on a share of its releases (:mod:`.learning_curve`). The validation split is read only
