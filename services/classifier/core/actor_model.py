@@ -74,11 +74,14 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
     add(government, GOVERNMENT)
     in_text: list[tuple[int, int, str, str]] = []
     folded = fold(text)
-    for match in _AGENT_NOUN_FOLDED.finditer(folded) if _AGENT_NOUN_WORDS.in_(folded) else ():
-        start = _noun_phrase_start(text, match.start(), match.end())
-        in_text.append((start, match.end(), text[start:match.end()], AGENT))
+    if _AGENT_NOUN_WORDS.in_(folded):
+        for match in _AGENT_NOUN_FOLDED.finditer(folded):
+            start = _noun_phrase_start(text, match.start(), match.end())
+            in_text.append((start, match.end(), text[start:match.end()], AGENT))
     headline = len(_CAPITAL_WORD.findall(text)) * 2 > len(_WORD.findall(text))  # "Funding to be Distributed to …"
-    for match in ([] if headline else _CAPITALISED.finditer(text)):
+    for match in _CAPITALISED.finditer(text):
+        if headline:
+            break
         name = match.group()
         if name.isdigit() or len(name) == 1 or text[match.end():match.end() + 1] == "(":
             continue  # a letter, or part of a longer token ("BN(O)")
