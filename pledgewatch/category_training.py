@@ -19,14 +19,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from schemas import ReleasePublished
-from services.classifier.core import classify
 from services.classifier.core.categories import rule_hits
 from services.classifier.core.category_model import (RULES_STAND, CategoryModel, category_features,
                                                      release_named_features)
 from services.classifier.core.decision import DecisionModel
 from services.classifier.core.folding import fold
 
-from .evaluation import locate, match_commitments
+from .dict_regression import fitted_regression
+from .found_labels import found_with_label
 
 C_CATEGORY = 0.3
 MIN_RELEASES = 2
@@ -39,15 +39,10 @@ Examples = list[tuple[dict[str, float], str, str]]  # (features, labelled catego
 def category_examples(release: ReleasePublished, label: dict, model: DecisionModel) -> Examples:
     """(features, labelled category, the rules' category) of each labelled commitment of ``release`` that
     ``model`` (its own category model left out) finds."""
-    result = classify(release, model=replace(model, category=None))
-    labelled = label.get("commitments", [])
-    matched = match_commitments(result.commitments, [locate(item["quote"], release.body) for item in labelled])
+    result, found_labels = found_with_label(release, label, replace(model, category=None), "category")
     rules = [commitment.category.value for commitment in result.commitments]
     examples = []
-    for li, fi in sorted(matched.items()):
-        category = labelled[li].get("category")
-        if not category:
-            continue
+    for category, fi in found_labels:
         text = result.commitments[fi].text
         named = release_named_features(result.commitments, fi, rules, rule_hits(fold(text)))
         features = category_features(text, title=release.title, release_counter_terrorism=result.is_counter_terrorism,
@@ -64,9 +59,6 @@ def fit_categories(pairs: Iterable[tuple[ReleasePublished, dict]], model: Decisi
 
 
 def _fitted(by_release: list[Examples], c: float = C_CATEGORY) -> CategoryModel | None:
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
     releases_of: dict[str, int] = {}
     for examples in by_release:
         for name in {name for features, _, _ in examples for name in features if name.startswith(_WORDS)}:
@@ -74,14 +66,11 @@ def _fitted(by_release: list[Examples], c: float = C_CATEGORY) -> CategoryModel 
     rows = [({name: value for name, value in features.items()
               if not name.startswith(_WORDS) or releases_of[name] >= MIN_RELEASES}, category)
             for examples in by_release for features, category, _ in examples]
-    if len({category for _, category in rows}) < 2:
+    fitted = fitted_regression(rows, c)
+    if fitted is None:
         return None
-    vectoriser = DictVectorizer()
-    matrix = vectoriser.fit_transform([features for features, _ in rows])
-    regression = LogisticRegression(C=c, max_iter=5000)
-    regression.fit(matrix, [category for _, category in rows])
-    names = vectoriser.get_feature_names_out()
-    weights = {str(name): [round(float(regression.coef_[k][j]), 6) for k in range(len(regression.classes_))]
+    regression, names = fitted
+    weights = {name: [round(float(regression.coef_[k][j]), 6) for k in range(len(regression.classes_))]
                for j, name in enumerate(names)}
     return CategoryModel([str(name) for name in regression.classes_],
                          [round(float(w), 6) for w in regression.intercept_], dict(sorted(weights.items())))

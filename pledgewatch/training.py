@@ -21,7 +21,8 @@ publishers (a cross-validation fold would hold none out), or with no labelled co
 no proposal that is not one (the commitment model would have one class only).
 
 ``--compare`` prints, for the same folds, rules only against rules plus a model trained without the
-held-out releases: the honest figure for the training split; ``--tune`` prints the same cross-validation
+held-out releases: the honest figure for the training split (and the category and actor models' accuracy, each
+fitted without the held-out releases' publishers); ``--tune`` prints the same cross-validation
 for each C of ``C_GRID``; ``--stability N`` refits N times, each without one of N fixed releases, and prints
 the spread of the cuts and of the cross-validated F1 (:mod:`.stability`); ``--learning-curve`` the
 cross-validated F1 with each fold's model fitted on a share of its releases (:mod:`.learning_curve`). The validation split is read only
@@ -47,6 +48,8 @@ from services.classifier.core.decision import MODEL_FILE, MODEL_VERSION, Decisio
 from services.classifier.core.publishers import publisher
 from services.classifier.core.signals import CONTEXT_PREFIXES, LEXICAL_PREFIXES, YEAR_PREFIX, tied
 
+from .actor_training import cross_validated as actors_cross_validated
+from .actor_training import fit_actors
 from .category_training import cross_validated as categories_cross_validated
 from .category_training import fit_categories
 from .evaluation import LabelledSetError, _prf, figure, load_set, locate, overlap, score_release
@@ -378,7 +381,8 @@ def trained(pairs: list) -> tuple[DecisionModel, dict, dict]:
     (threshold, veto, cut), rules, learned = cross_validate(pairs)
     by_release = [examples(release, label) for release, label in pairs]
     model = replace(fit(by_release, [publisher(release) for release, _ in pairs], threshold, veto), terrorism_cut=cut)
-    return replace(model, category=fit_categories(pairs, model)), rules, learned
+    model = replace(model, category=fit_categories(pairs, model))
+    return replace(model, actor=fit_actors(pairs, model)), rules, learned
 
 
 def check_trainable(directory: Path, pairs: list) -> list[Row]:
@@ -507,6 +511,9 @@ def train(directory: Path = TRAINING_SET, *, output: Path | None = None, compare
                                                                                publisher_folds(group_of, FOLDS))
         print(f"  category on the {scored} labelled commitments found: rules {figure(rules_category)}, "
               f"rules + model {figure(learned_category)}")
+        rules_actor, learned_actor, scored = actors_cross_validated(pairs, model, publisher_folds(group_of, FOLDS))
+        print(f"  actor on the {scored} labelled commitments found: rules {figure(rules_actor)}, "
+              f"rules + model {figure(learned_actor)}")
     return 0
 
 

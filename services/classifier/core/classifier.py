@@ -8,6 +8,7 @@ from typing import Any, Final
 
 from schemas import Commitment, ReleaseClassified, ReleasePublished
 
+from .actor_model import publisher_readings, reactored
 from .actors import without_bare_pronoun
 from .aliases import acronyms
 from .commitments import Found
@@ -28,7 +29,7 @@ from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .triggers import Trigger
 from .unruled import read_unruled
 
-CLASSIFIER_VERSION: Final = "rules+model-0.13.1"
+CLASSIFIER_VERSION: Final = "rules+model-0.14.0"
 RULES_VERSION: Final = CLASSIFIER_VERSION.rpartition("-")[2]  # the rules' own number, told apart from a model's
 MAX_COMMITMENTS: Final = 500  # a release holding more is not a press release; past it, reading stops
 # A commitment's deadlines each plan a reminder per offset for every subscriber: a sentence naming hundreds of
@@ -131,6 +132,10 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     if model is not None and model.category is not None:
         commitments = recategorised(commitments, hits, model.category, title=release.title,
                                     release_counter_terrorism=score >= THRESHOLD)
+    if model is not None and model.actor is not None and commitments:
+        named, government = publisher_readings(who, shown)
+        commitments = reactored(commitments, model.actor, release_id=release.release_id, title=release.title,
+                                body=body, publisher_name=named, government=government, names=names or {})
     commitments, cut = _with_deadlines_capped(commitments)
     if cut is not None:
         stopped = cut if stopped is None else f"{stopped}; {cut}"
@@ -144,7 +149,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
 def classifier_version(model: DecisionModel | None) -> str:
     """The classifier version of what ``model`` decides: ``CLASSIFIER_VERSION`` with the shipped model (a file
     the same to the byte is the same model) or none (the rules alone), else the rules' version and the start of
-    the model file's SHA-256, ``rules-0.13.1+model-sha256:1a2b3c4d5e6f``: another model never passes for the
+    the model file's SHA-256, ``rules-0.14.0+model-sha256:1a2b3c4d5e6f``: another model never passes for the
     shipped one (docs/decisions/0050)."""
     if model is None or model.digest is not None and model.digest == shipped_digest():
         return CLASSIFIER_VERSION

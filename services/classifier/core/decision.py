@@ -25,6 +25,7 @@ from typing import Any, Final
 
 from schemas import Kind
 
+from .actor_model import ActorModel
 from .category_model import CategoryModel
 
 MODEL_FILE: Final = "decision.json"
@@ -300,6 +301,8 @@ class DecisionModel:
     terrorism_cut: float | None = None
     # chooses each kept commitment's category over the rules' reading (``category_model``), when present
     category: CategoryModel | None = None
+    # chooses each kept commitment's actor among the readings the rules can make (``actor_model``), when present
+    actor: ActorModel | None = None
     # The SHA-256 of the file it was read from, in hex (None: a model made in memory); it names the model in the
     # classifier version of what it decides (``classifier.classifier_version``).
     digest: str | None = field(default=None, compare=False)
@@ -335,6 +338,7 @@ class DecisionModel:
                        interactions=interactions,
                        terrorism_cut=None if data.get("terrorism_cut") is None else float(data["terrorism_cut"]),
                        category=None if data.get("category") is None else CategoryModel.from_dict(data["category"]),
+                       actor=None if data.get("actor") is None else ActorModel.from_dict(data["actor"]),
                        digest=digest)
         except KeyError as exc:
             raise ValueError(f"not a decision model: no {exc.args[0]!r} in it") from None
@@ -349,6 +353,8 @@ class DecisionModel:
             data["terrorism_cut"] = self.terrorism_cut
         if self.category is not None:
             data["category"] = self.category.to_dict()
+        if self.actor is not None:
+            data["actor"] = self.actor.to_dict()
         if self.interactions is not None:
             data["interactions"] = {"intercept": self.interactions.intercept, "weights": self.interactions.weights,
                                     "pairs": [list(pair) for pair in self.interactions.pairs]}

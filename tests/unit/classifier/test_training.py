@@ -43,6 +43,11 @@ def test_the_shipped_model_is_what_training_makes_of_the_training_split(tmp_path
     assert sorted(made_category["weights"]) == sorted(shipped_category["weights"]), "run `pledgewatch train`"
     for name, row in made_category["weights"].items():
         assert row == pytest.approx(shipped_category["weights"][name], abs=1e-3), name
+    made_actor, shipped_actor = made["actor"], shipped["actor"]
+    assert sorted(made_actor["weights"]) == sorted(shipped_actor["weights"]), "run `pledgewatch train`"
+    assert made_actor["intercept"] == pytest.approx(shipped_actor["intercept"], abs=1e-3)
+    for name, weight in made_actor["weights"].items():
+        assert weight == pytest.approx(shipped_actor["weights"][name], abs=1e-3), name
     assert "proposals cover" in capsys.readouterr().out
 
 
@@ -392,4 +397,19 @@ def test_compare_prints_the_cross_validated_category_beside_the_rules(tmp_path, 
     assert figures is not None, line
     scored, rules, learned = figures.groups()
     assert int(scored) > 0 and rules == learned
+    assert set(json.loads(model.read_text())["actor"]) == {"intercept", "weights"}
     assert "category" not in json.loads(model.read_text())
+
+
+def test_compare_prints_the_cross_validated_actor_beside_the_rules(tmp_path, capsys):
+    """`train --compare` measures the actor model in the same publisher-grouped folds, and `train` writes it. A set
+    whose every release is the same sentence, its actor read right by the rules, is read right by the model too."""
+    root, model = _small_set(tmp_path / "set"), tmp_path / "decision.json"
+    assert train(root, output=model, compare=True) == 0
+    out = capsys.readouterr().out
+    [line] = [line for line in out.splitlines() if "actor on the" in line]
+    figures = re.fullmatch(r"  actor on the (\d+) labelled commitments found: rules (\S+), rules \+ model (\S+)", line)
+    assert figures is not None, line
+    scored, rules, learned = figures.groups()
+    assert int(scored) > 0 and rules == learned
+    assert set(json.loads(model.read_text())["actor"]) == {"intercept", "weights"}

@@ -1,0 +1,233 @@
+"""The actor a learned ranking gives a commitment, among the readings the rules can make of it.
+
+The rules (:mod:`.actors`) name one actor: the subject of the clause's verb, a demand's addressee, or the
+publisher. The candidates are that reading, the publisher, its government, and each agent noun phrase and
+capitalised name of the commitment's text; a binary logistic model fitted on the training split (``pledgewatch
+train``) weighs each candidate by where it comes from, the words either side of it, its head noun and the
+commitment's kind, and the candidate of largest score is the actor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final, NamedTuple
+
+from schemas import Commitment
+
+from .actors import (_AGENT_NOUN_FOLDED, _AGENT_NOUN_WORDS, _CAPITALISED, _HOSTILE, _INSTRUMENT, _LEADING_ARTICLE,
+                     _LEADING_DETERMINER, _POSSESSIVE, _TITLE)
+from .folding import fold
+from .publishers import government_of
+from .records import commitment_id
+
+_WORD: Final = re.compile(r"[A-Za-z][\w'’-]*")
+_CAPITAL_WORD: Final = re.compile(r"\b[A-Z][\w'’-]*")
+_FIRST_PERSON: Final = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
+# A word a noun phrase does not hold: a verb, a preposition, a conjunction, a lowercase word in -ed, -ing or -ly.
+_OUTSIDE_PHRASE: Final = re.compile(
+    r"and|or|but|also|to|upon|on|in|at|by|for|from|with|of|as|that|which|who|whom|will|must|should|shall|may|can"
+    r"|would|could|is|are|was|were|be|been|has|have|had|not|today|now|calls?|urges?|asks?|invites?|requests?"
+    r"|encourages?|requires?|demands?|expects?|[a-z][\w'’-]*(?:ed|ing|ly)")
+_DAESH: Final = re.compile(r"\bda[’']?esh\b", re.IGNORECASE)  # hostile, as actors._HOSTILE's "daesh"
+_LEAD: Final = re.compile(r"[\W_]+")  # what may stand before a sentence's first word: quotes, bullets
+_SKIPPED: Final = frozenset("the this these those it a an its our their we i he she they".split())
+
+# Where a candidate comes from: the rules' reading, the publisher, its government, the text.
+RULES, PUBLISHER, GOVERNMENT, AGENT, NAME = "rules", "publisher", "government", "agent", "name"
+
+
+class ReleaseContext(NamedTuple):
+    title: str
+    body: str
+    others: list[str]  # the rules' actors of the release's other commitments
+
+
+class Candidate(NamedTuple):
+    name: str
+    sources: frozenset[str]
+    start: int  # where it stands in the text; -1 for one the text does not hold (the publisher)
+    end: int
+
+
+def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, government: str,
+                     names: dict[str, str]) -> list[Candidate]:
+    """Each actor a commitment of ``text`` could name, once per name (its sources merged), in a fixed order:
+    the rules' reading, the publisher, its government, then the text's agent noun phrases and capitalised names
+    in order of place. ``names``: the release's acronyms, each spelt out as the classifier spells an actor."""
+    found: dict[str, tuple[set[str], int, int]] = {}
+
+    def add(name: str, source: str, start: int = -1, end: int = -1) -> None:
+        name = names.get(name, name).strip()
+        if not name or name.lower() in _SKIPPED:
+            return
+        if name in found:
+            sources, first, last = found[name]
+            sources.add(source)
+            if first < 0 <= start:
+                found[name] = (sources, start, end)
+            return
+        found[name] = ({source}, start, end)
+
+    found[rules_actor] = ({RULES}, -1, -1)  # first, as it is: ties go to the rules' reading
+    add(publisher_name, PUBLISHER)
+    add(government, GOVERNMENT)
+    in_text: list[tuple[int, int, str, str]] = []
+    folded = fold(text)
+    if _AGENT_NOUN_WORDS.in_(folded):
+        for match in _AGENT_NOUN_FOLDED.finditer(folded):
+            start = _noun_phrase_start(text, match.start(), match.end())
+            in_text.append((start, match.end(), text[start:match.end()], AGENT))
+    headline = len(_CAPITAL_WORD.findall(text)) * 2 > len(_WORD.findall(text))  # "Funding to be Distributed to …"
+    for match in _CAPITALISED.finditer(text):
+        if headline:
+            break
+        name = match.group()
+        if name.isdigit() or len(name) == 1 or text[match.end():match.end() + 1] == "(":
+            continue  # a letter, or part of a longer token ("BN(O)")
+        if " " not in name and not name.isupper() and not _LEAD.sub("", text[:match.start()]):
+            continue  # a sentence's first word is capitalised whatever it is ("What", "Funding")
+        if name.endswith(".") and name[-2:-1].islower():  # the sentence's full stop, not "U.S."
+            name = name[:-1]
+        possessive = _POSSESSIVE.search(name)
+        if possessive:
+            name = name[:possessive.start()]
+        article = _LEADING_ARTICLE.match(name)
+        start = match.start() + (article.end() if article else 0)
+        name = name[article.end():] if article else name
+        if _INSTRUMENT.search(name):
+            continue
+        in_text.append((start, start + len(name), name, NAME))
+    for start, end, name, source in sorted(in_text):
+        # a minister's title is the publisher acting, a candidate already; a hostile group commits to nothing
+        if not (_TITLE.match(name) or _HOSTILE.search(name) or _DAESH.search(name)):
+            add(name, source, start, end)
+    return [Candidate(name, frozenset(sources), start, end) for name, (sources, start, end) in found.items()]
+
+
+def _noun_phrase_start(text: str, start: int, end: int) -> int:
+    """Where the noun phrase ending at ``end`` begins in ``text[start:end]`` (an agent noun and up to three words
+    before it): after the last word before the noun that is no part of one ("calls upon internet companies",
+    "encouraged Member States"), and after a leading determiner."""
+    words = list(_WORD.finditer(text, start, end))
+    for word in reversed(words[:-1]):
+        if _OUTSIDE_PHRASE.fullmatch(word.group()):
+            start = word.end()
+            break
+    while text[start:start + 1].isspace():
+        start += 1
+    determiner = _LEADING_DETERMINER.match(text[start:end])
+    return start + (determiner.end() if determiner else 0)
+
+
+def candidate_features(candidate: Candidate, order: int, *, text: str, kind: str, rules_actor: str,
+                       publisher_name: str, release: "ReleaseContext") -> dict[str, float]:
+    """The features of one of a commitment's candidates, by name; ``order``: its place among the candidates the
+    text holds (0 for the first)."""
+    features: dict[str, float] = {"kind=" + kind: 1.0}
+    if candidate.name in release.title:
+        features["in_title"] = 1.0
+    mentions = release.body.count(candidate.name)
+    features["mentions=" + ("0" if mentions == 0 else "1" if mentions == 1 else "2-3" if mentions <= 3 else "4+")] = 1.0
+    if release.others:
+        features["others_share"] = release.others.count(candidate.name) / len(release.others)
+    for source in sorted(candidate.sources):
+        features["s=" + source] = 1.0
+        features[f"s={source}&{kind}"] = 1.0
+    if rules_actor == publisher_name:
+        features["rules_publisher"] = 1.0
+        if RULES in candidate.sources:
+            features["rules_publisher&chosen"] = 1.0
+    if _FIRST_PERSON.search(text):
+        features["first_person&" + ("publisher" if PUBLISHER in candidate.sources else "other")] = 1.0
+    words = _WORD.findall(candidate.name)
+    if words:
+        features["head=" + words[-1].lower()] = 1.0
+    if candidate.name.isupper():
+        features["acronym"] = 1.0
+    if candidate.start >= 0:
+        features["order=" + str(min(order, 3))] = 1.0
+        before = _WORD.findall(text[max(0, candidate.start - 30):candidate.start])
+        after = _WORD.findall(text[candidate.end:candidate.end + 30])
+        previous = before[-1].lower() if before else "^"
+        following = after[0].lower() if after else "$"
+        features["prev=" + previous] = 1.0
+        features["next=" + following] = 1.0
+        features[f"prev={previous}&{kind}"] = 1.0
+        features[f"next={following}&{kind}"] = 1.0
+    else:
+        features["outside"] = 1.0
+    return features
+
+
+@dataclass(frozen=True)
+class ActorModel:
+    """A candidate scores ``intercept`` plus, for each feature present, its value times ``weights[feature]``; a
+    feature the model never saw weighs nothing."""
+
+    intercept: float
+    weights: dict[str, float]
+
+    def score(self, features: dict[str, float]) -> float:
+        total = self.intercept
+        for name, value in features.items():
+            total += self.weights.get(name, 0.0) * value
+        return total
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ActorModel":
+        return cls(float(data["intercept"]), {str(name): float(w) for name, w in dict(data["weights"]).items()})
+
+    def to_dict(self) -> dict:
+        return {"intercept": self.intercept, "weights": dict(self.weights)}
+
+
+def described_candidates(text: str, *, kind: str, rules_actor: str, publisher_name: str, government: str,
+                         names: dict[str, str], release: ReleaseContext) -> list[tuple[Candidate, dict[str, float]]]:
+    """Each of ``actor_candidates`` with its ``candidate_features``."""
+    described = []
+    order = 0
+    for candidate in actor_candidates(text, rules_actor=rules_actor, publisher_name=publisher_name,
+                                      government=government, names=names):
+        described.append((candidate, candidate_features(candidate, order, text=text, kind=kind,
+                                                        rules_actor=rules_actor, publisher_name=publisher_name,
+                                                        release=release)))
+        if candidate.start >= 0:
+            order += 1
+    return described
+
+
+def chosen_actor(model: ActorModel, text: str, *, kind: str, rules_actor: str, publisher_name: str,
+                 government: str, names: dict[str, str], release: ReleaseContext) -> str:
+    """The candidate of largest score (the first of them on a tie: the rules' reading first)."""
+    best, best_score = rules_actor, None
+    for candidate, features in described_candidates(text, kind=kind, rules_actor=rules_actor,
+                                                    publisher_name=publisher_name, government=government,
+                                                    names=names, release=release):
+        score = model.score(features)
+        if best_score is None or score > best_score:
+            best, best_score = candidate.name, score
+    return best
+
+
+def publisher_readings(who: str, shown: str | None) -> tuple[str, str]:
+    """(the publisher's name, its government) as a commitment's actor names them, from
+    ``publishers.publisher_and_shown``: a site missing from the table speaks for itself."""
+    if shown is not None:
+        return shown, shown
+    return who, government_of(who)
+
+
+def reactored(commitments: list[Commitment], model: ActorModel, *, release_id: str, title: str, body: str,
+              publisher_name: str, government: str, names: dict[str, str]) -> list[Commitment]:
+    """``commitments`` (a release's, with the rules' actors) each with the actor ``model`` chooses; a commitment
+    whose actor changes takes the id of its new actor (``records.commitment_id``)."""
+    rules = [commitment.actor for commitment in commitments]
+    chosen = []
+    for i, commitment in enumerate(commitments):
+        actor = chosen_actor(model, commitment.text, kind=commitment.kind.value, rules_actor=rules[i],
+                             publisher_name=publisher_name, government=government, names=names,
+                             release=ReleaseContext(title, body, rules[:i] + rules[i + 1:]))
+        chosen.append(commitment if actor == rules[i] else commitment.model_copy(
+            update={"actor": actor, "id": commitment_id(release_id, commitment.text, actor)}))
+    return chosen
