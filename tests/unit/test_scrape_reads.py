@@ -15,7 +15,7 @@ class _Read:
     """A collector exporting ``pledgewatch_test_<name>``, its reads failing with whatever ``failure`` holds."""
 
     def __init__(self, name):
-        self.name, self.failure, self.asked = name, None, 0
+        self.name, self.failure, self.asked, self.unread_scrapes = name, None, 0, 0
 
     async def refresh(self):
         self.asked += 1
@@ -24,6 +24,9 @@ class _Read:
 
     def collect(self):
         yield GaugeMetricFamily(f"pledgewatch_test_{self.name}", "A value read from Redis.", value=1)
+
+    def unread(self):  # a collector kept elsewhere (``keeping_last``) is told a scrape did not read it
+        self.unread_scrapes += 1
 
 
 class _Clock:
@@ -59,7 +62,7 @@ async def test_redis_not_reached_leaves_out_every_read_the_rest_unasked_and_coun
     await reads.refresh()
     clock.now += 12
     assert _samples(reads) == {"pledgewatch_redis_up": 0, "pledgewatch_redis_seconds_since_answer": 42}
-    assert (rest.asked, kept.asked) == (1, 1)
+    assert (rest.asked, kept.asked, kept.unread_scrapes) == (1, 1, 1)
 
     first.failure = None
     await reads.refresh()
