@@ -146,6 +146,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_classify(args: argparse.Namespace) -> int:
     """One release.classified event as JSON per line; needs no Redis."""
     from schemas import ReleaseClassifiedEvent
+    from services.classifier.budget import budget_of
     from services.classifier.core import classify
     from services.ingest.files import NoPublicationDate, ReleaseFileError, load_release, parse_piped_text
     from services.ingest.folder import distinct_folders
@@ -172,7 +173,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
             failed += 1
             continue
         event = ReleaseClassifiedEvent.wrap(
-            classify(release, model=model), id=f"{release.release_id}/v{release.version}/classified",
+            classify(release, model=model, budget_seconds=budget_of(release, settings.classify_budget_seconds)),
+            id=f"{release.release_id}/v{release.version}/classified",
             source="/pledgewatch/cli", time=datetime.now(timezone.utc), subject=release.release_id)
         sys.stdout.write(event.to_json().decode() + "\n")  # as the classified stream carries it
     return 1 if failed else 0

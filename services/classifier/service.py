@@ -19,13 +19,13 @@ from services.common.errors import StartupError
 from services.common.settings import Settings
 from services.common.streams import Entry, OnceCommit
 
+from .budget import budget_of
 from .core import build, classify
 from .model_choice import MODEL_SETTING, ChosenModel, ModelFileError, choose_model
 
 log = logging.getLogger(__name__)
 
 DONE_TTL_SECONDS = 30 * 86400
-INLINE_BODY_CHARS = 64_000  # a body longer than this is classified off the event loop
 SOURCE = "/pledgewatch/classifier"
 
 
@@ -63,10 +63,10 @@ class ClassifierService(RuntimeService):
         """Small releases (nearly all) are read in place; a big one in a worker thread, so the event loop
         (health checks, the other services of `pledgewatch run`) goes on, and within a time budget."""
         model = self.chosen.model
-        if len(release.body) <= INLINE_BODY_CHARS:
+        budget = budget_of(release, self.settings.classify_budget_seconds)
+        if budget is None:
             return classify(release, model=model)
-        return await asyncio.to_thread(classify, release, model=model,
-                                       budget_seconds=self.settings.classify_budget_seconds, clock=time.monotonic)
+        return await asyncio.to_thread(classify, release, model=model, budget_seconds=budget, clock=time.monotonic)
 
     async def on_release_published(self, event: CloudEvent, entry: Entry) -> None:
         """One release, delivered again (reclaimed) or left over from a failed batch: acknowledged alone if its

@@ -150,8 +150,8 @@ class Settings(BaseSettings):
                                    description="Seconds before a webhook POST gives up (600 at most).")
     classify_budget_seconds: float = Field(
         default=10.0, gt=0, le=600,
-        description="CPU seconds a big release may take to classify; past it, the commitments found so far "
-                    "are published with the reason.")
+        description="Seconds a big release may take to classify, from the start of reading; past it, the "
+                    "commitments found so far are published with the reason.")
     classifier_model: Path | None = Field(
         default=None,
         description="The classifier's decision model: a file `pledgewatch train DIR --output FILE` wrote; the "

@@ -363,7 +363,7 @@ def _from_html(path: Path, text: str, url: str, source: str, published_at: datet
     if published is None:
         raise NoPublicationDate(path, ("name the file YYYY-MM-DD-...",
                                        'add <meta property="article:published_time">'))
-    body = page_to_text(text)
+    body = page_to_text(text, name=str(path))
     title = html_title(text) or body.split("\n", 1)[0]
     _need_body(path, body, "the page holds no article text")
     return _release(release_id=release_id_for(url), url=url, title=title, published_at=published,

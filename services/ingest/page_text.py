@@ -14,7 +14,9 @@ here: trafilatura would judge parts of them boilerplate (a heading and its list)
 
 from __future__ import annotations
 
+import logging
 import threading
+from itertools import islice
 
 import trafilatura
 from lxml.etree import ParserError
@@ -24,6 +26,12 @@ from .html_text import check_depth, html_to_text
 
 # trafilatura's own MIN_EXTRACTED_SIZE: under this many characters it distrusts its reading.
 SHORT_PAGE = 250
+# trafilatura's time grows faster than the page (4 MB of <br>, a million elements, took a minute; 1.6 MB, 8 s),
+# html_to_text's with it (4 MB of <br>: 6 s in all); real article pages hold a few thousand elements (those of
+# the extraction benchmark 1,600 at most). Past this many, the article is not looked for (docs/decisions/0094).
+MAX_PAGE_ELEMENTS = 20_000
+
+log = logging.getLogger(__name__)
 
 # One parser per thread (an lxml parser is not to be shared between threads: a large page is read in a
 # worker thread). The page is already decoded: the parser reads our UTF-8 bytes and ignores any declared charset.
@@ -54,7 +62,11 @@ def article_html(html: str) -> str | None:
     extraction fetches nothing. ``fast`` skips its second opinions (readability, jusText):
     as good on the extraction benchmark, and a third faster.
     """
-    document = _document(html)
+    return _article_of(_document(html))
+
+
+def _article_of(document: HtmlElement | None) -> str | None:
+    """:func:`article_html` of the page parsed as ``document``."""
     if document is None:
         return None
     return trafilatura.extract(
@@ -63,14 +75,20 @@ def article_html(html: str) -> str | None:
     )
 
 
-def page_to_text(html: str) -> str:
+def page_to_text(html: str, *, name: str = "page") -> str:
     """Main text of a whole web page, paragraphs separated by blank lines.
 
     trafilatura's article when it finds one with text, else :func:`html_to_text` of the page.
     A page whose :func:`html_to_text` is shorter than ``SHORT_PAGE`` characters keeps that
-    reading unless trafilatura finds at least twice as much (text a ``<form>`` held, say).
+    reading unless trafilatura finds at least twice as much (text a ``<form>`` held, say). A page of more than
+    ``MAX_PAGE_ELEMENTS`` elements is read whole by :func:`html_to_text`, logged with ``name`` (its address).
     """
-    article = article_html(html)
+    document = _document(html)
+    if document is not None and _more_elements_than(document, MAX_PAGE_ELEMENTS):
+        log.warning("%s: a page of more than %s elements: its article is not looked for, the whole page is read as "
+                    "text", name, f"{MAX_PAGE_ELEMENTS:,}")
+        return html_to_text(html)
+    article = _article_of(document)
     text = html_to_text(article) if article else ""
     if len(text) >= 2 * SHORT_PAGE:  # more than the short-page rule can ever prefer the page's own reading to
         return text
@@ -78,3 +96,8 @@ def page_to_text(html: str) -> str:
     if not text or (whole and len(whole) < SHORT_PAGE and len(text) < 2 * len(whole)):
         return whole
     return text
+
+
+def _more_elements_than(document: HtmlElement, count: int) -> bool:
+    """Whether ``document`` holds more than ``count`` elements (counted no further)."""
+    return next(islice(document.iter(), count, None), None) is not None

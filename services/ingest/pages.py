@@ -53,7 +53,7 @@ def release_from_page(html: str, *, url: str, source: str, now: datetime, last_m
     (from a feed entry); else, not ``dated``, the Last-Modified header, else ``now``.
     Raises :class:`ContentError` for a page with no text.
     """
-    body = page_to_text(html)
+    body = page_to_text(html, name=url)
     if not body:
         raise ContentError(f"{url}: page has no text")
     title = (title or html_title(html) or body.split("\n", 1)[0]).strip()

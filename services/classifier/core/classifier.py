@@ -49,6 +49,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     Bounded: at most ``MAX_COMMITMENTS`` are read, and with ``budget_seconds`` reading stops once that much
     ``clock`` time has passed; either way the commitments found so far are kept and ``unsupported_reason``
     says where and why reading stopped."""
+    deadline = None if budget_seconds is None else clock() + budget_seconds  # reading the whole body counts too
     model = None if rules_only else model or shipped_model()
     version = classifier_version(model)
     copied: dict[str, Any] = {"release_id": release.release_id, "version": release.version, "url": release.url,
@@ -78,7 +79,6 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     sentences = split_sentences(body)
     paragraph_ct: dict[str, bool] = {}
     dollar = "USD"  # what a bare "$" means: read with the acronyms
-    deadline = None if budget_seconds is None else clock() + budget_seconds
     stopped = None
     near_terrorism = False  # a proposal the model weighs at or above its terrorism cut names terrorism
     may_hold: dict[Sentence, bool] = {}  # by span: whether a proposal may hold a deadline (its signals say)

@@ -33,6 +33,9 @@ _BOUNDARY: Final = re.compile(r"[.!?]" + _NOT_ABBREVIATION + _AFTER_STOP)
 # as fast as str.find, one that starts with a set of characters several times slower.
 _FULL_STOP_BOUNDARY: Final = re.compile(r"\." + _NOT_ABBREVIATION + _AFTER_STOP)
 _CLOSERS: Final = ")\"'’”"
+# The longest run of text read as one sentence (the labelled releases' longest is under 2,000 characters): a
+# longer one is read in pieces, cut at a space, so that reading a release can stop between them at its time budget
+MAX_SENTENCE_CHARS: Final = 10_000
 _LEAD: Final = re.compile(r"\s*(?:(?:[-–•*·]|\d{1,2}[.)])\s+)?")  # spaces and a bullet before a sentence
 
 
@@ -60,6 +63,8 @@ def split_sentences(body: str) -> list[Sentence]:
             pending = spans.pop()[0]
     if pending is not None:
         spans.append((pending, len(body.rstrip())))
+    if any(end - start > MAX_SENTENCE_CHARS for start, end in spans):
+        spans = [piece for start, end in spans for piece in _pieces(body, start, end)]
     return list(map(_sentence, spans))
 
 
@@ -105,6 +110,25 @@ def _cuts(body: str) -> list[tuple[int, int]]:
             stop += 1
         cuts.append((stop, boundary.end()))
     return cuts
+
+
+def _pieces(body: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``body[start:end]`` in pieces of at most ``MAX_SENTENCE_CHARS``, each cut after its last space (at the
+    cap in a word longer than that), without the spaces between them."""
+    pieces = []
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = start + MAX_SENTENCE_CHARS
+        space = body.rfind(" ", start + 1, cut + 1)
+        if space != -1:
+            cut = space
+        while cut > start and body[cut - 1].isspace():
+            cut -= 1
+        pieces.append((start, cut))
+        start = cut
+        while body[start].isspace():
+            start += 1
+    pieces.append((start, end))
+    return pieces
 
 
 def _add_trimmed(spans: list[tuple[int, int]], body: str, begin: int, end: int, line_end: int) -> None:

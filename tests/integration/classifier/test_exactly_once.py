@@ -12,7 +12,8 @@ from schemas import ReleasePublishedEvent, decode_event
 from schemas.streams import CLASSIFIED, CLASSIFIER_GROUP, EVENT_FIELD, RELEASES
 from services.classifier import service as classifier_service
 from services.classifier.core import classify
-from services.classifier.service import INLINE_BODY_CHARS, ClassifierService
+from services.classifier.budget import INLINE_BODY_CHARS
+from services.classifier.service import ClassifierService
 from services.common.streams import Entry
 
 pytestmark = pytest.mark.integration

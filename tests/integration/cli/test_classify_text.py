@@ -14,11 +14,11 @@ NOTE = "Port plan\n\nThe Home Office will publish the new border strategy within
 NO_REDIS = {"REDIS_URL": "redis://127.0.0.1:1/0"}
 
 
-def _classify(*args, stdin=b""):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
-    env.update(NO_REDIS)
+def _classify(*args, stdin=b"", env=None):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
+    environ.update(NO_REDIS, **(env or {}))
     return subprocess.run([sys.executable, "-m", "pledgewatch.cli", "classify", *map(str, args)], input=stdin,
-                          capture_output=True, env=env, timeout=60)
+                          capture_output=True, env=environ, timeout=60)
 
 
 def _events(result):
@@ -172,3 +172,13 @@ def test_an_undated_file_among_others_is_not_told_to_pass_published_which_would_
         result = _classify(*paths)
         assert (result.returncode, result.stderr.decode()) == (1, told)
         assert len(result.stdout.splitlines()) == 1
+
+
+def test_a_big_text_is_classified_within_the_budget_setting_as_the_classifier_service_reads_it():
+    """Before: the command read every release whole whatever `PLEDGEWATCH_CLASSIFY_BUDGET_SECONDS` said."""
+    big = "Schools plan\n\n" + "The UK will invest £10m in new schools. " * 2000  # 80 KB: past the inline size
+    env = {"PLEDGEWATCH_CLASSIFY_BUDGET_SECONDS": "0.001"}
+    (event,) = _events(_classify("-", "--published", "2026-03-01", stdin=big.encode(), env=env))
+    assert "stopped at the time budget of 0.001 s" in event["data"]["unsupported_reason"]
+    (small,) = _events(_classify("-", "--published", "2026-03-01", stdin=NOTE.encode(), env=env))
+    assert small["data"]["unsupported_reason"] is None  # a body within the inline size is read whole
