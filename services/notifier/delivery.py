@@ -50,6 +50,7 @@ from .channels import Channel, DeliveryResult, build_channel
 from .channels.email import EmailSupport
 from .channels.webhook import WebhookSender
 from .config import NotifierConfig
+from .delivery_names import delivery_name
 from .messages import SOURCE
 from .outbox import Attempt, DeliveryJob, Outbox
 from .presence import Judged, SubscriptionPresence, Why, cancellation
@@ -69,6 +70,15 @@ def _channel_for(job: DeliveryJob, config: NotifierConfig, webhook_timeout: floa
     spec = Subscription.model_validate({"id": "x", "channels": [job.channel]}).channels[0]
     return build_channel(spec, config, webhook_timeout=webhook_timeout, targets=targets, http=http,
                          email_support=email_support)
+
+
+def _named(job: DeliveryJob) -> str:
+    """``job`` as its log lines name it (:func:`delivery_name`); a message that cannot be read names no release."""
+    try:
+        data = job.message_data()
+    except (ValueError, KeyError, TypeError):
+        data = {}
+    return delivery_name(job.subscription_id, job.message_id, data)
 
 
 def _spec_key(channel: dict[str, Any]) -> Hashable:
@@ -405,8 +415,7 @@ class DeliveryWorker:
         count_cancelled(job.channel.get("type", "?"), attempted=failure is not None)
         event = AlertFailedEvent.wrap(attempt, id=job.attempt_id, source=SOURCE, time=attempt.at,
                                       subject=job.subscription_id)
-        log.info("%s: %s: %s %s: %s", job.subscription_id, job.message_id, attempt.channel, attempt.destination,
-                 error)
+        log.info("%s: %s %s: %s", _named(job), attempt.channel, attempt.destination, error)
         await self._records.submit(Attempt(job, False, True, event))
 
     async def _send(self, channel: Channel, job: DeliveryJob) -> DeliveryResult:
@@ -452,12 +461,11 @@ class DeliveryWorker:
             letter = self.streams.dead_letter_event(stream=self.outbox.zset, payload=job.public_payload(),
                                                     reason=reason, entry_id=job.job_id,
                                                     group="notifier", deliveries=job.attempts, replays=job.replays)
-            log.error("dead letter: %s: %s: %s", job.subscription_id, job.message_id, reason)
+            log.error("dead letter: %s: %s", _named(job), reason)
         elif not final:
             retry_in = delay = self._retry_delay(job.attempts, result)  # from Redis's now, when recorded
-            log.warning("%s: %s: %s %s failed (%s); attempt %d again in %.1fs", job.subscription_id,
-                        job.message_id, attempt.channel, attempt.destination, result.error, job.attempts + 1,
-                        delay)
+            log.warning("%s: %s %s failed (%s); attempt %d again in %.1fs", _named(job), attempt.channel,
+                        attempt.destination, result.error, job.attempts + 1, delay)
         # Written with the other attempts finishing now, in one script: for a delivered job, the first write
         # after its send (its done mark); a crash from there on never sends it again.
         await self._records.submit(Attempt(job, result.ok, final, event, letter, retry_in))

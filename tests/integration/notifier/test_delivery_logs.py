@@ -1,0 +1,29 @@
+"""What the notifier logs of a delivery that fails names the release the alert is of, so that "subscriber X never
+got the alert for release Y" is answered from the log: grep the release id. Real Redis, a real receiver."""
+
+import logging
+
+import pytest
+
+from samples import BORDERS, release
+
+from notifier_harness import fast_config, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+async def test_a_failed_attempt_and_its_dead_letter_are_logged_with_the_release_and_version(
+        notifier, receiver, write_yaml, publish_classified, caplog):
+    caplog.set_level(logging.INFO, logger="services.notifier.delivery")
+    n = await notifier(config=fast_config(delivery_attempts=2), subscriptions=write_yaml(
+        f"subscriptions: [{{id: desk, channels: [{{webhook: {{url: '{receiver.url('fail')}'}}}}]}}]"))
+    await publish_classified(n.service, release(BORDERS, release_id="gov-uk/borders", version=3))
+    streams = n.service.runtime.streams
+    await wait_for(lambda: streams.client.xlen(streams.key("dead-letters")), what="dead letter")
+    lines = [r.getMessage() for r in caplog.records if r.name == "services.notifier.delivery"]
+    retried = [line for line in lines if "again in" in line]
+    given_up = [line for line in lines if line.startswith("dead letter: ")]
+    assert retried and given_up, lines
+    for line in retried + given_up:
+        assert line.startswith("desk: ") or line.startswith("dead letter: desk: "), line
+        assert "(release gov-uk/borders v3)" in line, line

@@ -1,0 +1,16 @@
+"""A delivery's name in the log: an alert's names its release and version, other messages their id alone."""
+
+import pytest
+
+from services.notifier.delivery_names import delivery_name
+
+
+@pytest.mark.parametrize("data, named", [
+    ({"release": {"release_id": "rel-2955c2c7e5a2f924", "version": 2}},
+     "desk: new-1fca (release rel-2955c2c7e5a2f924 v2)"),
+    ({"digest_id": "new-1fca", "alerts": []}, "desk: new-1fca"),
+    ({"alert_id": "new-1fca"}, "desk: new-1fca"),
+    ({"release": "not a mapping"}, "desk: new-1fca"),
+], ids=["alert of a release", "digest", "message kept apart from its event", "malformed"])
+def test_a_delivery_is_named_by_its_release_when_it_has_one(data, named):
+    assert delivery_name("desk", "new-1fca", data) == named
