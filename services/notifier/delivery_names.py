@@ -1,9 +1,10 @@
-"""How the notifier's log names one delivery: its subscription, its message and, for an alert, the release it is of,
-so that one release is followed from ingest's and the classifier's lines to each delivery by its id."""
+"""How the notifier's log names the alerts of a release and each delivery: the subscription, the message and, for an
+alert, the release it is of, so that one release is followed from ingest's and the classifier's lines to each
+delivery by its ids."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 
@@ -14,3 +15,15 @@ def delivery_name(subscription_id: str, message_id: str, data: Mapping[str, Any]
     if isinstance(release, Mapping) and release.get("release_id") is not None:
         return f"{subscription_id}: {message_id} (release {release['release_id']} v{release.get('version', '?')})"
     return f"{subscription_id}: {message_id}"
+
+
+# A release told to thousands of subscribers still logs one line of bounded length; the alerts stream holds them all.
+NAMED_ALERTS = 10
+
+
+def alerts_named(told: Iterable[tuple[str, str]], *, limit: int = NAMED_ALERTS) -> str:
+    """``desk new-1fca…, all new-fbf2…`` for the (subscription id, alert id) pairs ``told``, the first ``limit``
+    of them, then ``and N more``; empty when none was told."""
+    pairs = list(told)
+    named = ", ".join(f"{subscription} {alert}" for subscription, alert in pairs[:limit])
+    return named + (f", and {len(pairs) - limit} more" if len(pairs) > limit else "")

@@ -27,3 +27,18 @@ async def test_a_failed_attempt_and_its_dead_letter_are_logged_with_the_release_
     for line in retried + given_up:
         assert line.startswith("desk: ") or line.startswith("dead letter: desk: "), line
         assert "(release gov-uk/borders v3)" in line, line
+
+
+async def test_the_release_line_names_each_subscription_told_and_its_alert(
+        notifier, receiver, write_yaml, publish_classified, caplog):
+    """Before: "gov-uk/borders v1: 1 alert(s) for 2 subscription(s)", which of the two left to the streams."""
+    caplog.set_level(logging.INFO, logger="services.notifier.service")
+    hook = receiver.url("hook")
+    n = await notifier(config=fast_config(), subscriptions=write_yaml(
+        f"subscriptions: [{{id: desk, channels: [{{webhook: {{url: '{hook}'}}}}]}},"
+        f" {{id: nobody, filter: {{keywords: [zzzz]}}, channels: [{{webhook: {{url: '{hook}'}}}}]}}]"))
+    await publish_classified(n.service, release(BORDERS, release_id="gov-uk/borders"))
+    [hit] = await wait_for(lambda: receiver.hits("hook"), what="the POST")
+    alert_id = hit[1]["X-Pledgewatch-Alert-Id"]
+    [line] = [r.getMessage() for r in caplog.records if " alert(s) for " in r.getMessage()]
+    assert line == f"gov-uk/borders v1: 1 alert(s) for 2 subscription(s): desk {alert_id}"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.notifier.delivery_names import delivery_name
+from services.notifier.delivery_names import alerts_named, delivery_name
 
 
 @pytest.mark.parametrize("data, named", [
@@ -14,3 +14,12 @@ from services.notifier.delivery_names import delivery_name
 ], ids=["alert of a release", "digest", "message kept apart from its event", "malformed"])
 def test_a_delivery_is_named_by_its_release_when_it_has_one(data, named):
     assert delivery_name("desk", "new-1fca", data) == named
+
+
+@pytest.mark.parametrize("told, named", [
+    ([], ""),
+    ([("desk", "new-1"), ("all", "new-2")], "desk new-1, all new-2"),
+    ([("s1", "new-1"), ("s2", "new-2"), ("s3", "new-3")], "s1 new-1, s2 new-2, and 1 more"),
+], ids=["none", "every one", "past the limit"])
+def test_a_releases_alerts_are_named_up_to_a_limit(told, named):
+    assert alerts_named(told, limit=2) == named
