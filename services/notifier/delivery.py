@@ -40,7 +40,7 @@ from schemas.alerts import AlertDeliveredEvent, AlertFailedEvent, DeliveryAttemp
 from schemas.streams import DEAD_LETTERS, DELIVERIES
 from services.common.batch_writer import BatchWriter
 from services.common.errors import failure_text
-from services.common.metrics import count_cancelled, count_delivery
+from services.common.metrics import count_cancelled, count_delivery, time_send
 from services.common.outages import OutageNotices
 from services.common.outbound import TargetPolicy, guarded_session
 from services.common.streams import Streams
@@ -421,6 +421,7 @@ class DeliveryWorker:
     async def _send(self, channel: Channel, job: DeliveryJob) -> DeliveryResult:
         # A second, outer timeout: a channel whose own timeout fails to fire cannot hang its slot.
         outer = send_bound(channel, self.webhook_timeout + self.config.smtp_timeout + self.config.apprise_timeout)
+        started = time.perf_counter()
         try:
             async with asyncio.timeout(outer):  # in this task: wait_for would start one more per send
                 return await self._sending(channel, job)
@@ -429,6 +430,8 @@ class DeliveryWorker:
         except Exception as exc:  # a channel bug is a failed attempt, not a dead worker
             log.exception("channel %s raised", channel.name)
             return DeliveryResult.failed(failure_text(exc))
+        finally:
+            time_send(job.channel.get("type", "?"), time.perf_counter() - started)
 
     @staticmethod
     def _sending(channel: Channel, job: DeliveryJob) -> Awaitable[DeliveryResult]:
