@@ -465,6 +465,9 @@ class DeliveryWorker:
                                                     reason=reason, entry_id=job.job_id,
                                                     group="notifier", deliveries=job.attempts, replays=job.replays)
             log.error("dead letter: %s: %s", _named(job), reason)
+        elif result.ok and (job.attempts > 1 or job.replays):  # its failures were logged: so is how they ended
+            log.info("%s: %s %s delivered at attempt %d%s", _named(job), attempt.channel, attempt.destination,
+                     job.attempts, f" of replay {job.replays}" if job.replays else "")
         elif not final:
             retry_in = delay = self._retry_delay(job.attempts, result)  # from Redis's now, when recorded
             log.warning("%s: %s %s failed (%s); attempt %d again in %.1fs", _named(job), attempt.channel,

@@ -42,3 +42,33 @@ async def test_the_release_line_names_each_subscription_told_and_its_alert(
     alert_id = hit[1]["X-Pledgewatch-Alert-Id"]
     [line] = [r.getMessage() for r in caplog.records if " alert(s) for " in r.getMessage()]
     assert line == f"gov-uk/borders v1: 1 alert(s) for 2 subscription(s): desk {alert_id}"
+
+
+async def test_a_delivery_that_went_through_after_failing_logs_its_success(
+        notifier, receiver, write_yaml, publish_classified, caplog):
+    """Before: a line for each failed attempt and none for the one that went through: whether an alert whose last
+    line was "attempt 3 again in …" arrived, the log did not say."""
+    caplog.set_level(logging.INFO, logger="services.notifier.delivery")
+    n = await notifier(config=fast_config(delivery_attempts=5, retry_base_seconds=0.3, retry_max_seconds=0.3),
+                       subscriptions=write_yaml(
+        f"subscriptions: [{{id: desk, channels: [{{webhook: {{url: '{receiver.url('fail')}'}}}}]}}]"))
+    await publish_classified(n.service, release(BORDERS, release_id="gov-uk/borders"))
+    await wait_for(lambda: receiver.hits("fail"), what="the first attempt")
+    receiver.fixed.add("fail")
+    await wait_for(lambda: len(receiver.hits("fail")) >= 2, what="the second attempt")
+    await n.service.worker.drain()
+    lines = [r.getMessage() for r in caplog.records if r.name == "services.notifier.delivery"]
+    assert lines[-1].startswith("desk: new-") and lines[-1].endswith(
+        f"(release gov-uk/borders v1): webhook {receiver.url('***')} delivered at attempt 2"), lines
+
+
+async def test_a_delivery_that_went_through_at_once_logs_nothing_of_its_own(
+        notifier, receiver, write_yaml, publish_classified, caplog):
+    """The release line names it; a line per delivery would repeat it for every subscriber."""
+    caplog.set_level(logging.INFO, logger="services.notifier.delivery")
+    n = await notifier(config=fast_config(), subscriptions=write_yaml(
+        f"subscriptions: [{{id: desk, channels: [{{webhook: {{url: '{receiver.url('hook')}'}}}}]}}]"))
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: receiver.hits("hook"), what="the POST")
+    await n.service.worker.drain()
+    assert [r.getMessage() for r in caplog.records if r.name == "services.notifier.delivery"] == []
