@@ -50,7 +50,7 @@ from .channels import Channel, DeliveryResult, build_channel
 from .channels.email import EmailSupport
 from .channels.webhook import WebhookSender
 from .config import NotifierConfig
-from .delivery_names import delivery_name
+from .delivery_names import delivery_fields, delivery_name
 from .messages import SOURCE
 from .outbox import Attempt, DeliveryJob, Outbox
 from .presence import Judged, SubscriptionPresence, Why, cancellation
@@ -72,13 +72,15 @@ def _channel_for(job: DeliveryJob, config: NotifierConfig, webhook_timeout: floa
                          email_support=email_support)
 
 
-def _named(job: DeliveryJob) -> str:
-    """``job`` as its log lines name it (:func:`delivery_name`); a message that cannot be read names no release."""
+def _told(job: DeliveryJob) -> tuple[str, dict[str, Any]]:
+    """``job`` as its log lines name it (:func:`delivery_name`), and the ids its records carry for JSON logs
+    (:func:`delivery_fields`, of its latest attempt); a message that cannot be read names no release."""
     try:
         data = job.message_data()
     except (ValueError, KeyError, TypeError):
         data = {}
-    return delivery_name(job.subscription_id, job.message_id, data)
+    return (delivery_name(job.subscription_id, job.message_id, data),
+            delivery_fields(job.subscription_id, job.message_id, data, attempt=job.attempts))
 
 
 def _spec_key(channel: dict[str, Any]) -> Hashable:
@@ -415,7 +417,8 @@ class DeliveryWorker:
         count_cancelled(job.channel.get("type", "?"), attempted=failure is not None)
         event = AlertFailedEvent.wrap(attempt, id=job.attempt_id, source=SOURCE, time=attempt.at,
                                       subject=job.subscription_id)
-        log.info("%s: %s %s: %s", _named(job), attempt.channel, attempt.destination, error)
+        named, fields = _told(job)
+        log.info("%s: %s %s: %s", named, attempt.channel, attempt.destination, error, extra=fields)
         await self._records.submit(Attempt(job, False, True, event))
 
     async def _send(self, channel: Channel, job: DeliveryJob) -> DeliveryResult:
@@ -464,14 +467,17 @@ class DeliveryWorker:
             letter = self.streams.dead_letter_event(stream=self.outbox.zset, payload=job.public_payload(),
                                                     reason=reason, entry_id=job.job_id,
                                                     group="notifier", deliveries=job.attempts, replays=job.replays)
-            log.error("dead letter: %s: %s", _named(job), reason)
+            named, fields = _told(job)
+            log.error("dead letter: %s: %s", named, reason, extra=fields)
         elif result.ok and (job.attempts > 1 or job.replays):  # its failures were logged: so is how they ended
-            log.info("%s: %s %s delivered at attempt %d%s", _named(job), attempt.channel, attempt.destination,
-                     job.attempts, f" of replay {job.replays}" if job.replays else "")
+            named, fields = _told(job)
+            log.info("%s: %s %s delivered at attempt %d%s", named, attempt.channel, attempt.destination,
+                     job.attempts, f" of replay {job.replays}" if job.replays else "", extra=fields)
         elif not final:
             retry_in = delay = self._retry_delay(job.attempts, result)  # from Redis's now, when recorded
-            log.warning("%s: %s %s failed (%s); attempt %d again in %.1fs", _named(job), attempt.channel,
-                        attempt.destination, result.error, job.attempts + 1, delay)
+            named, fields = _told(job)
+            log.warning("%s: %s %s failed (%s); attempt %d again in %.1fs", named, attempt.channel,
+                        attempt.destination, result.error, job.attempts + 1, delay, extra=fields)
         # Written with the other attempts finishing now, in one script: for a delivered job, the first write
         # after its send (its done mark); a crash from there on never sends it again.
         await self._records.submit(Attempt(job, result.ok, final, event, letter, retry_in))

@@ -17,6 +17,18 @@ def delivery_name(subscription_id: str, message_id: str, data: Mapping[str, Any]
     return f"{subscription_id}: {message_id}"
 
 
+def delivery_fields(subscription_id: str, message_id: str, data: Mapping[str, Any], *, attempt: int) -> dict[str, Any]:
+    """The ids of one attempt of a delivery, as fields of its log records (``extra=``): its subscription, its
+    message's id (``alert_id``, or ``digest_id`` for a message of no one release), the release and version of an
+    alert, and the attempt's number."""
+    release = data.get("release")
+    if isinstance(release, Mapping) and release.get("release_id") is not None:
+        return {"subscription_id": subscription_id, "alert_id": message_id, "release_id": release["release_id"],
+                "version": release.get("version"), "attempt": attempt}
+    key = "alert_id" if "alert_id" in data else "digest_id"
+    return {"subscription_id": subscription_id, key: message_id, "attempt": attempt}
+
+
 # A release told to thousands of subscribers still logs one line of bounded length; the alerts stream holds them all.
 NAMED_ALERTS = 10
 

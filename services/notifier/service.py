@@ -429,7 +429,8 @@ class NotifierService:
             for release, (plans, _, _) in zip(releases, recorded.results):
                 told = [(sub.id, alert.alert_id) for sub, plan in plans for alert in plan.alerts]
                 log.info("%s v%d: %d alert(s) for %d subscription(s)%s", release.release_id, release.version,
-                         len(told), len(subs), f": {alerts_named(told)}" if told else "")
+                         len(told), len(subs), f": {alerts_named(told)}" if told else "",
+                         extra={"release_id": release.release_id, "version": release.version})
         ALERTS_QUEUED.inc(queued)
 
     async def _record_reminders(self, recorded: Recorded, run: list[tuple[CloudEvent, Entry | None]], *,

@@ -1,25 +1,32 @@
 """What the notifier logs of a delivery that fails names the release the alert is of, so that "subscriber X never
 got the alert for release Y" is answered from the log: grep the release id. Real Redis, a real receiver."""
 
+import json
 import logging
 
 import pytest
 
 from samples import BORDERS, release
+from services.common.logs import JsonFormatter
 
 from notifier_harness import fast_config, wait_for
 
 pytestmark = pytest.mark.integration
 
 
-async def test_a_failed_attempt_and_its_dead_letter_are_logged_with_the_release_and_version(
-        notifier, receiver, write_yaml, publish_classified, caplog):
-    caplog.set_level(logging.INFO, logger="services.notifier.delivery")
+async def _given_up_after_two_attempts(notifier, receiver, write_yaml, publish_classified):
+    """``desk``'s alert of version 3 of gov-uk/borders, to a webhook answering 500: two attempts, then a dead letter."""
     n = await notifier(config=fast_config(delivery_attempts=2), subscriptions=write_yaml(
         f"subscriptions: [{{id: desk, channels: [{{webhook: {{url: '{receiver.url('fail')}'}}}}]}}]"))
     await publish_classified(n.service, release(BORDERS, release_id="gov-uk/borders", version=3))
     streams = n.service.runtime.streams
     await wait_for(lambda: streams.client.xlen(streams.key("dead-letters")), what="dead letter")
+
+
+async def test_a_failed_attempt_and_its_dead_letter_are_logged_with_the_release_and_version(
+        notifier, receiver, write_yaml, publish_classified, caplog):
+    caplog.set_level(logging.INFO, logger="services.notifier.delivery")
+    await _given_up_after_two_attempts(notifier, receiver, write_yaml, publish_classified)
     lines = [r.getMessage() for r in caplog.records if r.name == "services.notifier.delivery"]
     retried = [line for line in lines if "again in" in line]
     given_up = [line for line in lines if line.startswith("dead letter: ")]
@@ -72,3 +79,15 @@ async def test_a_delivery_that_went_through_at_once_logs_nothing_of_its_own(
     await wait_for(lambda: receiver.hits("hook"), what="the POST")
     await n.service.worker.drain()
     assert [r.getMessage() for r in caplog.records if r.name == "services.notifier.delivery"] == []
+
+
+async def test_a_failed_attempt_carries_its_ids_as_record_fields_for_json_logs(
+        notifier, receiver, write_yaml, publish_classified, caplog):
+    caplog.set_level(logging.INFO, logger="services.notifier")
+    await _given_up_after_two_attempts(notifier, receiver, write_yaml, publish_classified)
+    [told] = [json.loads(JsonFormatter().format(r)) for r in caplog.records if " alert(s) for " in r.getMessage()]
+    assert (told["release_id"], told["version"]) == ("gov-uk/borders", 3)
+    failed = [json.loads(JsonFormatter().format(r)) for r in caplog.records if r.name == "services.notifier.delivery"]
+    assert [(f["release_id"], f["version"], f["subscription_id"], f["attempt"]) for f in failed] == [
+        ("gov-uk/borders", 3, "desk", 1), ("gov-uk/borders", 3, "desk", 2)]
+    assert all(f["alert_id"].startswith("new-") for f in failed)

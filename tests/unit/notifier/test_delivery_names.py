@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.notifier.delivery_names import alerts_named, delivery_name
+from services.notifier.delivery_names import alerts_named, delivery_fields, delivery_name
 
 
 @pytest.mark.parametrize("data, named", [
@@ -23,3 +23,8 @@ def test_a_delivery_is_named_by_its_release_when_it_has_one(data, named):
 ], ids=["none", "every one", "past the limit"])
 def test_a_releases_alerts_are_named_up_to_a_limit(told, named):
     assert alerts_named(told, limit=2) == named
+
+
+def test_a_digests_attempt_carries_its_digest_id_and_no_release():
+    assert delivery_fields("desk", "digest-1", {"digest_id": "digest-1"}, attempt=2) == {
+        "subscription_id": "desk", "digest_id": "digest-1", "attempt": 2}
