@@ -19,6 +19,7 @@ from schemas import DeadLetter, DeadLetterEvent, EventError, decode_event
 from schemas.streams import EVENT_FIELD
 from services.common.logs import escape
 from services.common.stream_stats import DEAD_LETTER_ORIGINS, UNREADABLE, origin_of
+from services.notifier.delivery_names import delivery_name
 
 STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 OUTBOX = "notifier:outbox"  # the notifier's delivery queue, under the prefix: its letters are delivery jobs given up on
@@ -140,11 +141,23 @@ def brief(item: Letter | Unreadable, prefix: str, *, read_fine_since: bool = Fal
 
 
 def _gave_up(letter: DeadLetter) -> str:
-    """Who gave up on ``letter``: the consumer group or the file; for a delivery, its subscription (the
-    notifier's group would only repeat its origin)."""
+    """Who gave up on ``letter``: the consumer group or the file; for a delivery, its subscription and message,
+    named as the notifier's log names them (the notifier's group would only repeat its origin)."""
     if letter.stream.endswith(OUTBOX) and letter.payload.get("subscription_id"):
-        return f"subscription {letter.payload['subscription_id']}"
+        return f"subscription {_delivery(letter.payload)}"
     return letter.group or letter.stream.removeprefix("file:")
+
+
+def _delivery(payload: dict[str, str]) -> str:
+    """A given-up delivery's subscription, and its message's id and release when its message can be read."""
+    try:
+        message = json.loads(payload.get("message", ""))
+    except ValueError:
+        message = None
+    message_id = message.get("alert_id") or message.get("digest_id") if isinstance(message, dict) else None
+    if not message_id:
+        return payload["subscription_id"]
+    return delivery_name(payload["subscription_id"], str(message_id), message)
 
 
 def brief_line(letter: dict[str, str], width: int = REASON_WIDTH) -> str:

@@ -108,7 +108,8 @@ class ClassifierService(RuntimeService):
             flagged_in_all += flagged
             found += len(result.commitments)
             log.info("classified %s v%d: %d commitment(s), %d on counter-terrorism", release.release_id,
-                     release.version, len(result.commitments), flagged)
+                     release.version, len(result.commitments), flagged,
+                     extra={"release_id": release.release_id, "version": release.version})
         if classified:
             RELEASES_CLASSIFIED.inc(classified)
             count_commitments(flagged_in_all, found - flagged_in_all)

@@ -23,6 +23,9 @@ JSON_UNESCAPED = {code: f"\\u{code:04x}" for code in [0x7F, *range(0x80, 0xA0), 
 # would drown what the services say.
 NOISY_LOGGERS = ("pledgewatch.faststream", "apscheduler", "apprise", "uvicorn", "watchfiles")
 TRACEBACK_INDENT = "    "
+# The ids a record may carry (``extra=``) that JSON gives fields of their own: one release, alert or delivery attempt
+# is found by field in a log store, from ingest's line to the last attempt.
+ID_FIELDS = ("release_id", "version", "subscription_id", "alert_id", "digest_id", "attempt")
 
 
 def escape(text: str) -> str:
@@ -53,7 +56,8 @@ class OneLineFormatter(logging.Formatter):
 
 class JsonFormatter(logging.Formatter):
     """One JSON object a record: ``time`` (ISO 8601, UTC), ``level``, ``logger``, ``message`` and, when there
-    is one, ``worker`` (see :class:`WorkerLabel`) and ``exception`` (the traceback as one string)."""
+    is one, ``worker`` (see :class:`WorkerLabel`), each of :data:`ID_FIELDS` the record was given, and
+    ``exception`` (the traceback as one string)."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -64,6 +68,7 @@ class JsonFormatter(logging.Formatter):
         }
         if hasattr(record, "worker"):
             entry["worker"] = record.worker
+        entry |= {name: getattr(record, name) for name in ID_FIELDS if hasattr(record, name)}
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         elif record.exc_text:

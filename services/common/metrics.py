@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal, Protocol, get_args, runtime_checkable
 
-from prometheus_client import CollectorRegistry, Counter, Info, disable_created_metrics
+from prometheus_client import CollectorRegistry, Counter, Histogram, Info, disable_created_metrics
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
@@ -36,11 +36,18 @@ ALERTS_QUEUED = Counter(
     registry=None)
 DELIVERIES = Counter(
     "pledgewatch_deliveries", "Delivery attempts, by channel type and outcome (sent, failed; cancelled: a delivery "
-    "whose subscription was deleted, finished without a further attempt).",
+    "whose subscription was deleted or whose channel was changed to send elsewhere, finished without a further "
+    "attempt).",
     ["channel", "outcome"], registry=None)
 DELIVERIES_GIVEN_UP = Counter(
     "pledgewatch_deliveries_given_up", "Deliveries that failed for good (attempts spent, or not retryable) and "
     "were dead-lettered, by channel type: the alerts that never reached a channel.", ["channel"], registry=None)
+DELIVERY_SEND_SECONDS = Histogram(
+    "pledgewatch_delivery_send_seconds", "How long each delivery attempt's send took, in seconds, by channel type "
+    "(every attempt, failed and timed out ones too): where deliveries wait, slow endpoints show here.",
+    ["channel"], registry=None,
+    # up to the longest send bound: a webhook's 10 s, an email's 10 s, an Apprise service's 15 s, and the sum of them
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40))
 REMINDERS_FIRED = Counter("pledgewatch_reminders_fired", "Deadline reminders fired.", registry=None)
 DEAD_LETTERS_WRITTEN = Counter(
     "pledgewatch_dead_letters_written", "Dead letters written, by the stream or kind of source they came from.",
@@ -69,10 +76,11 @@ for _channel in CHANNEL_TYPES:
     for _outcome in ("sent", "failed", "cancelled"):
         DELIVERIES.labels(channel=_channel, outcome=_outcome)
     DELIVERIES_GIVEN_UP.labels(channel=_channel)
+    DELIVERY_SEND_SECONDS.labels(channel=_channel)
 
 PROCESS_COUNTERS = (RELEASES_PUBLISHED, RELEASES_CLASSIFIED, COMMITMENTS_FOUND, ALERTS_QUEUED, DELIVERIES,
-                    DELIVERIES_GIVEN_UP, REMINDERS_FIRED, DEAD_LETTERS_WRITTEN, DEAD_LETTERS_REPLAYED, DEAD_LETTERS_TRIMMED,
-                    SOURCE_POLLS)
+                    DELIVERIES_GIVEN_UP, DELIVERY_SEND_SECONDS, REMINDERS_FIRED, DEAD_LETTERS_WRITTEN,
+                    DEAD_LETTERS_REPLAYED, DEAD_LETTERS_TRIMMED, SOURCE_POLLS)
 
 
 def count_delivery(channel_type: str, *, ok: bool, final: bool = False) -> None:
@@ -81,6 +89,11 @@ def count_delivery(channel_type: str, *, ok: bool, final: bool = False) -> None:
     DELIVERIES.labels(channel=channel, outcome="sent" if ok else "failed").inc()
     if final and not ok:
         DELIVERIES_GIVEN_UP.labels(channel=channel).inc()
+
+
+def time_send(channel_type: str, seconds: float) -> None:
+    """One send on a channel of ``channel_type`` that took ``seconds``, whatever came of it."""
+    DELIVERY_SEND_SECONDS.labels(channel=channel_type if channel_type in CHANNEL_TYPES else "other").observe(seconds)
 
 
 def count_cancelled(channel_type: str, *, attempted: bool) -> None:

@@ -124,7 +124,8 @@ async def publish_if_changed(streams: Streams, release: ReleasePublished, *, kin
                     also(pipe, version + 1)
                 await pipe.execute()
                 RELEASES_PUBLISHED.labels(source_kind=kind).inc()
-                log.info("published %s v%d (%s)", release.release_id, version + 1, release.url)
+                log.info("published %s v%d (%s)", release.release_id, version + 1, release.url,
+                         extra={"release_id": release.release_id, "version": version + 1})
                 return IngestResult(release.release_id, version + 1, published=True)
             except WatchError:
                 continue  # another replica changed it meanwhile: look again

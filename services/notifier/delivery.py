@@ -40,7 +40,7 @@ from schemas.alerts import AlertDeliveredEvent, AlertFailedEvent, DeliveryAttemp
 from schemas.streams import DEAD_LETTERS, DELIVERIES
 from services.common.batch_writer import BatchWriter
 from services.common.errors import failure_text
-from services.common.metrics import count_cancelled, count_delivery
+from services.common.metrics import count_cancelled, count_delivery, time_send
 from services.common.outages import OutageNotices
 from services.common.outbound import TargetPolicy, guarded_session
 from services.common.streams import Streams
@@ -50,6 +50,7 @@ from .channels import Channel, DeliveryResult, build_channel
 from .channels.email import EmailSupport
 from .channels.webhook import WebhookSender
 from .config import NotifierConfig
+from .delivery_names import delivery_fields, delivery_name
 from .messages import SOURCE
 from .outbox import Attempt, DeliveryJob, Outbox
 from .presence import Judged, SubscriptionPresence, Why, cancellation
@@ -69,6 +70,17 @@ def _channel_for(job: DeliveryJob, config: NotifierConfig, webhook_timeout: floa
     spec = Subscription.model_validate({"id": "x", "channels": [job.channel]}).channels[0]
     return build_channel(spec, config, webhook_timeout=webhook_timeout, targets=targets, http=http,
                          email_support=email_support)
+
+
+def _told(job: DeliveryJob) -> tuple[str, dict[str, Any]]:
+    """``job`` as its log lines name it (:func:`delivery_name`), and the ids its records carry for JSON logs
+    (:func:`delivery_fields`, of its latest attempt); a message that cannot be read names no release."""
+    try:
+        data = job.message_data()
+    except (ValueError, KeyError, TypeError):
+        data = {}
+    return (delivery_name(job.subscription_id, job.message_id, data),
+            delivery_fields(job.subscription_id, job.message_id, data, attempt=job.attempts))
 
 
 def _spec_key(channel: dict[str, Any]) -> Hashable:
@@ -405,13 +417,14 @@ class DeliveryWorker:
         count_cancelled(job.channel.get("type", "?"), attempted=failure is not None)
         event = AlertFailedEvent.wrap(attempt, id=job.attempt_id, source=SOURCE, time=attempt.at,
                                       subject=job.subscription_id)
-        log.info("%s: %s: %s %s: %s", job.subscription_id, job.message_id, attempt.channel, attempt.destination,
-                 error)
+        named, fields = _told(job)
+        log.info("%s: %s %s: %s", named, attempt.channel, attempt.destination, error, extra=fields)
         await self._records.submit(Attempt(job, False, True, event))
 
     async def _send(self, channel: Channel, job: DeliveryJob) -> DeliveryResult:
         # A second, outer timeout: a channel whose own timeout fails to fire cannot hang its slot.
         outer = send_bound(channel, self.webhook_timeout + self.config.smtp_timeout + self.config.apprise_timeout)
+        started = time.perf_counter()
         try:
             async with asyncio.timeout(outer):  # in this task: wait_for would start one more per send
                 return await self._sending(channel, job)
@@ -420,6 +433,8 @@ class DeliveryWorker:
         except Exception as exc:  # a channel bug is a failed attempt, not a dead worker
             log.exception("channel %s raised", channel.name)
             return DeliveryResult.failed(failure_text(exc))
+        finally:
+            time_send(job.channel.get("type", "?"), time.perf_counter() - started)
 
     @staticmethod
     def _sending(channel: Channel, job: DeliveryJob) -> Awaitable[DeliveryResult]:
@@ -452,12 +467,17 @@ class DeliveryWorker:
             letter = self.streams.dead_letter_event(stream=self.outbox.zset, payload=job.public_payload(),
                                                     reason=reason, entry_id=job.job_id,
                                                     group="notifier", deliveries=job.attempts, replays=job.replays)
-            log.error("dead letter: %s: %s: %s", job.subscription_id, job.message_id, reason)
+            named, fields = _told(job)
+            log.error("dead letter: %s: %s", named, reason, extra=fields)
+        elif result.ok and (job.attempts > 1 or job.replays):  # its failures were logged: so is how they ended
+            named, fields = _told(job)
+            log.info("%s: %s %s delivered at attempt %d%s", named, attempt.channel, attempt.destination,
+                     job.attempts, f" of replay {job.replays}" if job.replays else "", extra=fields)
         elif not final:
             retry_in = delay = self._retry_delay(job.attempts, result)  # from Redis's now, when recorded
-            log.warning("%s: %s: %s %s failed (%s); attempt %d again in %.1fs", job.subscription_id,
-                        job.message_id, attempt.channel, attempt.destination, result.error, job.attempts + 1,
-                        delay)
+            named, fields = _told(job)
+            log.warning("%s: %s %s failed (%s); attempt %d again in %.1fs", named, attempt.channel,
+                        attempt.destination, result.error, job.attempts + 1, delay, extra=fields)
         # Written with the other attempts finishing now, in one script: for a delivered job, the first write
         # after its send (its done mark); a crash from there on never sends it again.
         await self._records.submit(Attempt(job, result.ok, final, event, letter, retry_in))

@@ -53,6 +53,7 @@ from .channels.socks_proxies import socks_proxy_problem
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .delivery_bell import BELL, ring
+from .delivery_names import alerts_named
 from .delivery_parts import delivery_worker, subscription_store
 from .digest import BufferReader, assemble_digest, digest_due, digest_moment_of_day, last_digest_time
 from .digest_reminders import LaterToday, before, bring_forward, end_of_day, planned_later_today, reminders_left
@@ -426,8 +427,10 @@ class NotifierService:
                 effective = None
             subs = _active(effective, now)
             for release, (plans, _, _) in zip(releases, recorded.results):
-                log.info("%s v%d: %d alert(s) for %d subscription(s)", release.release_id, release.version,
-                         sum(len(p.alerts) for _, p in plans), len(subs))
+                told = [(sub.id, alert.alert_id) for sub, plan in plans for alert in plan.alerts]
+                log.info("%s v%d: %d alert(s) for %d subscription(s)%s", release.release_id, release.version,
+                         len(told), len(subs), f": {alerts_named(told)}" if told else "",
+                         extra={"release_id": release.release_id, "version": release.version})
         ALERTS_QUEUED.inc(queued)
 
     async def _record_reminders(self, recorded: Recorded, run: list[tuple[CloudEvent, Entry | None]], *,

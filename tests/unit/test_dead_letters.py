@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pledgewatch.dead_letters import BASE64_PREFIX, chosen_origins, original_fields, why_not_replayable
+from pledgewatch.dead_letters import (BASE64_PREFIX, Letter, brief, chosen_origins, original_fields,
+                                      why_not_replayable)
 from schemas import DeadLetter
 from services.common.streams import printable_fields
 
@@ -64,3 +65,21 @@ def test_stream_names_as_status_counts_dead_letters_are_chosen_without_the_prefi
 def test_a_name_no_dead_letter_comes_from_is_refused_with_the_known_ones(name):
     with pytest.raises(ValueError, match=rf"^--stream {name!r}: no dead letters come from there; known: releases, "):
         chosen_origins(["releases", name], "pledgewatch:")
+
+
+_ALERT = ('{"alert_id": "new-d5d45ee2", "subscription_id": "desk", "kind": "new",'
+          ' "release": {"release_id": "rel-29ef16ef780cee26", "version": 2}}')
+
+
+@pytest.mark.parametrize("payload, named", [
+    pytest.param({"job_id": "job-1", "subscription_id": "desk", "message": _ALERT},
+                 "subscription desk: new-d5d45ee2 (release rel-29ef16ef780cee26 v2)", id="alert"),
+    pytest.param({"job_id": "job-1", "subscription_id": "desk", "message": '{"digest_id": "digest-desk-1"}'},
+                 "subscription desk: digest-desk-1", id="digest"),
+    pytest.param({"job_id": "job-1", "subscription_id": "desk", "message": "not json"},
+                 "subscription desk", id="unreadable message"),
+])
+def test_a_delivery_given_up_is_listed_with_its_alert_and_release(payload, named):
+    """Before: "subscription desk" alone: which alert, of which release, only `dlq show` said."""
+    letter = _letter(stream="pledgewatch:notifier:outbox", entry_id="job-1", group="notifier", payload=payload)
+    assert brief(Letter("1-0", letter), "pledgewatch:")["from"] == named

@@ -94,3 +94,15 @@ def test_third_party_chatter_is_kept_to_warnings(restored_logging, name):
     setup_logging("INFO")
     assert not logging.getLogger(name).isEnabledFor(logging.INFO)
     assert logging.getLogger(name).isEnabledFor(logging.WARNING)
+
+
+def test_a_json_record_carries_the_ids_it_was_given_as_fields_of_their_own():
+    """A log store then finds one release's or one alert's records by field, not by searching the message."""
+    record = _record("desk: new-1 failed")
+    record.release_id, record.version, record.subscription_id, record.alert_id, record.attempt = (
+        "rel-1", 2, "desk", "new-1", 3)
+    record.unrelated = "left out"
+    entry = json.loads(JsonFormatter().format(record))
+    assert {k: entry[k] for k in ("release_id", "version", "subscription_id", "alert_id", "attempt")} == {
+        "release_id": "rel-1", "version": 2, "subscription_id": "desk", "alert_id": "new-1", "attempt": 3}
+    assert "unrelated" not in entry

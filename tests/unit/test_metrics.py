@@ -57,3 +57,18 @@ def test_the_build_is_a_gauge_of_one_labelled_by_release_and_commit():
     build = this_build()
     assert _samples(registry_with())[("pledgewatch_build_info", (("commit", build.commit),
                                                                 ("version", build.release)))] == 1
+
+
+def test_the_deliveries_help_names_every_cause_of_a_cancellation():
+    """Before: "cancelled: a delivery whose subscription was deleted", though one whose channel now sends elsewhere
+    (`cancelled: channel changed`) is counted there too."""
+    [family] = [f for f in text_string_to_metric_families(generate_latest(registry_with()).decode())
+                if f.name == "pledgewatch_deliveries"]
+    assert "subscription was deleted" in family.documentation
+    assert "channel was changed" in family.documentation
+
+
+def test_each_channel_types_send_time_is_exported_from_the_start():
+    samples = _samples(registry_with())
+    for channel in ("webhook", "email", "apprise", "console"):
+        assert ("pledgewatch_delivery_send_seconds_count", (("channel", channel),)) in samples

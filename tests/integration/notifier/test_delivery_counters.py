@@ -63,3 +63,19 @@ async def test_a_fired_reminder_is_counted_once(notifier, receiver, write_yaml, 
     await wait_for(reminders, timeout=10, what="the reminder")
     await n.service.worker.drain()
     assert _gained(before, _counters())[("pledgewatch_reminders_fired_total", ())] == 1
+
+
+@pytest.mark.parametrize("path, attempts", [("hook", 1), ("fail", 3)], ids=["delivered", "500 three times"])
+async def test_each_send_is_timed_by_channel_type(notifier, receiver, write_yaml, publish_classified, path, attempts):
+    """How long the sends take, for "why is the notifier slow": one observation an attempt, failed ones too."""
+    before = _counters()
+    n = await notifier(config=fast_config(delivery_attempts=3), subscriptions=write_yaml(
+        f"subscriptions: [{{id: desk, channels: [{{webhook: {{url: '{receiver.url(path)}'}}}}]}}]"))
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: len(receiver.hits(path)) >= attempts, what="the attempts")
+    await n.service.worker.drain()
+    gained = _gained(before, _counters())
+    webhook = (("channel", "webhook"),)
+    assert gained[("pledgewatch_delivery_send_seconds_count", webhook)] == attempts
+    assert gained[("pledgewatch_delivery_send_seconds_sum", webhook)] > 0
+    assert gained[("pledgewatch_delivery_send_seconds_bucket", (*webhook, ("le", "+Inf")))] == attempts

@@ -198,8 +198,9 @@ async def test_a_failed_attempt_s_log_line_names_the_subscription_and_the_messag
         await wait_for(lambda: _len_at_least(_events(n.service, DEAD_LETTERS), 1), what="dead letter")
     alert_id = receiver.hits("fail")[0][1]["X-Pledgewatch-Alert-Id"]
     lines = [r.getMessage() for r in caplog.records if r.name == "services.notifier.delivery"]
-    assert any(line.startswith(f"desk: {alert_id}: webhook ") and "attempt 2 again in" in line for line in lines)
-    assert any(line.startswith(f"dead letter: desk: {alert_id}: webhook ") for line in lines), lines
+    named = f"desk: {alert_id} (release gov-uk/iraq-2017 v1): webhook "
+    assert any(line.startswith(named) and "attempt 2 again in" in line for line in lines)
+    assert any(line.startswith(f"dead letter: {named}") for line in lines), lines
 
 
 async def _len_at_least(awaitable, n):
