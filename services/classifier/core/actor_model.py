@@ -35,6 +35,10 @@ _SKIPPED: Final = frozenset("the this these those it a an its our their we i he 
 
 # Where a candidate comes from: the rules' reading, the publisher, its government, the text.
 RULES, PUBLISHER, GOVERNMENT, AGENT, NAME = "rules", "publisher", "government", "agent", "name"
+_PUBLISHER_SOURCES: Final = frozenset((PUBLISHER, GOVERNMENT))
+# A government by its country's name ("UK government"), as the rules name one; not "This Government".
+_NAMED_GOVERNMENT: Final = re.compile(r"(?!(?:the|this|that|our|its|their)\b)[a-z][\w.’' -]* government",
+                                      re.IGNORECASE)
 
 
 class ReleaseContext(NamedTuple):
@@ -199,15 +203,26 @@ def described_candidates(text: str, *, kind: str, rules_actor: str, publisher_na
 
 def chosen_actor(model: ActorModel, text: str, *, kind: str, rules_actor: str, publisher_name: str,
                  government: str, names: dict[str, str], release: ReleaseContext) -> str:
-    """The candidate of largest score (the first of them on a tie: the rules' reading first)."""
+    """The candidate of largest score (the first of them on a tie: the rules' reading first). When the rules read
+    a government other than the publisher's that the text names outright ("The UK Government will provide" on
+    osce.org), the publisher and its government are no candidates: the text says who acts."""
     best, best_score = rules_actor, None
+    named = _names_other_than_publisher(text, rules_actor, publisher_name, government)
     for candidate, features in described_candidates(text, kind=kind, rules_actor=rules_actor,
                                                     publisher_name=publisher_name, government=government,
                                                     names=names, release=release):
+        if named and candidate.sources <= _PUBLISHER_SOURCES:
+            continue
         score = model.score(features)
         if best_score is None or score > best_score:
             best, best_score = candidate.name, score
     return best
+
+
+def _names_other_than_publisher(text: str, rules_actor: str, publisher_name: str, government: str) -> bool:
+    """Whether the rules' reading is a government other than the publisher's that ``text`` names outright."""
+    return (rules_actor not in (publisher_name, government) and _NAMED_GOVERNMENT.fullmatch(rules_actor) is not None
+            and rules_actor.lower() in text.lower())
 
 
 def publisher_readings(who: str, shown: str | None) -> tuple[str, str]:
