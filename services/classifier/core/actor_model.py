@@ -15,8 +15,8 @@ from typing import Final, NamedTuple
 
 from schemas import Commitment
 
-from .actors import (_AGENT_NOUN_FOLDED, _AGENT_NOUN_WORDS, _CAPITALISED, _HOSTILE, _INSTRUMENT, _LEADING_ARTICLE,
-                     _LEADING_DETERMINER, _POSSESSIVE, _TITLE)
+from .actors import (_AGENT_NOUN_WORDS, _CAPITALISED, _HOSTILE, _INSTRUMENT, _LEADING_ARTICLE,
+                     _LEADING_DETERMINER, _POSSESSIVE, _TITLE, agent_noun_matches)
 from .folding import fold
 from .publishers import government_of
 from .records import commitment_id
@@ -79,7 +79,7 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
     in_text: list[tuple[int, int, str, str]] = []
     folded = fold(text)
     if _AGENT_NOUN_WORDS.in_(folded):
-        for match in _AGENT_NOUN_FOLDED.finditer(folded):
+        for match in agent_noun_matches(folded):
             start = _noun_phrase_start(text, match.start(), match.end())
             in_text.append((start, match.end(), text[start:match.end()], AGENT))
     headline = len(_CAPITAL_WORD.findall(text)) * 2 > len(_WORD.findall(text))  # "Funding to be Distributed to …"
