@@ -30,7 +30,8 @@ _OUTSIDE_PHRASE: Final = re.compile(
     r"|would|could|is|are|was|were|be|been|has|have|had|not|today|now|calls?|urges?|asks?|invites?|requests?"
     r"|encourages?|requires?|demands?|expects?|[a-z][\w'’-]*(?:ed|ing|ly)")
 _DAESH: Final = re.compile(r"\bda[’']?esh\b", re.IGNORECASE)  # hostile, as actors._HOSTILE's "daesh"
-_LEAD: Final = re.compile(r"[\W_]+")  # what may stand before a sentence's first word: quotes, bullets
+# A letter or digit: none stands before a sentence's first word, where quotes and bullets may
+_LETTER_OR_DIGIT: Final = re.compile(r"[^\W_]")
 _SKIPPED: Final = frozenset("the this these those it a an its our their we i he she they".split())
 
 # Where a candidate comes from: the rules' reading, the publisher, its government, the text.
@@ -89,7 +90,7 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
         name = match.group()
         if name.isdigit() or len(name) == 1 or text[match.end():match.end() + 1] == "(":
             continue  # a letter, or part of a longer token ("BN(O)")
-        if " " not in name and not name.isupper() and not _LEAD.sub("", text[:match.start()]):
+        if " " not in name and not name.isupper() and not _LETTER_OR_DIGIT.search(text, 0, match.start()):
             continue  # a sentence's first word is capitalised whatever it is ("What", "Funding")
         if name.endswith(".") and name[-2:-1].islower():  # the sentence's full stop, not "U.S."
             name = name[:-1]
@@ -125,9 +126,9 @@ def _noun_phrase_start(text: str, start: int, end: int) -> int:
 
 
 def candidate_features(candidate: Candidate, order: int, *, text: str, kind: str, rules_actor: str,
-                       publisher_name: str, release: "ReleaseContext") -> dict[str, float]:
+                       publisher_name: str, release: "ReleaseContext", first_person: bool) -> dict[str, float]:
     """The features of one of a commitment's candidates, by name; ``order``: its place among the candidates the
-    text holds (0 for the first)."""
+    text holds (0 for the first); ``first_person``: whether ``text`` speaks in the first person."""
     features: dict[str, float] = {"kind=" + kind: 1.0}
     if candidate.name in release.title:
         features["in_title"] = 1.0
@@ -142,7 +143,7 @@ def candidate_features(candidate: Candidate, order: int, *, text: str, kind: str
         features["rules_publisher"] = 1.0
         if RULES in candidate.sources:
             features["rules_publisher&chosen"] = 1.0
-    if _FIRST_PERSON.search(text):
+    if first_person:
         features["first_person&" + ("publisher" if PUBLISHER in candidate.sources else "other")] = 1.0
     words = _WORD.findall(candidate.name)
     if words:
@@ -191,11 +192,12 @@ def described_candidates(text: str, *, kind: str, rules_actor: str, publisher_na
     """Each of ``actor_candidates`` with its ``candidate_features``."""
     described = []
     order = 0
+    first_person = _FIRST_PERSON.search(text) is not None
     for candidate in actor_candidates(text, rules_actor=rules_actor, publisher_name=publisher_name,
                                       government=government, names=names):
         described.append((candidate, candidate_features(candidate, order, text=text, kind=kind,
                                                         rules_actor=rules_actor, publisher_name=publisher_name,
-                                                        release=release)))
+                                                        release=release, first_person=first_person)))
         if candidate.start >= 0:
             order += 1
     return described
