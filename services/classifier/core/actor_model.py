@@ -15,8 +15,8 @@ from typing import Final, NamedTuple
 
 from schemas import Commitment
 
-from .actors import (_AGENT_NOUN_FOLDED, _AGENT_NOUN_WORDS, _CAPITALISED, _HOSTILE, _INSTRUMENT, _LEADING_ARTICLE,
-                     _LEADING_DETERMINER, _POSSESSIVE, _TITLE)
+from .actors import (_AGENT_NOUN_WORDS, _CAPITALISED, _HOSTILE, _INSTRUMENT, _LEADING_ARTICLE,
+                     _LEADING_DETERMINER, _POSSESSIVE, _TITLE, agent_noun_matches)
 from .folding import fold
 from .publishers import government_of
 from .records import commitment_id
@@ -30,11 +30,16 @@ _OUTSIDE_PHRASE: Final = re.compile(
     r"|would|could|is|are|was|were|be|been|has|have|had|not|today|now|calls?|urges?|asks?|invites?|requests?"
     r"|encourages?|requires?|demands?|expects?|[a-z][\w'’-]*(?:ed|ing|ly)")
 _DAESH: Final = re.compile(r"\bda[’']?esh\b", re.IGNORECASE)  # hostile, as actors._HOSTILE's "daesh"
-_LEAD: Final = re.compile(r"[\W_]+")  # what may stand before a sentence's first word: quotes, bullets
+# A letter or digit: none stands before a sentence's first word, where quotes and bullets may
+_LETTER_OR_DIGIT: Final = re.compile(r"[^\W_]")
 _SKIPPED: Final = frozenset("the this these those it a an its our their we i he she they".split())
 
 # Where a candidate comes from: the rules' reading, the publisher, its government, the text.
 RULES, PUBLISHER, GOVERNMENT, AGENT, NAME = "rules", "publisher", "government", "agent", "name"
+_PUBLISHER_SOURCES: Final = frozenset((PUBLISHER, GOVERNMENT))
+# A government by its country's name ("UK government"), as the rules name one; not "This Government".
+_NAMED_GOVERNMENT: Final = re.compile(r"(?!(?:the|this|that|our|its|their)\b)[a-z][\w.’' -]* government",
+                                      re.IGNORECASE)
 
 
 class ReleaseContext(NamedTuple):
@@ -75,7 +80,7 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
     in_text: list[tuple[int, int, str, str]] = []
     folded = fold(text)
     if _AGENT_NOUN_WORDS.in_(folded):
-        for match in _AGENT_NOUN_FOLDED.finditer(folded):
+        for match in agent_noun_matches(folded):
             start = _noun_phrase_start(text, match.start(), match.end())
             in_text.append((start, match.end(), text[start:match.end()], AGENT))
     headline = len(_CAPITAL_WORD.findall(text)) * 2 > len(_WORD.findall(text))  # "Funding to be Distributed to …"
@@ -85,7 +90,7 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
         name = match.group()
         if name.isdigit() or len(name) == 1 or text[match.end():match.end() + 1] == "(":
             continue  # a letter, or part of a longer token ("BN(O)")
-        if " " not in name and not name.isupper() and not _LEAD.sub("", text[:match.start()]):
+        if " " not in name and not name.isupper() and not _LETTER_OR_DIGIT.search(text, 0, match.start()):
             continue  # a sentence's first word is capitalised whatever it is ("What", "Funding")
         if name.endswith(".") and name[-2:-1].islower():  # the sentence's full stop, not "U.S."
             name = name[:-1]
@@ -121,9 +126,9 @@ def _noun_phrase_start(text: str, start: int, end: int) -> int:
 
 
 def candidate_features(candidate: Candidate, order: int, *, text: str, kind: str, rules_actor: str,
-                       publisher_name: str, release: "ReleaseContext") -> dict[str, float]:
+                       publisher_name: str, release: "ReleaseContext", first_person: bool) -> dict[str, float]:
     """The features of one of a commitment's candidates, by name; ``order``: its place among the candidates the
-    text holds (0 for the first)."""
+    text holds (0 for the first); ``first_person``: whether ``text`` speaks in the first person."""
     features: dict[str, float] = {"kind=" + kind: 1.0}
     if candidate.name in release.title:
         features["in_title"] = 1.0
@@ -138,7 +143,7 @@ def candidate_features(candidate: Candidate, order: int, *, text: str, kind: str
         features["rules_publisher"] = 1.0
         if RULES in candidate.sources:
             features["rules_publisher&chosen"] = 1.0
-    if _FIRST_PERSON.search(text):
+    if first_person:
         features["first_person&" + ("publisher" if PUBLISHER in candidate.sources else "other")] = 1.0
     words = _WORD.findall(candidate.name)
     if words:
@@ -187,11 +192,12 @@ def described_candidates(text: str, *, kind: str, rules_actor: str, publisher_na
     """Each of ``actor_candidates`` with its ``candidate_features``."""
     described = []
     order = 0
+    first_person = _FIRST_PERSON.search(text) is not None
     for candidate in actor_candidates(text, rules_actor=rules_actor, publisher_name=publisher_name,
                                       government=government, names=names):
         described.append((candidate, candidate_features(candidate, order, text=text, kind=kind,
                                                         rules_actor=rules_actor, publisher_name=publisher_name,
-                                                        release=release)))
+                                                        release=release, first_person=first_person)))
         if candidate.start >= 0:
             order += 1
     return described
@@ -199,15 +205,26 @@ def described_candidates(text: str, *, kind: str, rules_actor: str, publisher_na
 
 def chosen_actor(model: ActorModel, text: str, *, kind: str, rules_actor: str, publisher_name: str,
                  government: str, names: dict[str, str], release: ReleaseContext) -> str:
-    """The candidate of largest score (the first of them on a tie: the rules' reading first)."""
+    """The candidate of largest score (the first of them on a tie: the rules' reading first). When the rules read
+    a government other than the publisher's that the text names outright ("The UK Government will provide" on
+    osce.org), the publisher and its government are no candidates: the text says who acts."""
     best, best_score = rules_actor, None
+    named = _names_other_than_publisher(text, rules_actor, publisher_name, government)
     for candidate, features in described_candidates(text, kind=kind, rules_actor=rules_actor,
                                                     publisher_name=publisher_name, government=government,
                                                     names=names, release=release):
+        if named and candidate.sources <= _PUBLISHER_SOURCES:
+            continue
         score = model.score(features)
         if best_score is None or score > best_score:
             best, best_score = candidate.name, score
     return best
+
+
+def _names_other_than_publisher(text: str, rules_actor: str, publisher_name: str, government: str) -> bool:
+    """Whether the rules' reading is a government other than the publisher's that ``text`` names outright."""
+    return (rules_actor not in (publisher_name, government) and _NAMED_GOVERNMENT.fullmatch(rules_actor) is not None
+            and rules_actor.lower() in text.lower())
 
 
 def publisher_readings(who: str, shown: str | None) -> tuple[str, str]:

@@ -79,6 +79,35 @@ _PREPOSITION_FOLDED: Final = case_sensitive(_PREPOSITION)
 _UK_FOLDED: Final = case_sensitive(_UK)
 
 
+def agent_noun_matches(folded: str) -> list[re.Match[str]]:
+    """``list(_AGENT_NOUN_FOLDED.finditer(folded))``, ``folded`` as ``fold`` gives it. The pattern is tried only
+    from the third word before each agent noun ``folded`` holds, where one of its matches can start (three words
+    and the noun): tried at every word it took most of the time of choosing an actor."""
+    matches = []
+    end = 0
+    for noun in _AGENT_NOUN_WORDS.starts(folded):
+        if noun < end:
+            continue
+        match = _AGENT_NOUN_FOLDED.search(folded, max(end, _words_back(folded, noun, 3)))
+        if match is None:
+            break
+        matches.append(match)
+        end = match.end()
+    return matches
+
+
+def _words_back(text: str, at: int, count: int) -> int:
+    """Where the ``count``-th run of non-space characters before the one holding ``at`` starts in ``text``."""
+    while at > 0 and not text[at - 1].isspace():
+        at -= 1
+    for _ in range(count):
+        while at > 0 and text[at - 1].isspace():
+            at -= 1
+        while at > 0 and not text[at - 1].isspace():
+            at -= 1
+    return at
+
+
 class Actor(NamedTuple):
     name: str
     agent: bool  # a person or body able to act, not a thing ("the adverts") or a time ("later this year")

@@ -5,14 +5,22 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.classifier.core import classify
 from services.classifier.core.actor_model import (AGENT, GOVERNMENT, NAME, PUBLISHER, RULES, ActorModel,
                                                   ReleaseContext, actor_candidates, chosen_actor, publisher_readings)
+from services.classifier.core.actors import _AGENT_NOUN_FOLDED, agent_noun_matches
 from services.classifier.core.decision import DecisionModel, shipped_model
+from services.classifier.core.folding import fold
 from services.classifier.core.records import commitment_id
+from services.ingest.files import load_release
+
+ROOT = Path(__file__).resolve().parents[3]
 
 NOTHING_ELSE = ReleaseContext("Press release", "", [])
 
@@ -92,3 +100,24 @@ def test_a_model_file_with_a_bad_actor_model_is_refused_naming_why(tmp_path):
     path.write_text(json.dumps(data))
     with pytest.raises(ModelFileError, match="heavy"):
         read_model(path)
+
+
+_PIECES = ("police", "forces", "force", "reinforce", "the", "uk", "counter-terrorism", "britain's", "local",
+           "authorities", "-", "'", "’", " ", "  ", "\n", "(", ".", "x_1", "governments", "ministry")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_agent_noun_matches_are_those_of_the_pattern_tried_everywhere(pieces):
+    folded = fold("".join(pieces))
+    assert _spans(agent_noun_matches(folded)) == _spans(_AGENT_NOUN_FOLDED.finditer(folded))
+
+
+def test_agent_noun_matches_are_those_of_the_pattern_tried_everywhere_in_each_training_release():
+    for path in sorted((ROOT / "tests" / "data" / "releases").glob("*.json")):
+        folded = fold(load_release(path).body)
+        assert _spans(agent_noun_matches(folded)) == _spans(_AGENT_NOUN_FOLDED.finditer(folded)), path.name
+
+
+def _spans(matches):
+    return [match.span() for match in matches]
