@@ -28,7 +28,7 @@ from .html_text import check_depth, html_to_text
 SHORT_PAGE = 250
 # trafilatura's time grows faster than the page (4 MB of <br>, a million elements, took a minute; 1.6 MB, 8 s),
 # html_to_text's with it (4 MB of <br>: 6 s in all); real article pages hold a few thousand elements (those of
-# the extraction benchmark 1,600 at most). Past this many, the article is not looked for (docs/decisions/0094).
+# the extraction benchmark 1,600 at most). Past this many, the article is not looked for (docs/decisions/0089).
 MAX_PAGE_ELEMENTS = 20_000
 
 log = logging.getLogger(__name__)
