@@ -104,8 +104,10 @@ LIST_HINT = "`pledgewatch subscriptions list` names every subscription"
 
 
 def _names_the_id(errors: list[Any]) -> bool:
-    """Whether the answer's errors are about the subscription id (no such subscription)."""
-    return any(isinstance(err, dict) and err.get("field") == "id" for err in errors)
+    """Whether the answer's errors are about the subscription id (no such subscription), and say no more: one of a
+    subscriptions file the run was not given says so and what to do, and the list would not name it."""
+    return any(isinstance(err, dict) and err.get("field") == "id"
+               and "subscriptions file" not in str(err.get("message")) for err in errors)
 
 
 class TokenRefused(CommandError):

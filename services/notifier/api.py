@@ -28,6 +28,7 @@ from services.common.request_json import read_json_body
 from services.ledger.core.queries import QueryError
 
 from .bounds import pause_end, pause_problem
+from .file_ids import absent_text
 from .probe import ChannelOutcome
 from .reminder_listing import DEFAULT_LIMIT, MAX_LIMIT
 from .sent_back import SentBackError, kept_channels
@@ -141,7 +142,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         store = get_store()
         sub = await store.get(sub_id)
         if sub is None:
-            raise field_error(404, "id", f"no subscription {sub_id!r}")
+            raise field_error(404, "id", await absent_text(store, sub_id))
         return store, sub_id, sub
 
     def writable(store: SubscriptionStore, sub_id: str) -> None:

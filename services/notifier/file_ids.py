@@ -36,6 +36,16 @@ def not_loaded_text(ids: list[str], path: Path | None) -> str:
             "`pledgewatch run --subscriptions FILE`, or set PLEDGEWATCH_SUBSCRIPTIONS=FILE")
 
 
+async def absent_text(store: SubscriptionStore, sub_id: str) -> str:
+    """Why there is no subscription ``sub_id`` to answer with: one a subscriptions file gave in an earlier run and
+    that this run, given no file, does not have is said to be so, with what to do; any other, that there is none."""
+    if store.file.path is None and await store.read_from_file_before(sub_id):
+        return (f"no subscription {sub_id!r} in this run: it was read from a subscriptions file in an earlier run, "
+                "and this run was given no subscriptions file (the file must be given to every run: `pledgewatch "
+                "run --subscriptions FILE`, or set PLEDGEWATCH_SUBSCRIPTIONS=FILE)")
+    return f"no subscription {sub_id!r}"
+
+
 async def tell_not_loaded(store: SubscriptionStore) -> None:
     """At start: warn of the subscriptions a file gave in an earlier run that are not loaded now (told at every
     start without a file; once when the file given leaves them out), forget those the file given leaves out (one

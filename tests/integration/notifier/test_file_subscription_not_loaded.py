@@ -1,0 +1,39 @@
+"""A subscription of a subscriptions file asked for by a run that was not given the file: the answer says where it
+is and what to do, rather than that there is no such subscription."""
+
+import asyncio
+
+import pytest
+
+from notifier_harness import api_call, subscriptions_cli
+
+pytestmark = pytest.mark.integration
+
+NOT_LOADED = ("no subscription 'desk' in this run: it was read from a subscriptions file in an earlier run, and "
+              "this run was given no subscriptions file (the file must be given to every run: `pledgewatch run "
+              "--subscriptions FILE`, or set PLEDGEWATCH_SUBSCRIPTIONS=FILE)")
+
+
+async def test_a_file_subscription_not_loaded_is_named_as_such(notifier, write_yaml, capsys, monkeypatch, settings):
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    path = write_yaml("subscriptions: [{id: desk, channels: [console]}]")
+    first = await notifier(subscriptions=path, run_scheduler=False)
+    await first.stop()
+    n = await notifier(http=True, run_scheduler=False)
+    # before: 404 "no subscription 'desk'", and the command said `pledgewatch subscriptions list` names every
+    # subscription, which does not name it
+    for route in ("/subscriptions/desk", "/subscriptions/desk/reminders"):
+        status, body = await api_call(n, "GET", route)
+        assert (status, body) == (404, {"errors": [{"field": "id", "message": NOT_LOADED}]}), route
+    for command in ("show", "reminders"):
+        argv = ["subscriptions", "--url", n.url, command, "desk"]
+        assert await asyncio.to_thread(subscriptions_cli, argv) == 1
+        assert capsys.readouterr().err == f"error: id: {NOT_LOADED}\n"
+
+
+async def test_an_id_never_seen_still_points_at_the_list(notifier, write_yaml, capsys, monkeypatch, settings):
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True, run_scheduler=False)
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "show", "nobody"]) == 1
+    assert capsys.readouterr().err == \
+        "error: id: no subscription 'nobody' (`pledgewatch subscriptions list` names every subscription)\n"
