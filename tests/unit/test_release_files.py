@@ -116,7 +116,7 @@ def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
                      id="a-year-alone"),
         pytest.param("2026-05-05-colour.md", b"---\ntitle: T\ncolour: red\n---\nB",
                      ":3: bad front matter: unknown key 'colour' (known keys: date, language, locale, published_at, "
-                     "source, title, url)", id="unknown-front-matter-key"),
+                     "source, title, url, withdrawn, withdrawn_notice)", id="unknown-front-matter-key"),
         pytest.param("2026-05-05-typo.md", b"---\ntitel: T\n---\nT\nB", ":2: bad front matter: unknown key 'titel'",
                      id="misspelt-front-matter-key"),
         pytest.param("1899-12-31-old.txt", b"Very old\nThe UK will invest.", ": published_at "
@@ -326,3 +326,27 @@ def test_a_json_file_whose_title_is_blank_is_told_so_as_a_text_file_is(tmp_path,
     with pytest.raises(ReleaseFileError) as caught:
         load_release(path)
     assert str(caught.value) == f'{path}: no title: give the release\'s title as "title"'
+
+
+def test_front_matter_withdraws_a_text_release(tmp_path):
+    """Before: `withdrawn:` was an unknown key, so a release of a watched .txt or .md file could not be withdrawn
+    at all (a .json file's `"withdrawn": true` could, and deleting the file withdraws nothing)."""
+    path = tmp_path / "2026-12-07-plan.md"
+    path.write_text("Border plan\nThe UK will invest £5m by 1 May 2027.\n")
+    before = load_release(path)
+    path.write_text("---\nwithdrawn: true\nwithdrawn_notice: Published in error.\n---\n"
+                    "Border plan\nThe UK will invest £5m by 1 May 2027.\n")
+    release = load_release(path)
+    assert (release.withdrawn, release.withdrawn_notice) == (True, "Published in error.")
+    assert (release.release_id, release.title, release.body) == (before.release_id, before.title, before.body)
+    assert not before.withdrawn and before.withdrawn_notice is None
+
+
+@pytest.mark.parametrize("line", ['withdrawn: "yes"', "withdrawn: 1", "withdrawn: [true]"])
+def test_front_matter_withdrawn_is_true_or_false(tmp_path, line):
+    path = tmp_path / "2026-12-07-plan.md"
+    path.write_text(f"---\ntitle: T\n{line}\n---\nThe UK will invest £5m.\n")
+    with pytest.raises(ReleaseFileError) as refused:
+        load_release(path)
+    assert str(refused.value).startswith(f"{path}:3: bad front matter: withdrawn ")
+    assert str(refused.value).endswith("is not true or false (withdrawn: true withdraws the release)")
