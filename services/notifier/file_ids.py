@@ -47,11 +47,15 @@ async def absent_text(store: SubscriptionStore, sub_id: str) -> str:
 
 
 async def tell_not_loaded(store: SubscriptionStore) -> None:
-    """At start: warn of the subscriptions a file gave in an earlier run that are not loaded now (told at every
+    """At start: say what the file given holds, warn of the subscriptions a file gave in an earlier run that are not loaded now (told at every
     start without a file; once when the file given leaves them out), forget those the file given leaves out (one
     stored through the API under such an id too: the file's is no more), and remember the ids of the file given
     now."""
     path = store.file.path
+    if path is not None:
+        subs = store.file.current()
+        log.info("read %d subscription(s) from %s%s (read again whenever it is saved)", len(subs), path,
+                 f": {', '.join(sub.id for sub in subs)}" if subs else "")
     if missing := await store.not_loaded_from_file():
         log.warning("%s", not_loaded_text(missing, path))
     if path is not None:

@@ -2,6 +2,7 @@
 is and what to do, rather than that there is no such subscription."""
 
 import asyncio
+import logging
 
 import pytest
 
@@ -37,3 +38,25 @@ async def test_an_id_never_seen_still_points_at_the_list(notifier, write_yaml, c
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "show", "nobody"]) == 1
     assert capsys.readouterr().err == \
         "error: id: no subscription 'nobody' (`pledgewatch subscriptions list` names every subscription)\n"
+
+
+async def test_a_run_given_a_file_says_what_it_read_from_it(notifier, write_yaml, caplog):
+    """Before: a run given `--subscriptions subs.yaml` said nothing of it at start; only an edit was logged
+    (`reloaded 1 subscription(s) from subs.yaml`), so whether the file was taken was not to be seen."""
+    path = write_yaml("subscriptions: [{id: desk, channels: [console]}, {id: bio, channels: [console]}]")
+    with caplog.at_level(logging.INFO, logger="services.notifier"):
+        await notifier(subscriptions=path, run_scheduler=False)
+    assert f"read 2 subscription(s) from {path}: desk, bio (read again whenever it is saved)" in \
+        [r.getMessage() for r in caplog.records]
+
+
+async def test_a_run_not_given_the_file_does_not_say_to_add_a_subscription(notifier, write_yaml, caplog):
+    """Before: besides the warning that desk, of a file, was not loaded, it warned "no subscriptions: nothing will
+    be delivered; add one with `pledgewatch subscriptions add`", which is not what to do."""
+    path = write_yaml("subscriptions: [{id: desk, channels: [console]}]")
+    await (await notifier(subscriptions=path, run_scheduler=False)).stop()
+    with caplog.at_level(logging.INFO, logger="services.notifier"):
+        await notifier(run_scheduler=False)
+    said = [r.getMessage() for r in caplog.records]
+    assert any(line.startswith("subscription(s) desk, read from a subscriptions file") for line in said)
+    assert not any("subscriptions add" in line for line in said)
