@@ -205,7 +205,13 @@ def cmd_list(args: argparse.Namespace) -> int:
         if sub.get("overrides"):
             print(f"warning: {sub['id']!r} of the subscriptions file overrides the stored subscription "
                   f"{_stored_text(sub['overrides'])}, which receives nothing ({RENAME})", file=sys.stderr)
-    if not body["subscriptions"]:  # said apart from the list, which scripts read
+    if not_loaded := body.get("not_loaded"):
+        from services.notifier.file_ids import GIVE_THE_FILE
+
+        print(f"warning: subscription(s) {', '.join(not_loaded)}, read from a subscriptions file in an earlier run, "
+              f"are not loaded by this run, which was given no subscriptions file: they receive nothing (the "
+              f"{GIVE_THE_FILE})", file=sys.stderr)
+    elif not body["subscriptions"]:  # said apart from the list, which scripts read
         print("no subscriptions: nothing will be sent (add one with `pledgewatch subscriptions add FILE`)",
               file=sys.stderr)
     return 0

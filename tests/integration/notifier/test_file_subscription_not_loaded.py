@@ -60,3 +60,20 @@ async def test_a_run_not_given_the_file_does_not_say_to_add_a_subscription(notif
     said = [r.getMessage() for r in caplog.records]
     assert any(line.startswith("subscription(s) desk, read from a subscriptions file") for line in said)
     assert not any("subscriptions add" in line for line in said)
+
+
+async def test_the_list_names_a_file_subscription_not_loaded(notifier, write_yaml, capsys, monkeypatch, settings):
+    """Before: `subscriptions list` showed console alone, and the API's list said nothing of desk."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    path = write_yaml("subscriptions: [{id: desk, channels: [console]}]")
+    await (await notifier(subscriptions=path, run_scheduler=False)).stop()
+    n = await notifier(http=True, run_scheduler=False)
+    status, body = await api_call(n, "GET", "/subscriptions")
+    assert (status, body) == (200, {"subscriptions": [], "not_loaded": ["desk"]})
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "list"]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == ("warning: subscription(s) desk, read from a subscriptions file in an earlier run, are not loaded "
+                   "by this run, which was given no subscriptions file: they receive nothing (the file must be "
+                   "given to every run: `pledgewatch run --subscriptions FILE`, or set "
+                   "PLEDGEWATCH_SUBSCRIPTIONS=FILE)\n")
