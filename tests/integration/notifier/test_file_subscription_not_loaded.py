@@ -77,3 +77,20 @@ async def test_the_list_names_a_file_subscription_not_loaded(notifier, write_yam
                    "by this run, which was given no subscriptions file: they receive nothing (the file must be "
                    "given to every run: `pledgewatch run --subscriptions FILE`, or set "
                    "PLEDGEWATCH_SUBSCRIPTIONS=FILE)\n")
+
+
+async def test_validate_beside_a_run_says_whose_settings_refuse_a_webhook(notifier, write_yaml, capsys, monkeypatch,
+                                                                           settings):
+    """Before: from a terminal without PLEDGEWATCH_ALLOW_PRIVATE_TARGETS, `validate` warned that 127.0.0.1 is
+    refused, as if the running pledgewatch, started with it, would refuse it too."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True, run_scheduler=False, allow_private_targets=["127.0.0.0/8"])
+    path = write_yaml('id: desk\nchannels: [{webhook: {url: "http://127.0.0.1:9911/hook"}}]\n', "subs.yaml")
+    monkeypatch.delenv("PLEDGEWATCH_ALLOW_PRIVATE_TARGETS", raising=False)
+    argv = ["subscriptions", "--url", n.url, "validate", str(path)]
+    assert await asyncio.to_thread(subscriptions_cli, argv) == 0
+    assert capsys.readouterr().err == (
+        f"warning: {path}: subscription 'desk': channels.0.url: refused: 127.0.0.1 is a loopback address; outbound "
+        "requests go only to public addresses unless PLEDGEWATCH_ALLOW_PRIVATE_TARGETS allows it (as set here; the "
+        "running pledgewatch judges by its own setting: `pledgewatch subscriptions test ID` sends through each "
+        "channel now)\n")
