@@ -104,8 +104,10 @@ LIST_HINT = "`pledgewatch subscriptions list` names every subscription"
 
 
 def _names_the_id(errors: list[Any]) -> bool:
-    """Whether the answer's errors are about the subscription id (no such subscription)."""
-    return any(isinstance(err, dict) and err.get("field") == "id" for err in errors)
+    """Whether the answer's errors are about the subscription id (no such subscription), and say no more: one of a
+    subscriptions file the run was not given says so and what to do, and the list would not name it."""
+    return any(isinstance(err, dict) and err.get("field") == "id"
+               and "subscriptions file" not in str(err.get("message")) for err in errors)
 
 
 class TokenRefused(CommandError):
@@ -203,7 +205,13 @@ def cmd_list(args: argparse.Namespace) -> int:
         if sub.get("overrides"):
             print(f"warning: {sub['id']!r} of the subscriptions file overrides the stored subscription "
                   f"{_stored_text(sub['overrides'])}, which receives nothing ({RENAME})", file=sys.stderr)
-    if not body["subscriptions"]:  # said apart from the list, which scripts read
+    if not_loaded := body.get("not_loaded"):
+        from services.notifier.file_ids import GIVE_THE_FILE
+
+        print(f"warning: subscription(s) {', '.join(not_loaded)}, read from a subscriptions file in an earlier run, "
+              f"are not loaded by this run, which was given no subscriptions file: they receive nothing (the "
+              f"{GIVE_THE_FILE})", file=sys.stderr)
+    elif not body["subscriptions"]:  # said apart from the list, which scripts read
         print("no subscriptions: nothing will be sent (add one with `pledgewatch subscriptions add FILE`)",
               file=sys.stderr)
     return 0
@@ -435,7 +443,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     held = f"{len(subs)} valid subscription(s): {', '.join(s.id for s in subs)}" if subs else \
         "valid, no subscription in it"
     print(f"{args.file}: {held}")
-    for line in _refused(subs) + _overriding(args, [s.id for s in subs]):
+    running = _running_subscriptions(args)
+    refused = _refused(subs)
+    if running is not None:  # the setting here may not be the run's
+        refused = [f"{line} ({JUDGED_HERE})" for line in refused]
+    for line in refused + _overriding(running or [], [s.id for s in subs]):
         print(f"warning: {args.file}: {line}", file=sys.stderr)
     return 0
 
@@ -450,6 +462,8 @@ def _refused(subs: list[Subscription]) -> list[str]:
 
 
 RENAME = "rename one of them to keep both"
+JUDGED_HERE = ("as set here; the running pledgewatch judges by its own setting: `pledgewatch subscriptions test ID` "
+               "sends through each channel now")
 NOTIFIER_CHECK_SECONDS = 3  # how long `validate` waits on the notifier for its warnings
 
 
@@ -458,16 +472,19 @@ def _stored_text(stored: dict[str, Any]) -> str:
     return f"{stored.get('id')!r} ({channels_summary(stored.get('channels', []))})"
 
 
-def _overriding(args: argparse.Namespace, ids: list[str]) -> list[str]:
-    """What the file's ``ids`` override among the subscriptions of the running notifier (or the one ``--url``
-    names); nothing when none is reached: validating a file needs no notifier."""
+def _running_subscriptions(args: argparse.Namespace) -> list[Any] | None:
+    """The subscriptions of the running notifier (or the one ``--url`` names) as it lists them; None when none is
+    reached: validating a file needs no notifier."""
     try:
         status, body = _request(args, "GET", "/subscriptions", timeout=NOTIFIER_CHECK_SECONDS)
     except (CommandError, OSError, ValueError, http.client.HTTPException):  # a timeout, an answer not JSON
-        return []
+        return None
     subs = body.get("subscriptions") if status == 200 and isinstance(body, dict) else None
-    if not isinstance(subs, list):
-        return []
+    return subs if isinstance(subs, list) else None
+
+
+def _overriding(subs: list[Any], ids: list[str]) -> list[str]:
+    """What the file's ``ids`` override among ``subs``, the running notifier's subscriptions."""
     lines = []
     for sub in subs:
         if not isinstance(sub, dict) or sub.get("id") not in ids:

@@ -51,7 +51,8 @@ LOCALE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 LANGUAGE_TAG_HINT = "write one such as en, cy or fr-CA"
 _LOCALE_KEYS = ("locale", "language")
 _DATE_KEYS = ("date", "published_at")
-FRONT_MATTER_KEYS = ("date", "language", "locale", "published_at", "source", "title", "url")
+FRONT_MATTER_KEYS = ("date", "language", "locale", "published_at", "source", "title", "url", "withdrawn",
+                     "withdrawn_notice")
 
 
 class ReleaseFileError(ValueError):
@@ -380,7 +381,7 @@ def _from_text(path: Path, text: str, url: str, source: str, published_at: datet
     if match:
         meta = _front_matter(path, match.group(1)) if match.group(1).strip() else {}
         _check_keys(path, match, meta)
-        texts = {key: _meta_text(path, match, meta, key) for key in ("title", "url", "source")}
+        texts = {key: _meta_text(path, match, meta, key) for key in ("title", "url", "source", "withdrawn_notice")}
         text = text[match.end():]
     text = markup_to_text(text)
     own_date = _front_matter_date(path, match, meta) or _date_from_name(path)  # checked even when overridden
@@ -409,7 +410,21 @@ def _from_text(path: Path, text: str, url: str, source: str, published_at: datet
                "the first line is the release's title: put the text of the release on the lines below it")
     release = _release(release_id=release_id_for(canonical_url), url=canonical_url, title=title,
                        published_at=published, body=body, source=texts.get("source") or source)
-    return release.model_copy(update={"locale": _meta_locale(path, match, meta)})
+    return release.model_copy(update={"locale": _meta_locale(path, match, meta),
+                                      "withdrawn": _meta_withdrawn(path, match, meta),
+                                      "withdrawn_notice": texts.get("withdrawn_notice") or None})
+
+
+def _meta_withdrawn(path: Path, match: re.Match[str] | None, meta: dict[str, object]) -> bool:
+    """The front matter's ``withdrawn``: YAML's true or false (a release of a watched text file is withdrawn by
+    its publisher so, as a ``.json`` file's ``"withdrawn": true`` withdraws one), False when not given; text,
+    a number or a list is refused naming its line, as a ``.json`` file's is, never read as a yes."""
+    value = meta.get("withdrawn")
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    raise ReleaseFileError(f"{path}:{_meta_line(match, 'withdrawn')}: bad front matter: withdrawn "
+                           f"{_as_written(match, 'withdrawn', value)} is not true or false (withdrawn: true "
+                           "withdraws the release)")
 
 
 def _meta_text(path: Path, match: re.Match[str] | None, meta: dict[str, object], key: str) -> str:

@@ -55,6 +55,17 @@ def _walked_with(folder: Path, other: Path) -> bool:
 
 
 WATCHED = "the watched folder {}"
+_WITHDRAW = {".txt": "put the file back with `withdrawn: true` in its front matter",
+             ".md": "put the file back with `withdrawn: true` in its front matter",
+             ".json": 'put the file back with "withdrawn": true'}
+
+
+def removed_words(path: Path) -> str:
+    """What ingest says of a release file read and then deleted (or moved out of the watched folder): that it
+    withdraws nothing, and how a file of its type withdraws its release, where one can."""
+    how = _WITHDRAW.get(path.suffix.lower())
+    return (f"{path}: removed from the watched folder; its release stays as published, its reminders planned "
+            f"(a file removed withdraws nothing{f': to withdraw the release, {how}' if how else ''})")
 
 
 def not_read_words(paths: list[Path]) -> str:
@@ -161,6 +172,7 @@ class FolderScanner:
     other: Other = field(default_factory=list)
     waiting: dict[Path, int] = field(default_factory=dict)  # path -> when to look at it again (ns)
     excluded: Iterable[Path] = ()
+    removed: list[Path] = field(default_factory=list)  # files read and since deleted, found by the last call
 
     def __post_init__(self) -> None:
         self.folders = distinct_folders(self.folders)
@@ -172,6 +184,9 @@ class FolderScanner:
         other: Other = []
         found = list(candidate_files(self.folders, skipped, other, excluded=self._excluded))
         listed = {path for path, _ in found}
+        self.removed = [path for path in self.seen if path not in listed and not path.exists()]
+        for path in self.removed:
+            del self.seen[path]  # a file made there later is new
         return self._settled(found + self._recheck(now_ns, exclude=listed), skipped, other, now_ns)
 
     def changed_among(self, paths: Iterable[Path], now_ns: int) -> list[Path]:
@@ -180,6 +195,7 @@ class FolderScanner:
         skipped: Skipped = []
         other: Other = []
         found: list[tuple[Path, Stamp]] = []
+        self.removed = []
         for path in paths:
             root = self._root_of(path)
             if root is None:
@@ -187,8 +203,8 @@ class FolderScanner:
             if path.is_dir() and not path.is_symlink():
                 found.extend(_walk(path, root, skipped, other, excluded=self._excluded))
                 continue
-            if not path.exists():
-                self.seen.pop(path, None)  # deleted: a file made there later is new
+            if not path.exists() and self.seen.pop(path, None) is not None:  # a file made there later is new
+                self.removed.append(path)
             stamp = _stamp(path, root, root.resolve(), skipped, other)
             if stamp is not None:
                 found.append((path, stamp))

@@ -40,7 +40,7 @@ from .file_contents import sweep_until_done
 from .file_places import FilePlace, holds_a_file, release_place
 from .file_releases import file_release_id, read_recorder, record_read
 from .files import NotAnObject, ReleaseFileError, ReleaseInput, parse_release, read_bytes, release_object
-from .folder import FolderScanner, distinct_folders, not_read_words
+from .folder import FolderScanner, distinct_folders, not_read_words, removed_words
 from .polling import PollSchedule, SourcePoller
 from .quiet_watch import QuietWatch
 from .readers import Reader
@@ -316,6 +316,8 @@ class IngestService:
             if other:  # once a path, those found together (all at a start) in one line
                 self._reported_other.update(other)
                 log.info("%s", not_read_words(other))
+            for path in self.scanner.removed:
+                log.info("%s", removed_words(path))
             refused_before = 0
             for path in paths:
                 try:

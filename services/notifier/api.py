@@ -28,6 +28,7 @@ from services.common.request_json import read_json_body
 from services.ledger.core.queries import QueryError
 
 from .bounds import pause_end, pause_problem
+from .file_ids import absent_text
 from .probe import ChannelOutcome
 from .reminder_listing import DEFAULT_LIMIT, MAX_LIMIT
 from .sent_back import SentBackError, kept_channels
@@ -49,6 +50,10 @@ class ShownSubscription(Subscription):
 
 class SubscriptionList(BaseModel):
     subscriptions: list[ShownSubscription]
+    not_loaded: list[str] = Field(
+        default_factory=list, description="Given only when there are some: the ids read from a subscriptions file "
+                                          "in an earlier run that this run, given no subscriptions file, does not "
+                                          "have; they receive nothing until a run is given the file again.")
 
 
 class ListedCommitment(BaseModel):
@@ -141,7 +146,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         store = get_store()
         sub = await store.get(sub_id)
         if sub is None:
-            raise field_error(404, "id", f"no subscription {sub_id!r}")
+            raise field_error(404, "id", await absent_text(store, sub_id))
         return store, sub_id, sub
 
     def writable(store: SubscriptionStore, sub_id: str) -> None:
@@ -174,7 +179,8 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         out = [{**_public(s, "file"), **({"overrides": stored[s.id].model_dump(mode="json", exclude_none=True)}
                                         if s.id in stored else {})} for s in file_subs]
         out += [_public(s, "api") for s in api_subs]
-        return JSONResponse({"subscriptions": out})
+        not_loaded = await store.not_loaded_from_file() if store.file.path is None else []
+        return JSONResponse({"subscriptions": out, **({"not_loaded": not_loaded} if not_loaded else {})})
 
     async def create(request: Request) -> JSONResponse:
         store, data = get_store(), await read_json_body(request)

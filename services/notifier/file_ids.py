@@ -18,6 +18,9 @@ from .store import LEFT_FILE_GRACE_SECONDS, SubscriptionStore
 from .subscriptions import Subscription, channel_public, channels_summary
 
 log = logging.getLogger(__name__)
+# What to do about a file's subscriptions a run does not have, after "the" or "The".
+GIVE_THE_FILE = ("file must be given to every run: `pledgewatch run --subscriptions FILE`, or set "
+                 "PLEDGEWATCH_SUBSCRIPTIONS=FILE")
 
 
 def not_loaded_text(ids: list[str], path: Path | None) -> str:
@@ -28,20 +31,31 @@ def not_loaded_text(ids: list[str], path: Path | None) -> str:
         return (f"subscription(s) {names}, read from a subscriptions file in an earlier run, are not in {path}: "
                 f"they are taken as deleted, and their records and planned reminders are deleted in "
                 f"{LEFT_FILE_GRACE_SECONDS // 60} minutes unless by then the file given names them again or they "
-                "are stored through the API. The file must be given to every run: `pledgewatch run --subscriptions "
-                "FILE`, or set PLEDGEWATCH_SUBSCRIPTIONS=FILE")
+                f"are stored through the API. The {GIVE_THE_FILE}")
     return (f"subscription(s) {names}, read from a subscriptions file in an earlier run, are not loaded: this run "
             "was given no subscriptions file, so they receive nothing (their records and planned reminders are "
-            "kept; a reminder falling due meanwhile is dropped). The file must be given to every run: "
-            "`pledgewatch run --subscriptions FILE`, or set PLEDGEWATCH_SUBSCRIPTIONS=FILE")
+            f"kept; a reminder falling due meanwhile is dropped). The {GIVE_THE_FILE}")
+
+
+async def absent_text(store: SubscriptionStore, sub_id: str) -> str:
+    """Why there is no subscription ``sub_id`` to answer with: one a subscriptions file gave in an earlier run and
+    that this run, given no file, does not have is said to be so, with what to do; any other, that there is none."""
+    if store.file.path is None and await store.read_from_file_before(sub_id):
+        return (f"no subscription {sub_id!r} in this run: it was read from a subscriptions file in an earlier run, "
+                f"and this run was given no subscriptions file (the {GIVE_THE_FILE})")
+    return f"no subscription {sub_id!r}"
 
 
 async def tell_not_loaded(store: SubscriptionStore) -> None:
-    """At start: warn of the subscriptions a file gave in an earlier run that are not loaded now (told at every
-    start without a file; once when the file given leaves them out), forget those the file given leaves out (one
-    stored through the API under such an id too: the file's is no more), and remember the ids of the file given
-    now."""
+    """At start: say what the file given holds; warn of the subscriptions a file gave in an earlier run that are not
+    loaded now (told at every start without a file; once when the file given leaves them out), forget those the
+    file given leaves out (one stored through the API under such an id too: the file's is no more), and remember
+    the ids of the file given now."""
     path = store.file.path
+    if path is not None:
+        subs = store.file.current()
+        log.info("read %d subscription(s) from %s%s (read again whenever it is saved)", len(subs), path,
+                 f": {', '.join(sub.id for sub in subs)}" if subs else "")
     if missing := await store.not_loaded_from_file():
         log.warning("%s", not_loaded_text(missing, path))
     if path is not None:

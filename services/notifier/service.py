@@ -230,7 +230,8 @@ class NotifierService:
             log.info("no subscriptions yet: stored subscription 'console' (every commitment to stdout); "
                      "manage it like any other (`pledgewatch subscriptions pause console --until %s`, "
                      "`pledgewatch subscriptions delete console`)", a_week_on)
-        elif not await self.store.effective():
+        elif not await self.store.effective() and not await self.store.not_loaded_from_file():
+            # with a file's not loaded, the warning above says what to do: give the file, not add one
             log.warning("no subscriptions: nothing will be delivered; add one with `pledgewatch subscriptions add`")
         for sub in self.file.current():  # the API refuses these; a file's are told of once, here
             for error in refused_targets(sub, self.settings.target_policy.url_refusal):

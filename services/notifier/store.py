@@ -304,6 +304,10 @@ class SubscriptionStore:
         from the file nor from Redis, sorted: they receive nothing."""
         return sorted(await self._remembered_file_ids() - {sub.id for sub in await self.effective()})
 
+    async def read_from_file_before(self, sub_id: str) -> bool:
+        """Whether ``sub_id`` was read from a subscriptions file in an earlier run (:meth:`remember_file_ids`)."""
+        return bool(await self.client.sismember(self.from_file, sub_id))
+
     async def not_in_file(self) -> list[str]:
         """The ids once read from a subscriptions file that the file given now leaves out (stored ones too), sorted."""
         return sorted(await self._remembered_file_ids() - {sub.id for sub in self.file.current()})

@@ -116,9 +116,14 @@ def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
                      id="a-year-alone"),
         pytest.param("2026-05-05-colour.md", b"---\ntitle: T\ncolour: red\n---\nB",
                      ":3: bad front matter: unknown key 'colour' (known keys: date, language, locale, published_at, "
-                     "source, title, url)", id="unknown-front-matter-key"),
+                     "source, title, url, withdrawn, withdrawn_notice)", id="unknown-front-matter-key"),
         pytest.param("2026-05-05-typo.md", b"---\ntitel: T\n---\nT\nB", ":2: bad front matter: unknown key 'titel'",
                      id="misspelt-front-matter-key"),
+        *(pytest.param("2026-12-07-plan.md", f"---\ntitle: T\n{line}\n---\nB".encode(),
+                       f":3: bad front matter: withdrawn {shown} is not true or false (withdrawn: true withdraws the "
+                       "release)", id=f"withdrawn-{name}")  # before: an unknown key
+          for line, shown, name in [('withdrawn: "yes"', "'yes'", "text"), ("withdrawn: 1", "1", "a-number"),
+                                    ("withdrawn: [true]", "[true] (a list)", "a-list")]),
         pytest.param("1899-12-31-old.txt", b"Very old\nThe UK will invest.", ": published_at "
                      "1899-12-31T00:00:00+00:00 is before 1900-01-01", id="before-1900"),
         pytest.param("r.json", b'{"id": "x", "title": "T", "body": "B", "published_at": "2020-02-30T00:00:00Z"}',
@@ -326,3 +331,17 @@ def test_a_json_file_whose_title_is_blank_is_told_so_as_a_text_file_is(tmp_path,
     with pytest.raises(ReleaseFileError) as caught:
         load_release(path)
     assert str(caught.value) == f'{path}: no title: give the release\'s title as "title"'
+
+
+def test_front_matter_withdraws_a_text_release(tmp_path):
+    """Before: `withdrawn:` was an unknown key, so a release of a watched .txt or .md file could not be withdrawn
+    at all (a .json file's `"withdrawn": true` could, and deleting the file withdraws nothing)."""
+    path = tmp_path / "2026-12-07-plan.md"
+    path.write_text("Border plan\nThe UK will invest £5m by 1 May 2027.\n")
+    before = load_release(path)
+    path.write_text("---\nwithdrawn: true\nwithdrawn_notice: Published in error.\n---\n"
+                    "Border plan\nThe UK will invest £5m by 1 May 2027.\n")
+    release = load_release(path)
+    assert (release.withdrawn, release.withdrawn_notice) == (True, "Published in error.")
+    assert (release.release_id, release.title, release.body) == (before.release_id, before.title, before.body)
+    assert not before.withdrawn and before.withdrawn_notice is None

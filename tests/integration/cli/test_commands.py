@@ -50,7 +50,7 @@ def test_classify_refuses_an_unknown_front_matter_key_naming_the_known_ones(seed
     result = _pledgewatch("classify", bad, seed_file)
     assert result.returncode == 1 and len(result.stdout.splitlines()) == 1
     assert result.stderr == (f"error: {bad}:3: bad front matter: unknown key 'colour' (known keys: date, language, "
-                             "locale, published_at, source, title, url)\n")
+                             "locale, published_at, source, title, url, withdrawn, withdrawn_notice)\n")
 
 
 READS = "pledgewatch reads .txt, .md, .json, .html, .htm"

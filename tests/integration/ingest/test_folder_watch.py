@@ -97,7 +97,7 @@ async def test_a_file_with_an_unknown_front_matter_key_is_dead_lettered_naming_i
     await wait_for(one_letter)
     [letter] = await dead_letters(streams)
     assert letter.reason == (f"{bad}:3: bad front matter: unknown key 'colour' (known keys: date, language, locale, "
-                             "published_at, source, title, url)")
+                             "published_at, source, title, url, withdrawn, withdrawn_notice)")
     assert letter.payload == {"path": str(bad), "content": text}  # nothing lost
     assert await published() == []
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.ingest.folder import FolderScanner, not_read_words
+from services.ingest.folder import FolderScanner, not_read_words, removed_words
 
 GOOD = "Border plan published\nThe UK will invest £5m in border checks.\n"
 
@@ -288,3 +288,34 @@ def test_the_ingest_service_leaves_its_data_folder_out_of_the_folders_it_watches
     good = _settled(watched / "release.txt")
     service = IngestService(Settings(), sources=[])
     assert service.scanner.changed(time.time_ns()) == [good]
+
+
+@pytest.mark.parametrize("full_scan", [False, True], ids=["told-of-it", "polling"])
+def test_a_file_read_and_then_deleted_is_noted_as_removed(tmp_path, full_scan):
+    """Before: a release file deleted from the watched folder went without a word, though its release stays
+    published and reminded of."""
+    good = _settled(tmp_path / "2026-12-07-plan.txt")
+    never_read = tmp_path / "2026-12-07-draft.txt.part"
+    never_read.write_text(GOOD)
+    scanner = FolderScanner([tmp_path])
+    assert scanner.changed(time.time_ns()) == [good]
+    assert scanner.removed == []
+    good.unlink()
+    never_read.unlink()
+    now = time.time_ns()
+    assert (scanner.changed(now) if full_scan else scanner.changed_among([good, never_read], now)) == []
+    assert scanner.removed == [good]
+    assert (scanner.changed(now) if full_scan else scanner.changed_among([good], now)) == []
+    assert scanner.removed == []  # told once
+
+
+@pytest.mark.parametrize(("name", "how"), [
+    ("r.txt", ": to withdraw the release, put the file back with `withdrawn: true` in its front matter"),
+    ("r.md", ": to withdraw the release, put the file back with `withdrawn: true` in its front matter"),
+    ("r.json", ': to withdraw the release, put the file back with "withdrawn": true'),
+    ("r.html", ""),
+])
+def test_a_removed_file_is_told_to_withdraw_nothing(name, how):
+    assert removed_words(Path("seeds") / name) == (
+        f"seeds/{name}: removed from the watched folder; its release stays as published, its reminders planned "
+        f"(a file removed withdraws nothing{how})")
