@@ -141,3 +141,13 @@ def test_this_or_next_unit_beside_a_time_within_it_is_no_second_deadline(sentenc
 ])
 def test_a_unit_apart_from_a_day_or_beyond_it_stays(sentence):
     assert len(find_deadlines(sentence, PUBLISHED)) == 2
+
+
+@pytest.mark.parametrize(("sentence", "text"), [
+    ("Events will take place between 8 June and 31 August.", "between 8 June and 31 August"),
+    ("The codes will be laid in September.", "in September"),
+    ("Bids close on Aug. 31, 2023.", "on Aug. 31, 2023"),  # the full stop of an abbreviation is the month's
+])
+def test_a_month_name_ending_a_sentence_leaves_out_its_full_stop(sentence, text):
+    [deadline] = find_deadlines(sentence, PUBLISHED)
+    assert deadline.text == text
