@@ -13,6 +13,7 @@ from schemas import Deadline
 
 from .calendar_units import MONTH, MONTHS, add_months, end_of_month, end_of_unit
 from .folding import Lexicon, WordSet, case_sensitive, fold, matches_at
+from .deadline_repeats import without_units_told_twice
 from .deadline_rules import (
     COMMENCEMENT, CORES, END_OF_WORDS, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Fields, Rule,
 )
@@ -170,38 +171,7 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
             continue
         deadlines.append(_DEADLINE.validate_python(
             {**fields, "text": text[start:end].strip(), "span": (offset + start, offset + end)}))
-    return _without_units_told_twice(deadlines, text, offset) if len(deadlines) > 1 else deadlines
-
-
-# "this year", "next month", "next week": a unit named relative to publication, and how many days it spans at most.
-_UNIT_NAMED: Final = re.compile(r"(?:this|next)\s+(?P<unit>year|month|week)", re.IGNORECASE)
-_UNIT_DAYS: Final = {"year": 366, "month": 31, "week": 7}
-_BESIDE: Final = re.compile(r"[\s,]*")
-
-
-def _without_units_told_twice(deadlines: list[Deadline], text: str, offset: int) -> list[Deadline]:
-    """A unit named relative to publication written beside a day or span that ends within it ("next month, on 12
-    June", "this year, between 8 June and 31 August") names the same time: the day is the deadline, the unit none."""
-    dropped = set()
-    for index in range(len(deadlines) - 1):
-        first, second = deadlines[index], deadlines[index + 1]
-        if _BESIDE.fullmatch(text, first.span[1] - offset, second.span[0] - offset) is None:
-            continue
-        for unit, other, at in ((first, second, index), (second, first, index + 1)):
-            named = _UNIT_NAMED.fullmatch(unit.text)
-            if named is not None and _UNIT_NAMED.fullmatch(other.text) is None and \
-                    _ends_within(other, _last_day(unit), _UNIT_DAYS[named["unit"].lower()]):
-                dropped.add(at)
-    return [deadline for index, deadline in enumerate(deadlines) if index not in dropped] if dropped else deadlines
-
-
-def _last_day(deadline: Deadline) -> date | None:
-    return getattr(deadline, "due", None) or getattr(deadline, "end", None)
-
-
-def _ends_within(deadline: Deadline, unit_ends: date | None, days: int) -> bool:
-    ends = _last_day(deadline)
-    return ends is not None and unit_ends is not None and 0 <= (unit_ends - ends).days < days
+    return without_units_told_twice(deadlines, text, offset) if len(deadlines) > 1 else deadlines
 
 
 # A verb that starts the work just before a date: "work begins in the spring and ends by the autumn".
