@@ -132,6 +132,9 @@ def _of_another_sum(at: int, amounts: list[Amount], starts: list[int], own: Amou
             or _TOTAL.search(text, max(0, start - 90), start) is not None)
 
 
+# A clause leading the sentence up to its first comma that tells its circumstances ("As the host of the next Congress
+# in 2020, Japan …", "Following the summit in June, …"): a time in it is when that happens, not the commitment's
+# deadline. "By …" and "Before …" are left out: a leading "Before the end of 2024, …" times the main clause.
 _LEAD: Final = re.compile(r"\s*(?:as|following|after|since|having|while)\b[^,;.]{0,200},",
                           re.IGNORECASE)
 
