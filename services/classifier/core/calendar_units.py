@@ -8,18 +8,14 @@ from datetime import date, timedelta
 from typing import Final
 
 
-MONTHS: Final = {
-    name: number
-    for number, names in enumerate(
-        (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
-         ("october", "oct"), ("november", "nov"), ("december", "dec")),
-        start=1,
-    )
-    for name in names
-}
-#: A regex fragment for a month name (longest names first so "sept" beats "sep").
-MONTH: Final = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_NAMES: Final = (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+                 ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
+                 ("october", "oct"), ("november", "nov"), ("december", "dec"))
+MONTHS: Final = {name: number for number, names in enumerate(_NAMES, start=1) for name in names}
+#: A regex fragment for a month name (longest names first so "sept" beats "sep"); only a short name takes a full stop
+#: ("Aug. 31"): the one after a whole name ends its sentence ("… until 31 August.").
+MONTH: Final = (r"(?:" + "|".join(sorted((names[0] for names in _NAMES), key=len, reverse=True)) + r"|(?:" +
+                "|".join(sorted((name for names in _NAMES for name in names[1:]), key=len, reverse=True)) + r")\.?)")
 YEAR: Final = r"(?:19|20)\d\d"
 
 # (first month, last month) of each season, as the labelling rules define them.

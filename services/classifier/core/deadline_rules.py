@@ -186,7 +186,7 @@ def _month_range(match: re.Match[str], published: date) -> Fields:
     if _year_unread(match, "y2"):
         return None
     m1, m2 = month_number(match["m1"]), month_number(match["m2"])
-    y2 = full_year(match["y2"], full_year(match["y1"], published.year))
+    y2 = _relative_year(match, published) or full_year(match["y2"], full_year(match["y1"], published.year))
     y1 = full_year(match["y1"], y2 - 1 if m1 > m2 else y2)
     start = date(y1, m1, int(_NON_DIGITS.sub("", match["d1"]))) if match["d1"] else date(y1, m1, 1)
     end = date(y2, m2, int(_NON_DIGITS.sub("", match["d2"]))) if match["d2"] else end_of_month(y2, m2)
@@ -339,7 +339,8 @@ RULES: Final[list[Rule]] = [
     (_compile(rf"\b(?:between|from)\s+(?P<y1>{YEAR})\s+(?:and|to|until)\s+(?P<y2>{YEAR})\b"), _year_range),
     (_compile(rf"\b(?:from|between|(?:for|during|over)\s+the\s+period(?:\s+(?:from|of))?)\s+"
               rf"(?:(?P<d1>{_DAY})\s+)?(?P<m1>{MONTH})(?:\s+(?P<y1>{YEAR}))?{_TO}"
-              rf"(?:(?P<d2>{_DAY})\s+)?(?P<m2>{MONTH})(?:,?\s+\(?(?P<y2>{YEAR})\)?)?"), _month_range),
+              rf"(?:(?P<d2>{_DAY})\s+)?(?P<m2>{MONTH})(?:,?\s+\(?(?P<y2>{YEAR})\)?|\s+{_RELATIVE_YEAR})?"),
+     _month_range),
     (_compile(rf"{_BY_END}{_WEEKDAY}(?:the\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{MONTH}),?"
               rf"(?:\s+(?P<y>{YEAR})|\s+{_RELATIVE_YEAR})?\b"),
      _day),

@@ -13,6 +13,7 @@ from schemas import Deadline
 
 from .calendar_units import MONTH, MONTHS, add_months, end_of_month, end_of_unit
 from .folding import Lexicon, WordSet, case_sensitive, fold, matches_at
+from .deadline_repeats import without_units_told_twice
 from .deadline_rules import (
     COMMENCEMENT, CORES, END_OF_WORDS, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Fields, Rule,
 )
@@ -159,7 +160,7 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
         if start >= reach:
             chosen.append((start, end, fields))
             reach = end
-    deadlines = []
+    deadlines: list[Deadline] = []
     for start, end, fields in _without_starts(_without_spelled_out_lengths(chosen, text), text):
         if isinstance(fields, dict) and fields.pop(FINANCIAL, False):
             fields = _in_financial_year(fields, year_starts)
@@ -170,7 +171,7 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
             continue
         deadlines.append(_DEADLINE.validate_python(
             {**fields, "text": text[start:end].strip(), "span": (offset + start, offset + end)}))
-    return deadlines
+    return without_units_told_twice(deadlines, text, offset) if len(deadlines) > 1 else deadlines
 
 
 # A verb that starts the work just before a date: "work begins in the spring and ends by the autumn".

@@ -45,6 +45,10 @@ def build_commitment(release_id: str, body: str, sentence: Sentence, found: Foun
     if deadlines and amounts:
         starts = [found_amount.start for found_amount in amounts]
         deadlines = [d for d in deadlines if not _of_another_sum(d.span[0] - start, amounts, starts, amount, text)]
+    if deadlines:
+        lead = _LEAD.match(text)
+        if lead is not None:
+            deadlines = [d for d in deadlines if d.span[1] - start > lead.end()]
     deadlines = _own_deadlines(deadlines)
     confidence = found.trigger.confidence + (0.05 if found.actor.agent else -0.05)
     hits = rule_hits(folded)
@@ -126,6 +130,13 @@ def _of_another_sum(at: int, amounts: list[Amount], starts: list[int], own: Amou
     return (_EARLIER.search(text, max(0, start - 24), start) is not None
             or _PART_OF.search(text, max(0, start - 24), start) is not None
             or _TOTAL.search(text, max(0, start - 90), start) is not None)
+
+
+# A clause leading the sentence up to its first comma that tells its circumstances ("As the host of the next Congress
+# in 2020, Japan …", "Following the summit in June, …"): a time in it is when that happens, not the commitment's
+# deadline. "By …" and "Before …" are left out: a leading "Before the end of 2024, …" times the main clause.
+_LEAD: Final = re.compile(r"\s*(?:as|following|after|since|having|while)\b[^,;.]{0,200},",
+                          re.IGNORECASE)
 
 
 def _own_deadlines(deadlines: list) -> list:

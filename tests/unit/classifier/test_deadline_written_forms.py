@@ -99,3 +99,55 @@ def test_by_a_named_fiscal_year_is_due_on_its_last_day(sentence):
 @pytest.mark.parametrize("sentence", ["Leaders will meet on June 4-5.", "Leaders will meet on June 4 and 5, 2024."])
 def test_the_first_of_days_written_as_a_range_is_not_the_deadline(sentence):
     assert all(deadline.due != date(2023, 6, 4) for deadline in find_deadlines(sentence, PUBLISHED))
+
+
+_RANGES_OF_A_NAMED_YEAR = {
+    # a range of days or months followed by "this year" or "next year" is one period in that year, as "by 31 March
+    # next year" is one day: the year names when the range falls, it is no deadline of its own
+    "days-this-year": ("Events will take place between 8 June and 31 August this year.",
+                       date(2023, 6, 8), date(2023, 8, 31)),
+    "days-next-year": ("Events will take place between 8 June and 31 August next year.",
+                       date(2024, 6, 8), date(2024, 8, 31)),
+    "months-this-year": ("The review will run from June to September this year.", date(2023, 6, 1), date(2023, 9, 30)),
+    "months-next-year": ("The pilot will run from January to March next year.", date(2024, 1, 1), date(2024, 3, 31)),
+}
+
+
+@pytest.mark.parametrize(("sentence", "start", "end"), _RANGES_OF_A_NAMED_YEAR.values(),
+                         ids=_RANGES_OF_A_NAMED_YEAR.keys())
+def test_a_range_of_this_or_next_year_is_one_period_in_it(sentence, start, end):
+    assert _read(sentence) == ("period", start, end)
+
+
+_A_UNIT_AND_A_TIME_IN_IT = {
+    # "this year" or "next month" written beside a day or a range of days within it names the same time: the day
+    # is the deadline, the unit no second one
+    "next-month-then-day": ("The summit will be held next month, on 12 June.", ("date", date(2023, 6, 12))),
+    "next-month-day": ("The summit will be held next month on 12 June.", ("date", date(2023, 6, 12))),
+    "this-year-then-range": ("Events will take place this year, between 8 June and 31 August.",
+                             ("period", date(2023, 6, 8), date(2023, 8, 31))),
+    "next-week-then-day": ("The minister will visit Samoa next week, on 16 May.", ("date", date(2023, 5, 16))),
+}
+
+
+@pytest.mark.parametrize(("sentence", "reading"), _A_UNIT_AND_A_TIME_IN_IT.values(), ids=_A_UNIT_AND_A_TIME_IN_IT.keys())
+def test_this_or_next_unit_beside_a_time_within_it_is_no_second_deadline(sentence, reading):
+    assert _read(sentence) == reading
+
+
+@pytest.mark.parametrize("sentence", [
+    "The fund will open next month and close on 30 September.",  # not beside it
+    "The money will be spent this year, and the hall finished by 31 March 2025.",  # not within it
+])
+def test_a_unit_apart_from_a_day_or_beyond_it_stays(sentence):
+    assert len(find_deadlines(sentence, PUBLISHED)) == 2
+
+
+@pytest.mark.parametrize(("sentence", "text"), [
+    ("Events will take place between 8 June and 31 August.", "between 8 June and 31 August"),
+    ("The codes will be laid in September.", "in September"),
+    ("Bids close on Aug. 31, 2023.", "on Aug. 31, 2023"),  # the full stop of an abbreviation is the month's
+])
+def test_a_month_name_ending_a_sentence_leaves_out_its_full_stop(sentence, text):
+    [deadline] = find_deadlines(sentence, PUBLISHED)
+    assert deadline.text == text
