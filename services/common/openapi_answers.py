@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from .api import COMPONENTS, Errors, component_schemas
 from .auth import ANY_HOST_PATHS, OPEN_PATHS, OPEN_PREFIXES, needs_token
+from .conditional import NOT_MODIFIED, VALIDATOR_HEADERS
 
 SCHEME = "bearerToken"
 # What pydantic's serialization schema says of a model whose serializer returns a dict (one leaving unset fields
@@ -28,7 +29,10 @@ _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before asking ag
                                 "schema": {"type": "integer"}}}
 
 TOKEN_ANSWERS = {
-    "401": ("No API token, or a wrong one (with `WWW-Authenticate: Bearer`).", {}),
+    "401": ("No API token, or a wrong one (with `WWW-Authenticate: Bearer`).", {"WWW-Authenticate": {
+        "description": "`Bearer realm=\"pledgewatch\"`; `, error=\"invalid_token\"` added for a wrong token "
+                       "(RFC 6750).",
+        "schema": {"type": "string"}}}),
     "429": ("Too many wrong API tokens from this address lately: refused until `Retry-After`.", _RETRY_AFTER),
 }
 HOST_ANSWER = {"421": ("Asked without the API token under a name that is not this server's "
@@ -86,6 +90,8 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
         added |= HOST_ANSWER
     if "requestBody" in operation:
         added |= BODY_ANSWERS
+    if str(NOT_MODIFIED) in answers and "200" in answers:  # a conditional read: its validators beside the body
+        answers["200"].setdefault("headers", {}).update(VALIDATOR_HEADERS)
     for status, (description, headers) in added.items():
         answer = answers.setdefault(status, {"description": description, "content": ERRORS})
         if headers:

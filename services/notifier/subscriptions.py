@@ -308,7 +308,8 @@ def _shown_channel_schema(cls: type[BaseModel]) -> dict[str, Any]:
     required = [name for name in schema.get("required", []) if name != "type"]
     shown = {"type": "object", "properties": params, "additionalProperties": False, "required": required}
     written = written_alone({"type": "object", "title": f"Shown{cls.__name__}", "properties": {kind: shown},
-                             "required": [kind], "additionalProperties": False}, kind, required[0] if required else None)
+                             "required": [kind], "additionalProperties": False},
+                            kind, required[0] if required else None)
     if not params:
         return {"anyOf": [{"type": "string", "const": kind}, written], "title": f"Shown{cls.__name__}"}
     return written

@@ -16,25 +16,13 @@ from openapi_spec_validator import validate
 from services.common import http as http_module
 from services.common.auth import ApiAuth
 from services.common.http import MAX_BODY, HttpServer
-from services.ingest.service import IngestService
-from services.ledger.service import LedgerService
-from services.notifier.service import NotifierService
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def server(settings):
-    http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
-    services = [IngestService(settings, watch=[], sources=[]), NotifierService(settings), LedgerService(settings)]
-    for service in services:
-        await service.start()
-        http.add_routes(service.routes())
-    await http.start()
-    yield f"http://127.0.0.1:{http.port}"
-    await http.stop()
-    for service in services:
-        await service.stop()
+def server(whole_api):
+    return whole_api
 
 
 async def test_openapi_document_is_valid_and_documents_every_route_and_body(server):
