@@ -4,7 +4,6 @@ for every route it can come from, so that a client generated from the document r
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import aiohttp
@@ -20,6 +19,7 @@ from services.common import http
 from services.common.api import Routes
 from services.common.auth import ApiAuth
 from services.common.http import MAX_BODY, HttpServer
+from tests.integration.common.test_http_slow_clients import TOKEN, _post_ten_bytes
 
 pytestmark = pytest.mark.integration
 
@@ -38,7 +38,7 @@ async def _echo(request: Request) -> dict:
 
 
 @pytest.fixture
-async def served(settings, monkeypatch):
+async def served(monkeypatch):
     """An HttpServer with a route raising each of :data:`FAILURES` and one reading a body; yields (port, document)."""
     monkeypatch.setattr(http, "BODY_TIMEOUT_SECONDS", 0.3)
     routes = Routes()
@@ -46,7 +46,7 @@ async def served(settings, monkeypatch):
         routes.add_api_route(path, _failing(error), methods=["GET"])
     routes.add_api_route("/echo", _echo, methods=["POST"], openapi_extra={"requestBody": {
         "content": {"application/json": {"schema": {"type": "object"}}}}})
-    server = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
+    server = HttpServer("127.0.0.1", 0, auth=ApiAuth(TOKEN))
     server.add_routes(routes)
     await server.start()
     async with aiohttp.ClientSession() as session:
@@ -67,32 +67,27 @@ def _documented_problems(document: dict, method: str, path: str, status: int, bo
     return [f"{method} {path} {status}: {e.message}" for e in validator.iter_errors(body)]
 
 
-async def _post_in_part(port: int, token: str, length: int) -> tuple[int, dict[str, str], bytes]:
+async def _post_in_part(port: int, length: int) -> tuple[int, dict[str, str], bytes]:
     """Status, headers and body of a POST saying its body is ``length`` bytes, of which ten arrive."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(f"POST /echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Length: {length}\r\n"
-                 "Connection: close\r\n\r\n0123456789".encode())
-    await writer.drain()
-    answer = await asyncio.wait_for(reader.read(), 20)
-    writer.close()
+    answer = await _post_ten_bytes(port, f"Content-Length: {length}\r\nConnection: close\r\n")
     head, _, body = answer.partition(b"\r\n\r\n")
     lines = head.decode().split("\r\n")
     headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in lines[1:])}
     return int(lines[0].split()[1]), headers, body
 
 
-async def test_each_answer_of_the_server_for_any_route_is_a_documented_json_error(served, api_headers, settings):
+async def test_each_answer_of_the_server_for_any_route_is_a_documented_json_error(served):
     """Before: 408, 413, 500 and 503 held a line of text each (``{"errors": ["service unavailable: …"]}``), where
     every other error is a ``{"field", "message"}``; an unexpected error was ``Internal Server Error`` as text/plain."""
     port, document = served
     base = f"http://127.0.0.1:{port}"
     answers = []
-    async with aiohttp.ClientSession(headers=api_headers) as session:
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {TOKEN}"}) as session:
         for path in FAILURES:
             async with session.get(base + path) as resp:
                 answers.append(("get", path, resp.status, resp.headers["Content-Type"], await resp.read()))
     for length in (MAX_BODY + 1, 100):  # past the limit; within it, never arriving in full
-        status, headers, body = await _post_in_part(port, settings.api_token_value, length)
+        status, headers, body = await _post_in_part(port, length)
         answers.append(("post", "/echo", status, headers["content-type"], body))
 
     assert [(path, status) for _, path, status, _, _ in answers] == [
