@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from services.common.api import SERVER
 from services.common.logs import escape
 from services.notifier.addresses import shown_mailbox
 from services.notifier.bounds import pause_until_problem
@@ -136,8 +137,10 @@ def _report(status: int, body: Any) -> int:
         raise refused
     if status >= 400:
         errors = _errors_of(body)
-        # A field's error names the field; the server's own (503 while Redis is away, 413) is a plain line.
-        reasons = "; ".join(f"{err['field']}: {err['message']}" if isinstance(err, dict) else str(err)
+        # A field's error names the field; the server's own (field "server": 500, 503 while Redis is away) is its
+        # message alone, as is a plain line of an earlier server's.
+        reasons = "; ".join(str(err.get("message")) if isinstance(err, dict) and err.get("field") == SERVER
+                            else f"{err['field']}: {err['message']}" if isinstance(err, dict) else str(err)
                             for err in errors)
         hint = NO_TOKEN_HINT if status == 401 else LIST_HINT if status == 404 and _names_the_id(errors) else None
         raise CommandError(f"{reasons or f'HTTP {status}'}" + (f" ({hint})" if hint else ""))

@@ -22,16 +22,21 @@ class FieldError(BaseModel):
 
 
 class Errors(BaseModel):
-    """Every 4xx and 5xx answer: what was wrong, a field error each; the server's own answers for any route
-    (408 a body too slow, 413 past the body limit, 500, 503 while Redis is away) one line of text each."""
+    """Every 4xx and 5xx answer: what was wrong, a field error each. The server's own answers for any route name the
+    part at fault: ``body`` (408 a body too slow, 413 past the body limit), ``server`` (500, 503 while Redis is
+    away)."""
 
-    errors: list[FieldError | str]
+    errors: list[FieldError]
+
+
+# The field of the server's own errors (500, 503): nothing the client sent is at fault.
+SERVER = "server"
 
 
 class ApiError(Exception):
     """Raised by a route to answer ``status`` with ``{"errors": errors}``."""
 
-    def __init__(self, status: int, errors: list[dict[str, str]] | list[str],
+    def __init__(self, status: int, errors: list[dict[str, str]],
                  headers: dict[str, str] | None = None) -> None:
         super().__init__(status, errors)
         self.status, self.errors, self.headers = status, errors, headers
@@ -44,7 +49,7 @@ def field_error(status: int, field: str, message: str) -> ApiError:
     return ApiError(status, [{"field": field, "message": message}])
 
 
-def errors_response(status: int, errors: list[dict[str, str]] | list[str]) -> JSONResponse:
+def errors_response(status: int, errors: list[dict[str, str]]) -> JSONResponse:
     return ApiError(status, errors).response()
 
 

@@ -22,10 +22,19 @@ from .api import field_error
 NOT_MODIFIED, PRECONDITION_FAILED = 304, 412
 # One subscriber's feed: kept by the subscriber's own app only (not a shared cache), asked again at every use.
 PRIVATE_FEED = "private, no-cache"
+# The OpenAPI ``headers`` of a conditional read's answers: its 200's, and those its 304 gives again.
+_TEXT = {"schema": {"type": "string"}}
+VALIDATOR_HEADERS = {
+    "ETag": {"description": "A strong tag of the body as sent: send it back as If-None-Match.", **_TEXT},
+    "Last-Modified": {"description": "When this answer was first served (left out while Redis refuses writes): "
+                                     "send it back as If-Modified-Since.", **_TEXT},
+    "Cache-Control": {"description": f"`{PRIVATE_FEED}`: kept by the subscriber's own app only, asked again each "
+                                     "time.", **_TEXT},
+}
 # The OpenAPI ``responses`` of a conditional read beside its 200 (and its 412, an ``Errors``).
 CONDITIONAL_ANSWERS = {NOT_MODIFIED: {"description": (
     "Not modified: the feed is still the one If-None-Match names (or, without it, the same since If-Modified-Since)"
-    "; no body")}}
+    "; no body"), "headers": {name: VALIDATOR_HEADERS[name] for name in ("ETag", "Cache-Control")}}}
 # entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE; etagc = %x21 / %x23-7E / obs-text (RFC 9110 8.8.3); the empty
 # members before it skipped, as a recipient of a list must (5.6.1.2: ', "a"' is the list of "a")
 _ENTITY_TAG = re.compile(r'[\s,]*(W/)?("[\x21\x23-\x7e\x80-\xff]*")\s*(?:,|$)')

@@ -32,7 +32,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from pledgewatch import __version__
 
 from .answer_bound import AnswerBound, RedisNotAsked, not_answering
-from .api import ApiError, Routes
+from .api import SERVER, ApiError, Routes
 from .errors import readable_message
 from .openapi_answers import complete
 from .redis_refusals import redis_unavailable
@@ -40,8 +40,8 @@ from .auth import ApiAuth, Authenticate
 from .bounded_wait import NoAnswer, within
 from .worker_liveness import WorkerHealth, stopped_text
 from .http_middleware import (NOSNIFF, BodyLimit, BodyTooLarge, BodyTooSlow, ClientErrorLog, DatedWhenSent, HeadAsGet,
-                              MethodsOfPath, NoSniff, RedisAnswersBounded, dated_now, logged_path, router_takes,
-                              too_large)
+                              MethodsOfPath, NoSniff, RedisAnswersBounded, body_refused, dated_now, logged_path,
+                              router_takes, too_large)
 
 log = logging.getLogger(__name__)
 
@@ -177,14 +177,15 @@ class HttpServer:
         self.app.add_exception_handler(RedisError, _redis_error)
         self.app.add_exception_handler(ApiError, lambda _, exc: exc.response())
         self.app.add_exception_handler(BodyTooLarge, lambda _, exc: too_large(MAX_BODY))
-        self.app.add_exception_handler(BodyTooSlow, lambda _, exc: JSONResponse(
-            {"errors": [str(exc)]}, status_code=408, headers={"Connection": "close"}))
+        self.app.add_exception_handler(BodyTooSlow, lambda _, exc: body_refused(408, exc, {"Connection": "close"}))
         self.app.add_exception_handler(RequestValidationError, _invalid_request)
         self.app.add_exception_handler(HTTPException, _http_error)
         # a client gone before its body was in full (or whose body uvicorn could not parse): a client error, answered
         # to no one but logged as one, not an ERROR with a traceback any client could write
-        self.app.add_exception_handler(ClientDisconnect, lambda _, exc: JSONResponse(
-            {"errors": ["body: the client left before sending it in full"]}, status_code=400))
+        self.app.add_exception_handler(ClientDisconnect, lambda _, exc: body_refused(400, ClientGone()))
+        # anything else a route or a middleware raises: a 500 in the shape of every error, not Starlette's line of
+        # text; still logged by uvicorn as an ERROR with its traceback, which the handler lets through
+        self.app.add_exception_handler(Exception, _unexpected)
         self.app.openapi = self._openapi  # type: ignore[method-assign]
         self.app.add_api_route("/healthz", self._health, methods=["GET"], response_model=HealthReport,
                                responses={503: {"model": HealthReport}}, summary="Health of each service")
@@ -306,12 +307,29 @@ async def _redis_error(request: Request, exc: Exception) -> JSONResponse:
     if not redis_unavailable(exc):
         log.error("%s %s: Redis refused a command: %s", request.method, logged_path(request.url.path), exc,
                   exc_info=exc)
-        return JSONResponse({"errors": [f"internal error: Redis refused a command ({type(exc).__name__}); "
-                                        "see the server's log"]}, status_code=500)
+        return server_error(500, f"internal error: Redis refused a command ({type(exc).__name__}); see the "
+                                 "server's log")
     log_redis_unavailable(request, exc)
-    return JSONResponse(
-        {"errors": [f"service unavailable: {_redis_trouble(exc)}; try again later"]},
-        status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return server_error(503, f"service unavailable: {_redis_trouble(exc)}; try again later",
+                        {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def server_error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    """``status`` with ``message`` as the error of the field ``server``: the server's own failure, not the request's."""
+    return JSONResponse({"errors": [{"field": SERVER, "message": message}]}, status_code=status, headers=headers)
+
+
+class ClientGone(Exception):
+    def __init__(self) -> None:
+        super().__init__("the client left before sending it in full")
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """A failure no handler of its own answers: a Redis error raised outside a route (by a middleware) as a route's
+    is answered, anything else as a 500 naming nothing of the failure (the log has it)."""
+    if isinstance(exc, RedisError):
+        return await _redis_error(request, exc)
+    return server_error(500, "internal error: see the server's log")
 
 
 async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:

@@ -26,7 +26,7 @@ class BodyTooLarge(Exception):
     """A request body past the server's bound; the server answers 413."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(f"body: over the {limit}-byte limit")
+        super().__init__(f"over the {limit}-byte limit")
 
 
 class HttpMiddleware:
@@ -159,15 +159,20 @@ class BodyTooSlow(Exception):
     """A request body not received in full within the server's bound; the server answers 408."""
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(f"body: not received in full within {seconds:g} s")
+        super().__init__(f"not received in full within {seconds:g} s")
 
 
 def client_of(scope: Scope) -> str:
     return str((scope.get("client") or ("?",))[0])
 
 
+def body_refused(status: int, exc: Exception, headers: dict[str, str] | None = None) -> JSONResponse:
+    """``status`` with ``exc`` as the error of the field ``body``."""
+    return JSONResponse({"errors": [{"field": "body", "message": str(exc)}]}, status_code=status, headers=headers)
+
+
 def too_large(limit: int) -> JSONResponse:
-    return JSONResponse({"errors": [str(BodyTooLarge(limit))]}, status_code=413)
+    return body_refused(413, BodyTooLarge(limit))
 
 
 class BodyLimit(HttpMiddleware):

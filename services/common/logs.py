@@ -10,13 +10,18 @@ import json
 import logging
 from datetime import datetime, timezone
 
+from .bidi import SCOPED_CONTROLS
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # C0 and C1 control characters (ESC starts an ANSI sequence; 0x9B is a one-byte CSI), DEL, and the Unicode
 # line and paragraph separators, which some viewers break lines at.
 _CONTROL = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
 _CONTROL |= {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+# The bidirectional embeddings, overrides and isolates (:mod:`.bidi`): one left open reorders the rest of its line
+# ("Trojan Source"), wherever the text is shown as it is: a terminal, a spreadsheet's cell.
+_SCOPED_CONTROL = {ord(control): f"\\u{ord(control):04x}" for control in SCOPED_CONTROLS}
 # A text shown on a terminal keeps its lines and indents; every other control is escaped as in a log record.
-_TERMINAL_CONTROL = {code: escaped for code, escaped in _CONTROL.items() if code not in (0x0A, 0x09)}
+_TERMINAL_CONTROL = {code: escaped for code, escaped in _CONTROL.items() if code not in (0x0A, 0x09)} | _SCOPED_CONTROL
 # What json.dumps leaves as it is (it escapes only C0), as JSON escapes.
 JSON_UNESCAPED = {code: f"\\u{code:04x}" for code in [0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]}
 # Their routine chatter (startup banners, each job added, each notification sent, each request served)
@@ -34,8 +39,15 @@ def escape(text: str) -> str:
 
 
 def escape_for_terminal(text: str) -> str:
-    """``text`` with its line breaks and tabs, every other control character written as an escape (``\\x9b``)."""
+    """``text`` with its line breaks and tabs, every other control character, and each bidirectional embedding,
+    override or isolate, written as an escape (``\\x9b``, ``\\u202e``)."""
     return text.translate(_TERMINAL_CONTROL)
+
+
+def escape_scoped_controls(text: str) -> str:
+    """``text`` with each bidirectional embedding, override or isolate written as an escape (``\\u202e``), as
+    :func:`escape_for_terminal` writes them, every other character as it is."""
+    return text.translate(_SCOPED_CONTROL)
 
 
 class OneLineFormatter(logging.Formatter):

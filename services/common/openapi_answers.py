@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from .api import COMPONENTS, Errors, component_schemas
 from .auth import ANY_HOST_PATHS, OPEN_PATHS, OPEN_PREFIXES, needs_token
+from .conditional import NOT_MODIFIED, VALIDATOR_HEADERS
 
 SCHEME = "bearerToken"
 # What pydantic's serialization schema says of a model whose serializer returns a dict (one leaving unset fields
@@ -28,7 +29,10 @@ _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before asking ag
                                 "schema": {"type": "integer"}}}
 
 TOKEN_ANSWERS = {
-    "401": ("No API token, or a wrong one (with `WWW-Authenticate: Bearer`).", {}),
+    "401": ("No API token, or a wrong one (with `WWW-Authenticate: Bearer`).", {"WWW-Authenticate": {
+        "description": "`Bearer realm=\"pledgewatch\"`; `, error=\"invalid_token\"` added for a wrong token "
+                       "(RFC 6750).",
+        "schema": {"type": "string"}}}),
     "429": ("Too many wrong API tokens from this address lately: refused until `Retry-After`.", _RETRY_AFTER),
 }
 HOST_ANSWER = {"421": ("Asked without the API token under a name that is not this server's "
@@ -36,12 +40,15 @@ HOST_ANSWER = {"421": ("Asked without the API token under a name that is not thi
 BODY_ANSWERS = {
     "400": ("The body is not JSON, or is past the JSON bounds (nested deeper than 32 levels, an integer of "
             "more than 19 digits).", {}),
-    "408": ("The body was not received in full within 60 s of the request's head.", {}),
-    "413": ("The body is over 4 MiB.", {}),
+    "408": ("The body was not received in full within 60 s of the request's head (field `body`).", {}),
 }
+# Refused by its Content-Length before a route reads the body, whatever the route.
+ANY_BODY_ANSWER = {"413": ("The body is over 4 MiB (field `body`).", {})}
 SERVER_ANSWERS = {
-    "500": ("Redis refused a command as wrong: a bug of the server's, logged; not worth a retry.", {}),
-    "503": ("Redis cannot be reached, cannot take the work for now, or did not answer in time.", _RETRY_AFTER),
+    "500": ("The server failed (field `server`): Redis refused a command as wrong, or an unexpected error; a bug "
+            "of the server's, logged; not worth a retry.", {}),
+    "503": ("Redis cannot be reached, cannot take the work for now, or did not answer in time (field `server`).",
+            _RETRY_AFTER),
 }
 # Answered 200 while Redis is out of reach, without what could not be read (decision 0083): never that 503.
 SERVED_WITHOUT_REDIS = frozenset({"/metrics"})
@@ -74,7 +81,7 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
     for answer in answers.values():
         if "HTTPValidationError" in str(answer.get("content")):
             answer["content"] = ERRORS
-    added = {} if path in OPEN_PATHS else dict(SERVER_ANSWERS)  # a health check answers its own 503, never a 500
+    added = dict(ANY_BODY_ANSWER) | ({} if path in OPEN_PATHS else SERVER_ANSWERS)  # a health check: its own 503
     if path in SERVED_WITHOUT_REDIS:
         added.pop("503")
     if sometimes:
@@ -83,6 +90,8 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
         added |= HOST_ANSWER
     if "requestBody" in operation:
         added |= BODY_ANSWERS
+    if str(NOT_MODIFIED) in answers and "200" in answers:  # a conditional read: its validators beside the body
+        answers["200"].setdefault("headers", {}).update(VALIDATOR_HEADERS)
     for status, (description, headers) in added.items():
         answer = answers.setdefault(status, {"description": description, "content": ERRORS})
         if headers:

@@ -8,13 +8,14 @@ from typing import Any
 NOT_BLANK_PATTERN = r"\S"
 
 
-def document_filter(schema: dict[str, Any], *, singular: dict[str, str], entries: tuple[str, ...]) -> None:
+def document_filter(schema: dict[str, Any], *, singular: dict[str, str], entries: dict[str, str]) -> None:
     """Complete pydantic's JSON Schema of ``Filter`` (in place): ``singular`` maps each list criterion to its other
-    name, taken as well (pydantic documents only the first); ``entries`` are the criteria of text entries."""
+    name, taken as well (pydantic documents only the first); ``entries`` maps the criteria of text entries to the
+    pattern each entry must match (:data:`NOT_BLANK_PATTERN`: not blank)."""
     properties = schema["properties"]
-    for name in entries:
+    for name, pattern in entries.items():
         listed = next(branch for branch in properties[name]["anyOf"] if branch.get("type") == "array")
-        listed["items"]["pattern"] = NOT_BLANK_PATTERN
+        listed["items"]["pattern"] = pattern
     for plural, one in singular.items():
         properties[one] = {**properties[plural], "title": one.capitalize(),
                            "description": f"{plural}, by the name the ledger's query gives it: give one of the two."}

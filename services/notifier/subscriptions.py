@@ -27,9 +27,13 @@ from services.common.url_hosts import sendable_url_problem
 from .addresses import mailbox, parse_address, sendable_address
 from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
                      pause_end, pause_problem, time_of_day, time_zone_problem)
+from .addresses import MAX_TEXT as MAX_ADDRESS
+from .durations import MAX_TEXT as MAX_DURATION
 from .durations import duration_words, parse_duration
-from .filter_schema import document_filter
+from .filter_schema import NOT_BLANK_PATTERN, document_filter
 from .redaction import redact_channel
+from .subscription_schema import (ADDRESS_PATTERN, APPRISE_URL_PATTERN, DURATION_PATTERN, SOMETHING_TO_LOOK_FOR,
+                                  TIME_ZONE_PATTERN, WEBHOOK_URL_PATTERN, any_case, one_or_many, written_alone)
 from .sent_back import shown_secret_message, shown_url_message
 
 DEFAULT_REMINDERS = ("P30D", "P7D", "P1D", "P0D")
@@ -124,17 +128,19 @@ class Filter(_Strict):
     taken by its singular name (``keyword``), as the ledger's query names it; it is written out by its own."""
 
     model_config = ConfigDict(json_schema_extra=lambda schema: document_filter(
-        schema, singular=SINGULAR, entries=("actors", "keywords", "sources")))
+        schema, singular=SINGULAR, entries={"actors": SOMETHING_TO_LOOK_FOR, "keywords": SOMETHING_TO_LOOK_FOR,
+                                            "sources": NOT_BLANK_PATTERN}))
 
     counter_terrorism: GivenBool = Field(default=False, description="true: only counter-terrorism commitments.")
     categories: list[Category] | None = Field(default=None, max_length=MAX_ITEMS,
                                               validation_alias=_either("categories"))
     kinds: list[Kind] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("kinds"))
     actors: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("actors"),
-                                       description="A part of the actor's name, without case or accents.")
+                                       description="A part of the actor's name, without case or accents; not only "
+                                                   "dashes or accents.")
     keywords: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("keywords"),
                                          description="Whole words of the commitment text, without case or accents; "
-                                                     "a hyphen or dash as a space.")
+                                                     "a hyphen or dash as a space; not only dashes or accents.")
     sources: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("sources"),
                                         description="Release sources (exact, or a prefix ending in '*').")
     min_confidence: GivenNumber = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
@@ -180,10 +186,14 @@ class ConsoleChannel(_Strict):
 class WebhookChannel(_Strict):
     type: Literal["webhook"] = "webhook"
     url: Annotated[str, AfterValidator(partial(_refused, http_url_problem))] = Field(
-        description="http or https URL that receives a signed JSON POST; a host of digits and dots must be an "
-                    "IPv4 address written a.b.c.d; port 0 is refused.")
+        description="http or https URL that receives a signed JSON POST, with a host, no space or control "
+                    "character; a host of digits and dots must be an IPv4 address written a.b.c.d; port 0 is refused; "
+                    "a private or loopback address only where PLEDGEWATCH_ALLOW_PRIVATE_TARGETS allows it. A URL as "
+                    "shown (`https://host/***`) stands only for the stored URL of this subscription's channel.",
+        json_schema_extra={"pattern": WEBHOOK_URL_PATTERN, "maxLength": MAX_URL})
     secret: str | None = Field(default=None, min_length=1, max_length=1024,
-                               description="HMAC-SHA256 key; unsigned when absent.")
+                               description="HMAC-SHA256 key; unsigned when absent. `***` (a secret as shown) stands "
+                                           "only for the stored secret of this subscription's channel.")
     content_mode: Literal["structured", "binary"] | None = Field(
         default=None, description="CloudEvents HTTP content mode: the whole event as the body (structured) or "
                                   "ce-* headers and the data as the body (binary); unset: "
@@ -199,10 +209,21 @@ class WebhookChannel(_Strict):
         return _refused(sendable_url_problem, url)
 
 
+def _email_schema(schema: dict[str, Any]) -> None:
+    schema["properties"]["to"].update(items={"type": "string", "maxLength": MAX_ADDRESS, "pattern": ADDRESS_PATTERN},
+                                      uniqueItems=True)
+    one_or_many(schema, "to")
+
+
 class EmailChannel(_Strict):
+    model_config = ConfigDict(json_schema_extra=_email_schema)
+
     type: Literal["email"] = "email"
     to: list[EmailAddress] = Field(min_length=1, max_length=MAX_ITEMS,
-                                   description='Recipient addresses: jane@example.org or "Jane Doe" <jane@example.org>.')
+                                   description='Recipient addresses: jane@example.org or "Jane Doe" <jane@example.org> '
+                                               "(one alone, or a list), each mailbox once in the subscription's email "
+                                               "channels; an internationalised address is taken, one holding a "
+                                               "character shown as nothing or as a space is not.")
 
     @field_validator("to", mode="before")
     @classmethod
@@ -228,8 +249,9 @@ class EmailChannel(_Strict):
 
 class AppriseChannel(_Strict):
     type: Literal["apprise"] = "apprise"
-    url: str = Field(max_length=MAX_URL,
-                     description="An Apprise URL: slack://…, workflows://… (Teams), discord://…, tgram://…, ntfy://…")
+    url: str = Field(max_length=MAX_URL, json_schema_extra={"pattern": APPRISE_URL_PATTERN},
+                     description="An Apprise URL of one service Apprise understands: slack://…, workflows://… "
+                                 "(Teams; msteams:// is retired), discord://…, tgram://…, ntfy://…")
 
     @field_validator("url")
     @classmethod
@@ -278,16 +300,19 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 
 def _shown_channel_schema(cls: type[BaseModel]) -> dict[str, Any]:
-    """The JSON Schema of a channel of ``cls`` as :func:`channel_public` shows it."""
+    """The JSON Schema of a channel of ``cls`` as :func:`channel_public` shows it, and as written in its place
+    (:func:`_channel_input`: ``{"webhook": "https://…"}``, ``{"console": {}}``)."""
     schema = cls.model_json_schema()
     kind = cls.model_fields["type"].default
     params = {name: value for name, value in schema["properties"].items() if name != "type"}
+    required = [name for name in schema.get("required", []) if name != "type"]
+    shown = {"type": "object", "properties": params, "additionalProperties": False, "required": required}
+    written = written_alone({"type": "object", "title": f"Shown{cls.__name__}", "properties": {kind: shown},
+                             "required": [kind], "additionalProperties": False},
+                            kind, required[0] if required else None)
     if not params:
-        return {"type": "string", "const": kind, "title": f"Shown{cls.__name__}"}
-    shown = {"type": "object", "properties": params, "additionalProperties": False,
-             "required": [name for name in schema.get("required", []) if name != "type"]}
-    return {"type": "object", "title": f"Shown{cls.__name__}", "properties": {kind: shown}, "required": [kind],
-            "additionalProperties": False}
+        return {"anyOf": [{"type": "string", "const": kind}, written], "title": f"Shown{cls.__name__}"}
+    return written
 
 
 class AlsoAsShown:
@@ -313,15 +338,25 @@ def channels_summary(public: Iterable[dict[str, Any] | str]) -> str:
     return "; ".join(out)
 
 
-TimeZone = Annotated[str, Field(max_length=64), AfterValidator(partial(_refused, time_zone_problem))]
+TimeZone = Annotated[str, Field(max_length=64, json_schema_extra={"pattern": TIME_ZONE_PATTERN}),
+                     AfterValidator(partial(_refused, time_zone_problem))]
+
+
+def _weekday_any_case(schema: dict[str, Any]) -> None:
+    weekday = schema["properties"]["weekday"]
+    listed = {key: weekday.pop(key) for key in ("enum", "type")}
+    weekday["anyOf"] = [listed, {"type": "string", "pattern": any_case(WEEKDAYS)}]
 
 
 class DueThisWeek(_Strict):
     """Once a week, at ``at`` on ``weekday`` in ``time_zone``: one message listing the deadlines of the
     commitments the filter selects that fall due in the seven days from that day."""
 
+    model_config = ConfigDict(json_schema_extra=_weekday_any_case)
+
     weekday: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = Field(
-        default="monday", description="The day it is sent, the first of its seven days.")
+        default="monday", description="The day it is sent, the first of its seven days (any case; shown in lower "
+                                      "case).")
     at: TimeOfDay = Field(default=time(8, 0), description="Time of day (HH:MM) in time_zone.",
                           json_schema_extra={"default": "08:00"})
     time_zone: TimeZone | None = Field(
@@ -357,17 +392,22 @@ class DueThisWeek(_Strict):
 class Subscription(_Strict):
     id: str = Field(pattern=SUBSCRIPTION_ID, description=SUBSCRIPTION_ID_WORDS.capitalize() + ".")
     filter: Filter = Field(default_factory=Filter)
-    channels: list[Annotated[Channel, AlsoAsShown]] = Field(min_length=1, max_length=MAX_CHANNELS)
+    channels: list[Annotated[Channel, AlsoAsShown]] = Field(
+        min_length=1, max_length=MAX_CHANNELS, json_schema_extra={"uniqueItems": True},
+        description="Each channel once (written in either form); a URL or secret as shown stands for the stored one.")
     mode: Literal["immediate", "digest"] = "immediate"
     timezone: TimeZone = Field(
-        default="UTC", description="IANA time zone name, e.g. Australia/Sydney: the daily digest, the weekly "
+        default="UTC", description="IANA time zone name (one the server's time zone data has), e.g. "
+                                   "Australia/Sydney: the daily digest, the weekly "
                                    "message and the reminders go out at their times in it, and an alert's day "
                                    "words (due today, tomorrow) count its days.")
     digest_at: TimeOfDay = Field(default=time(8, 0), description="Time of the daily digest (HH:MM) in timezone.",
                                  json_schema_extra={"default": "08:00"})
     reminders: list[str] = Field(default_factory=lambda: list(DEFAULT_REMINDERS), max_length=MAX_REMINDERS,
                                  description="ISO 8601 durations (at most P5Y) before each due date; "
-                                             "P0D is the day itself.")
+                                             "P0D is the day itself. Each moment once (P7D and P1W are one).",
+                                 json_schema_extra={"uniqueItems": True, "items": {
+                                     "type": "string", "maxLength": MAX_DURATION, "pattern": DURATION_PATTERN}})
     paused_until: PauseEnd | None = Field(
         default=None, description="A date alone (00:00 UTC of that day) or a time with its zone; before 2100, "
                                   "not in the past when set. Shown as the time, e.g. 2026-12-10T00:00:00Z.")
@@ -375,7 +415,8 @@ class Subscription(_Strict):
                                   "already told is not sent at all (true: it is, marked as a re-announcement).")
     due_this_week: DueThisWeek | None = Field(
         default=None, description="A weekly message of the deadlines falling due in the coming seven days; "
-                                  "true for Mondays at 08:00 in timezone.")
+                                  "true for Mondays at 08:00 in timezone, false or null for none.",
+        json_schema_extra=lambda schema: schema["anyOf"].insert(1, {"type": "boolean"}))
 
     @model_validator(mode="before")
     @classmethod

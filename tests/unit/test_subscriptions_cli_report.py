@@ -8,8 +8,12 @@ from pledgewatch.subscriptions_cli import _report
 
 @pytest.mark.parametrize(("status", "body", "line"), [
     (422, {"errors": [{"field": "id", "message": "already exists"}]}, "id: already exists"),
-    (503, {"errors": ["service unavailable: cannot reach Redis (ConnectionError); try again later"]},
+    (503, {"errors": [{"field": "server", "message": "service unavailable: cannot reach Redis (ConnectionError); "
+                                                      "try again later"}]},
      "service unavailable: cannot reach Redis (ConnectionError); try again later"),
+    (503, {"errors": ["service unavailable: cannot reach Redis (ConnectionError); try again later"]},
+     "service unavailable: cannot reach Redis (ConnectionError); try again later"),  # an earlier server's
+    (413, {"errors": [{"field": "body", "message": "over the 4194304-byte limit"}]}, "body: over the 4194304-byte limit"),
     (413, {"errors": ["request body larger than 4194304 bytes"]}, "request body larger than 4194304 bytes"),
     (500, None, "HTTP 500"),
 ])

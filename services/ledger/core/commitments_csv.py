@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import timezone
 
 from schemas.classified import Deadline
+from services.common.logs import escape_scoped_controls
 from services.notifier.reminders import due_date
 
 from .entries import LedgerEntry
@@ -56,6 +57,9 @@ def _deadline(deadline: Deadline) -> str:
 
 
 def _as_text(cell: object) -> object:
+    if isinstance(cell, str):
+        # a bidi embedding, override or isolate would reorder the cell as shown: written as a console writes it
+        cell = escape_scoped_controls(cell)
     if isinstance(cell, str) and (cell.startswith(CONTROL_STARTS) or cell.lstrip().startswith(FORMULA_STARTS)):
         return "'" + cell
     return "true" if cell is True else "false" if cell is False else cell

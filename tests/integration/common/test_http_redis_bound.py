@@ -57,10 +57,10 @@ async def _serve(settings, client, work) -> HttpServer:
 
 
 async def _status(session: aiohttp.ClientSession, server: HttpServer) -> tuple[int, str | None]:
-    """Status and first error of ``GET /thing``, which must be answered within :data:`OUTER`."""
+    """Status and first error's message of ``GET /thing``, which must be answered within :data:`OUTER`."""
     async def get() -> tuple[int, str | None]:
         async with session.get(f"http://127.0.0.1:{server.port}/thing") as answer:
-            return answer.status, (await answer.json()).get("errors", [None])[0]
+            return answer.status, (await answer.json()).get("errors", [{"message": None}])[0]["message"]
     return await asyncio.wait_for(get(), OUTER)
 
 

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.integration
 async def test_a_redis_that_cannot_take_the_work_is_a_503_with_retry_after(settings, error):
     status, answer, headers = await _answer_when_raised(settings, error)
     assert status == 503, answer
-    assert answer["errors"][0].startswith(f"service unavailable: cannot reach Redis ({type(error).__name__})")
+    assert answer["errors"][0]["field"] == "server"
+    assert answer["errors"][0]["message"].startswith(
+        f"service unavailable: cannot reach Redis ({type(error).__name__})")
     assert int(headers["Retry-After"]) > 0
 
 

@@ -100,7 +100,7 @@ async def _post_ten_bytes(port: int, headers: str) -> bytes:
 async def test_a_request_body_sent_too_slowly_is_answered_408_and_closed(body_port):
     answer = await _post_ten_bytes(body_port, "Content-Length: 100\r\n")
     assert answer.startswith(b"HTTP/1.1 408 ")
-    assert answer.endswith(b'{"errors":["body: not received in full within 0.3 s"]}')
+    assert answer.endswith(b'{"errors":[{"field":"body","message":"not received in full within 0.3 s"}]}')
 
 
 async def test_a_body_sent_in_time_is_read_and_the_answer_may_take_longer(body_port):

@@ -53,10 +53,10 @@ async def test_while_redis_is_frozen_an_api_read_is_a_503_saying_so_and_the_rest
             burst = await asyncio.gather(*(_get(client, base + "/ledger/releases") for _ in range(10)))
         while (again := await _get(client, base + "/ledger/releases"))[0] == 503:  # until the cool-down ends
             await asyncio.sleep(0.2)
-    assert first == (503, "application/json", "5", f'{{"errors":["service unavailable: {NOT_ANSWERING}; '
-                                                   'try again later"]}')
-    assert set(burst) == {(503, "application/json", "5", f'{{"errors":["service unavailable: {NOT_ASKED}; '
-                                                          'try again later"]}')}
+    assert first == (503, "application/json", "5", f'{{"errors":[{{"field":"server","message":"service '
+                                                   f'unavailable: {NOT_ANSWERING}; try again later"}}]}}')
+    assert set(burst) == {(503, "application/json", "5", f'{{"errors":[{{"field":"server","message":"service '
+                                                          f'unavailable: {NOT_ASKED}; try again later"}}]}}')}
     assert again[0] == 200
 
 

@@ -82,7 +82,7 @@ async def test_redis_down_answers_503_with_a_reason_and_retry_after(settings, in
         for body in (RELEASE, {**RELEASE, "published_at": "not a date"}):  # a publish, and a dead letter
             status, answer, headers = await _post(f"http://127.0.0.1:{server.port}/releases", body, api_headers)
             assert status == 503, answer
-            assert answer["errors"][0].startswith("service unavailable: cannot reach Redis")
+            assert answer["errors"][0]["message"].startswith("service unavailable: cannot reach Redis")
             assert int(headers["Retry-After"]) > 0
     finally:
         await server.stop()

@@ -31,7 +31,7 @@ async def test_redis_down_answers_503_with_a_reason_and_retry_after(settings, tm
             async with session.request(method, running.url + path, json=body) as response:
                 answer = await response.json()
                 assert response.status == 503, answer
-                assert answer["errors"][0].startswith("service unavailable: cannot reach Redis")
+                assert answer["errors"][0]["message"].startswith("service unavailable: cannot reach Redis")
                 assert int(response.headers["Retry-After"]) > 0
     finally:
         await running.stop()

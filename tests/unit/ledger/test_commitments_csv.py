@@ -77,3 +77,16 @@ def test_a_formula_behind_whitespace_or_a_control_is_written_as_text(words):
 def test_a_cell_that_only_holds_such_a_character_later_is_written_as_it_is(words):
     (row,) = rows(commitments_csv([entry(FUNDING.model_copy(update={"actor": words}))]))
     assert row["actor"] == words
+
+
+@pytest.mark.parametrize("control", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+                                     "\u2069"])
+def test_a_bidi_embedding_override_or_isolate_is_written_as_its_escape(control):
+    """Before: kept as it was, so that a spreadsheet showed a cell (and, in some, the cells after it) reordered: a
+    title "\u202eevil.exe" read "exe.live". Written as a console line writes a C1 control, as its escape."""
+    sneaky = FUNDING.model_copy(update={"actor": f"UK{control}gpj.exe", "text": f"The UK will {control}pay£10m"})
+    (row,) = rows(commitments_csv([entry(sneaky, title=f"{control}=HYPERLINK(1)")]))
+    escaped = f"\\u{ord(control):04x}"
+    assert (row["actor"], row["text"]) == (f"UK{escaped}gpj.exe", f"The UK will {escaped}pay£10m")
+    assert row["release_title"] == f"{escaped}=HYPERLINK(1)"  # an escape's backslash starts no formula
+    assert all(control not in cell for cell in row.values())
