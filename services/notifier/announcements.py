@@ -190,8 +190,11 @@ def repeats_told(commitment_id: str, chain: Sequence[Announcement], told: Mappin
 
 
 def announced_words(chain: Sequence[Announcement]) -> str:
-    """:func:`times_announced` of ``chain``'s dates (in UTC)."""
-    return times_announced([_day(a.published_at) for a in chain])
+    """:func:`times_announced` of ``chain``'s dates (in UTC): past :data:`DATES_IN_WORDS` announcements only the first
+    and the latest are written, so only theirs are worked out (a chain holds up to ``MAX_CHAIN``)."""
+    if len(chain) <= DATES_IN_WORDS:
+        return times_announced([_day(a.published_at) for a in chain])
+    return _first_and_latest(len(chain), _day(chain[0].published_at), _day(chain[-1].published_at))
 
 
 def times_announced(days: Sequence[str]) -> str:
@@ -200,7 +203,11 @@ def times_announced(days: Sequence[str]) -> str:
     29 Nov 2017, latest on 21 Nov 2018``."""
     if len(days) <= DATES_IN_WORDS:
         return f"announced {len(days)} times: {', '.join(days)}"
-    return f"announced {len(days)} times, first on {days[0]}, latest on {days[-1]}"
+    return _first_and_latest(len(days), days[0], days[-1])
+
+
+def _first_and_latest(times: int, first: str, latest: str) -> str:
+    return f"announced {times} times, first on {first}, latest on {latest}"
 
 
 @lru_cache(maxsize=8192)  # a chain's dates are written again with each of its announcements, to each subscriber
