@@ -144,8 +144,9 @@ def unindexed(added: Mapping[str, Announced], known: Iterable[Announced]) -> set
     (:func:`likeness`) an announcement of its own chain handled before it (among ``known``: stored, or added
     before it) and published no later, so that whatever would find it finds that one, and joins the same
     chain. A commitment announced again in the same words then grows no set of the index."""
+    chains = {a.chain for a in added.values()}  # only an announcement of their chains can be alike one of them
     earliest: dict[tuple, datetime] = {}  # (chain, likeness) -> the earliest publication handled so far
-    for a in [a for a in known if a.commitment.id not in added]:
+    for a in [a for a in known if a.chain in chains and a.commitment.id not in added]:
         key = (a.chain, a.likeness)
         earliest[key] = min(earliest.get(key, a.published_at), a.published_at)
     out = set()
