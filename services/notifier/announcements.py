@@ -75,12 +75,18 @@ class Neighbours:
 
     words: Mapping[str, int] = field(default_factory=dict)
     money: frozenset[str] = frozenset()
+    # commitment id -> its candidates: asked of a new commitment for the records to read, then again to assign
+    # its chain; ranking a common amount's hundreds of hits once is enough
+    _ranked: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def candidates(self, commitment: Commitment) -> list[str]:
         """The ids worth comparing with ``commitment``, the likeliest first, ``MAX_CANDIDATES`` at most."""
-        words = len(commitment_words(commitment))  # its action-word keys (see :func:`index_keys`)
-        ranked = likely_candidates(self.words, money_hits=self.money, words=words)
-        return [c for c in ranked if c != commitment.id]
+        found = self._ranked.get(commitment.id)
+        if found is None:
+            words = len(commitment_words(commitment))  # its action-word keys (see :func:`index_keys`)
+            ranked = likely_candidates(self.words, money_hits=self.money, words=words)
+            found = self._ranked[commitment.id] = [c for c in ranked if c != commitment.id]
+        return list(found)
 
 
 def assign_chains(releases: Sequence[ReleaseClassified], *, stored: Mapping[str, Announced],

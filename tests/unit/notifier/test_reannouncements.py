@@ -335,3 +335,17 @@ def test_only_the_announcements_of_the_added_ones_chains_are_compared_with_them(
     assert unindexed({THIRD.id: third}, [*others, again, third]) == {THIRD.id}
     assert all("likeness" not in vars(a) for a in [*others])
     assert "likeness" in vars(again)
+
+
+def test_a_commitments_candidates_are_ranked_once_however_often_asked(monkeypatch):
+    """Asked for the records to read, then again to assign its chain: a common amount's hundreds of hits ranked
+    once; each answer a list of its own, the likeliest first."""
+    import services.notifier.announcements as announcements
+    ranked = []
+    real = announcements.likely_candidates
+    monkeypatch.setattr(announcements, "likely_candidates", lambda *a, **k: ranked.append(1) or real(*a, **k))
+    near = Neighbours(words={FUNDING.id: 3, "c-other": 5}, money=frozenset({FUNDING.id}))
+    first, again = near.candidates(AGAIN), near.candidates(AGAIN)
+    assert first == again == [FUNDING.id, "c-other"] and first is not again
+    assert len(ranked) == 1
+    assert near.candidates(FUNDING) == ["c-other"] and len(ranked) == 2
