@@ -153,14 +153,18 @@ def unindexed(added: Mapping[str, Announced], known: Iterable[Announced]) -> set
     chains = {a.chain for a in added.values()}  # only an announcement of their chains can be alike one of them
     earliest: dict[tuple, datetime] = {}  # (chain, likeness) -> the earliest publication handled so far
     for a in [a for a in known if a.chain in chains and a.commitment.id not in added]:
-        key = (a.chain, a.likeness)
-        earliest[key] = min(earliest.get(key, a.published_at), a.published_at)
+        key = (a.chain, a.likeness)  # hashed and compared once when the record is no earlier (most are not)
+        held = earliest.get(key)
+        if held is None or a.published_at < held:
+            earliest[key] = a.published_at
     out = set()
     for cid, a in added.items():
         key = (a.chain, a.likeness)
-        if key in earliest and earliest[key] <= a.published_at:
+        held = earliest.get(key)
+        if held is not None and held <= a.published_at:
             out.add(cid)
-        earliest[key] = min(earliest.get(key, a.published_at), a.published_at)
+        else:
+            earliest[key] = a.published_at
     return out
 
 
