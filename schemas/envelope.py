@@ -58,9 +58,12 @@ def _envelope_schema(schema: dict[str, Any], cls: type[BaseModel]) -> None:
     ``dataschema`` this class reads (or the older ``schemaversion``), and extension attributes allowed."""
     event_type = getattr(cls, "TYPE", None)
     properties = schema.setdefault("properties", {})
-    # dataschema, or schemaversion before it, is required through anyOf below, the other being absent
-    schema["required"] = sorted({*schema.get("required", ()), "specversion", "id", "source", "type"}
-                                - {"dataschema", "schemaversion"})
+    # dataschema, or schemaversion before it, is required through anyOf below, the other being absent; as written
+    # (the serialization schema, which lists every attribute with a default), the subject is there too, though its
+    # exclude_if keeps pydantic from listing it
+    written = "datacontenttype" in schema.get("required", ())
+    schema["required"] = sorted({*schema.get("required", ()), "specversion", "id", "source", "type",
+                                 *(("subject",) if written else ())} - {"dataschema", "schemaversion"})
     schema["propertyNames"] = {"pattern": _ATTRIBUTE_NAME.pattern}
     schema["additionalProperties"] = {"type": [*_EXTENSION_VALUE_TYPES, "null"],
                                       "description": "A CloudEvents extension attribute (traceparent, ...)."}
@@ -91,6 +94,11 @@ def _field_names(cls: type[BaseModel]) -> frozenset[str]:
     return names
 
 
+def _absent(value: object) -> bool:
+    """An optional attribute left out of the event as written: CloudEvents has no null attribute."""
+    return value is None
+
+
 class CloudEvent(BaseModel, Generic[DataT]):
     """CloudEvents 1.0 structured-mode envelope."""
 
@@ -105,10 +113,11 @@ class CloudEvent(BaseModel, Generic[DataT]):
     id: str = Field(min_length=1, description="Unique per event; the same event published twice keeps its id.")
     source: str = Field(min_length=1, description="URI-reference of the producer.", examples=["/pledgewatch/ingest"])
     type: str = Field(description="Event type, reverse-DNS style.")
-    dataschema: str | None = Field(default=None, description="URI of the JSON Schema of data.")
-    schemaversion: int | None = Field(default=None, strict=True, description="Deprecated: see dataschema.")
+    dataschema: str | None = Field(default=None, exclude_if=_absent, description="URI of the JSON Schema of data.")
+    schemaversion: int | None = Field(default=None, strict=True, exclude_if=_absent,
+                                      description="Deprecated: see dataschema.")
     time: AwareDatetime = Field(description="When the event was produced (UTC).")
-    subject: str | None = Field(default=None, description=(
+    subject: str | None = Field(default=None, exclude_if=_absent, description=(
         "What the event is about: a release id, a subscription id, a source's name, a stream; every event "
         "pledgewatch writes has one."))
     datacontenttype: Literal["application/json"] = "application/json"
@@ -156,13 +165,10 @@ class CloudEvent(BaseModel, Generic[DataT]):
         return dict(self.model_extra or {})
 
     def to_json(self) -> bytes:
-        """Structured-mode JSON. Unset optional attributes are left out, as CloudEvents asks; ``data`` is
-        dumped whole, nulls included, so that every event decodes back to itself."""
-        absent = {name for name in _OPTIONAL_ATTRIBUTES if getattr(self, name) is None}
-        return self.model_dump_json(exclude=absent or None).encode()
-
-
-_OPTIONAL_ATTRIBUTES = ("subject", "dataschema", "schemaversion")
+        """Structured-mode JSON. Unset optional attributes are left out, as CloudEvents asks (each one's own
+        ``exclude_if``: no set of names to exclude built and matched for every event); ``data`` is dumped whole,
+        nulls included, so that every event decodes back to itself."""
+        return self.__pydantic_serializer__.to_json(self)
 
 _REGISTRY: dict[str, type[CloudEvent[Any]]] = {}
 

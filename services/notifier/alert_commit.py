@@ -190,7 +190,9 @@ class Commit:
         subscription's generation (:attr:`.DeliveryJob.generation`, when known) beside it."""
         named = event is not None and job.event_json is not None
         document = job.json_naming_event() if named else job.model_dump_json()
-        generation = job.generation if job.generation is not None else False
+        generation = job.generation
+        if generation is None:
+            generation = False
         self.jobs.append([job.job_id, self._doc(document), job.destination, False, event if named else False,
                           generation])
         self.queued.append(job)

@@ -75,12 +75,18 @@ class Neighbours:
 
     words: Mapping[str, int] = field(default_factory=dict)
     money: frozenset[str] = frozenset()
+    # commitment id -> its candidates: asked of a new commitment for the records to read, then again to assign
+    # its chain; ranking a common amount's hundreds of hits once is enough
+    _ranked: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def candidates(self, commitment: Commitment) -> list[str]:
         """The ids worth comparing with ``commitment``, the likeliest first, ``MAX_CANDIDATES`` at most."""
-        words = len(commitment_words(commitment))  # its action-word keys (see :func:`index_keys`)
-        ranked = likely_candidates(self.words, money_hits=self.money, words=words)
-        return [c for c in ranked if c != commitment.id]
+        found = self._ranked.get(commitment.id)
+        if found is None:
+            words = len(commitment_words(commitment))  # its action-word keys (see :func:`index_keys`)
+            ranked = likely_candidates(self.words, money_hits=self.money, words=words)
+            found = self._ranked[commitment.id] = [c for c in ranked if c != commitment.id]
+        return list(found)
 
 
 def assign_chains(releases: Sequence[ReleaseClassified], *, stored: Mapping[str, Announced],
@@ -144,16 +150,21 @@ def unindexed(added: Mapping[str, Announced], known: Iterable[Announced]) -> set
     (:func:`likeness`) an announcement of its own chain handled before it (among ``known``: stored, or added
     before it) and published no later, so that whatever would find it finds that one, and joins the same
     chain. A commitment announced again in the same words then grows no set of the index."""
+    chains = {a.chain for a in added.values()}  # only an announcement of their chains can be alike one of them
     earliest: dict[tuple, datetime] = {}  # (chain, likeness) -> the earliest publication handled so far
-    for a in [a for a in known if a.commitment.id not in added]:
-        key = (a.chain, a.likeness)
-        earliest[key] = min(earliest.get(key, a.published_at), a.published_at)
+    for a in [a for a in known if a.chain in chains and a.commitment.id not in added]:
+        key = (a.chain, a.likeness)  # hashed and compared once when the record is no earlier (most are not)
+        held = earliest.get(key)
+        if held is None or a.published_at < held:
+            earliest[key] = a.published_at
     out = set()
     for cid, a in added.items():
         key = (a.chain, a.likeness)
-        if key in earliest and earliest[key] <= a.published_at:
+        held = earliest.get(key)
+        if held is not None and held <= a.published_at:
             out.add(cid)
-        earliest[key] = min(earliest.get(key, a.published_at), a.published_at)
+        else:
+            earliest[key] = a.published_at
     return out
 
 
@@ -190,8 +201,11 @@ def repeats_told(commitment_id: str, chain: Sequence[Announcement], told: Mappin
 
 
 def announced_words(chain: Sequence[Announcement]) -> str:
-    """:func:`times_announced` of ``chain``'s dates (in UTC)."""
-    return times_announced([_day(a.published_at) for a in chain])
+    """:func:`times_announced` of ``chain``'s dates (in UTC): past :data:`DATES_IN_WORDS` announcements only the first
+    and the latest are written, so only theirs are worked out (a chain holds up to ``MAX_CHAIN``)."""
+    if len(chain) <= DATES_IN_WORDS:
+        return times_announced([_day(a.published_at) for a in chain])
+    return _first_and_latest(len(chain), _day(chain[0].published_at), _day(chain[-1].published_at))
 
 
 def times_announced(days: Sequence[str]) -> str:
@@ -200,7 +214,11 @@ def times_announced(days: Sequence[str]) -> str:
     29 Nov 2017, latest on 21 Nov 2018``."""
     if len(days) <= DATES_IN_WORDS:
         return f"announced {len(days)} times: {', '.join(days)}"
-    return f"announced {len(days)} times, first on {days[0]}, latest on {days[-1]}"
+    return _first_and_latest(len(days), days[0], days[-1])
+
+
+def _first_and_latest(times: int, first: str, latest: str) -> str:
+    return f"announced {times} times, first on {first}, latest on {latest}"
 
 
 @lru_cache(maxsize=8192)  # a chain's dates are written again with each of its announcements, to each subscriber

@@ -350,7 +350,7 @@ class DeliveryWorker:
         if self.presence is None:
             return Judged()
         try:
-            return await self.presence.judge((job.job_id, job.subscription_id, job.channel, job.channel_position(),
+            return await self.presence.judge((job.job_id, job.subscription_id, job.channel, job.channel_position,
                                               job.made_at, job.generation) for job in jobs)
         except RedisError as exc:
             log.warning("whether subscription(s) %s are still there could not be read (%s): sent as queued",

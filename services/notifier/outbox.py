@@ -213,7 +213,10 @@ class DeliveryJob(BaseModel):
 
     @property
     def generation(self) -> int | None:
-        return self._generation
+        # read where pydantic keeps it: ``self._generation`` goes through BaseModel.__getattr__, in Python (some
+        # 2.5 µs, read for every job committed and judged)
+        private = self.__pydantic_private__
+        return private.get("_generation") if private else None
 
     def planned_for(self, generation: int | None) -> DeliveryJob:
         """This job, its subscription's generation as read with the subscription its message was planned for."""

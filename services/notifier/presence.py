@@ -38,9 +38,10 @@ CANCELLED = "cancelled: subscription deleted"
 CHANNEL_CHANGED = "cancelled: channel changed"
 
 Why = Literal["deleted", "changed"]
-# job id, subscription id, channel spec, its position, when its message was made (unix seconds; None: unknown),
-# asked only of a job of a subscription made again, and its subscription's generation as planned (None: not marked)
-Queued = tuple[str, str, dict[str, Any], int | None, Callable[[], float | None], int | None]
+# job id, subscription id, channel spec, its position (or a function giving it, asked only when its subscription no
+# longer has the channel as it was), when its message was made (unix seconds; None: unknown), asked only of a job of
+# a subscription made again, and its subscription's generation as planned (None: not marked)
+Queued = tuple[str, str, dict[str, Any], int | None | Callable[[], int | None], Callable[[], float | None], int | None]
 
 
 def cancellation(subscription_id: str, failure: str | None = None, why: Why = "deleted") -> str:

@@ -24,6 +24,7 @@ written before a field was added still matches its channel as it was.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -92,16 +93,35 @@ def _at_same_url(sub: Subscription, queued: BaseModel, position: int | None,
     return spec if there else None
 
 
-def channel_now(sub: Subscription, spec: dict[str, Any], position: int | None = None) -> dict[str, Any] | None:
+def channel_now(sub: Subscription, spec: dict[str, Any],
+                position: int | None | Callable[[], int | None] = None) -> dict[str, Any] | None:
     """The channel a job queued for ``spec`` goes out on, given its subscription ``sub`` and the job's position in
-    the channel list it was made from (None: unknown): ``spec`` itself when ``sub`` has it as it was (or no channel
-    model reads it: not a change of the subscription, the send fails it as a bad channel); the channel sending to
-    the same place with the settings it has now; None when ``sub`` sends to that place no more."""
+    the channel list it was made from (None: unknown; or a function giving it, asked only when ``sub`` no longer has
+    the channel as it was): ``spec`` itself when ``sub`` has it as it was (or no channel model reads it: not a change
+    of the subscription, the send fails it as a bad channel); the channel sending to the same place with the
+    settings it has now; None when ``sub`` sends to that place no more."""
     read = _read(spec)
     if read is None:
         return spec
     queued, canonical = read
-    if any(_canonical(channel.model_dump(mode="json")) == canonical for channel in sub.channels):
+    if any(_canonical_of(channel) == canonical for channel in sub.channels):
         return spec
+    if callable(position):
+        position = position()
     now = _email_now(sub, queued) if isinstance(queued, EmailChannel) else _at_same_url(sub, queued, position, spec)
     return spec if now is not None and _canonical(now) == canonical else now
+
+
+# id(channel) -> (the channel, its canonical JSON); the channel is held, so its id is not reused while kept
+_CANONICAL_OF: dict[int, tuple[BaseModel, str | None]] = {}
+
+
+def _canonical_of(channel: BaseModel) -> str | None:
+    """:func:`_canonical` of a subscription's channel, worked out once per channel (it is immutable), not for every
+    job judged against it."""
+    held = _CANONICAL_OF.get(id(channel))
+    if held is None or held[0] is not channel:
+        if len(_CANONICAL_OF) >= 4096:
+            _CANONICAL_OF.clear()
+        held = _CANONICAL_OF[id(channel)] = (channel, _canonical(channel.model_dump(mode="json")))
+    return held[1]

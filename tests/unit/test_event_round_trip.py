@@ -65,3 +65,33 @@ def test_a_digest_webhook_body_carries_its_alerts_whole(digest):
     """Each alert in a digest body validates as the alert contract, null fields included."""
     body = json.loads(message_json(digest))
     assert Digest.model_validate(body["data"]) == digest
+
+
+@pytest.mark.parametrize("event_type", sorted(event_types()))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_an_events_wire_text_leaves_out_only_its_absent_attributes(event_type, data):
+    """Each absent optional attribute left out (by its own ``exclude_if``), every other attribute written in the
+    model's order, ``data`` whole with its nulls."""
+    event = data.draw(_events_of(event_types()[event_type]))
+    event = event.model_copy(update=data.draw(st.sampled_from(
+        [{}, {"dataschema": None}, {"schemaversion": 1, "dataschema": None}, {"subject": None}])))
+    absent = {name for name in ("subject", "dataschema", "schemaversion") if getattr(event, name) is None}
+    wire = json.loads(event.to_json())
+    assert list(wire) == [name for name in type(event).model_fields if name not in absent]
+    assert wire["data"] == json.loads(event.data.model_dump_json())
+    assert event.to_json() == event.model_dump_json().encode()
+
+
+def test_an_events_extension_attributes_are_written_after_its_own():
+    event = decode_event(json.dumps({
+        "specversion": "1.0", "id": "r/v1", "source": "/ingest", "type": "pledgewatch.release.published",
+        "time": "2017-11-29T10:00:00Z", "subject": "r", "traceparent": "00-abc-def-01",
+        "dataschema": "https://pledgewatch.org/schemas/pledgewatch.release.published/v1/data.json",
+        "data": json.loads(ReleasePublished(
+            release_id="r", version=1, url="https://www.gov.uk/r", title="T", body="Text.",
+            published_at=datetime(2017, 11, 29, tzinfo=timezone.utc), source="gov.uk",
+            content_hash="sha256:" + "0" * 64).model_dump_json())}))
+    wire = json.loads(event.to_json())
+    assert list(wire)[-1] == "traceparent" and "schemaversion" not in wire
+    assert decode_event(event.to_json()) == event

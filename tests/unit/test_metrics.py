@@ -4,7 +4,7 @@ from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from pledgewatch.build_info import this_build
-from services.common.metrics import count_cancelled, count_delivery, registry_with
+from services.common.metrics import count_cancelled, count_delivery, registry_with, time_send
 
 
 def _samples(registry):
@@ -72,3 +72,31 @@ def test_each_channel_types_send_time_is_exported_from_the_start():
     samples = _samples(registry_with())
     for channel in ("webhook", "email", "apprise", "console"):
         assert ("pledgewatch_delivery_send_seconds_count", (("channel", channel),)) in samples
+
+
+def test_every_attempt_counts_and_times_in_its_channels_series_each_time():
+    """Counted and timed again and again (each series looked up once, then kept), every attempt lands in its own
+    channel's series; an unknown channel type in ``other``'s, which appear once something is counted there."""
+    def key(name, *labels):
+        return (name, tuple(sorted(labels)))
+
+    sent = key("pledgewatch_deliveries_total", ("channel", "webhook"), ("outcome", "sent"))
+    failed = key("pledgewatch_deliveries_total", ("channel", "email"), ("outcome", "failed"))
+    given_up = key("pledgewatch_deliveries_given_up_total", ("channel", "email"))
+    timed = key("pledgewatch_delivery_send_seconds_count", ("channel", "webhook"))
+    timed_other = key("pledgewatch_delivery_send_seconds_count", ("channel", "other"))
+    slow = key("pledgewatch_delivery_send_seconds_bucket", ("channel", "webhook"), ("le", "0.1"))
+    before = _samples(registry_with())
+    for _ in range(3):
+        count_delivery("webhook", ok=True)
+        count_delivery("email", ok=False, final=True)
+        time_send("webhook", 0.2)
+        time_send("ftp://example.org/secret", 0.01)
+    after = _samples(registry_with())
+    assert after[sent] == before[sent] + 3
+    assert after[failed] == before[failed] + 3
+    assert after[given_up] == before[given_up] + 3
+    assert after[timed] == before[timed] + 3
+    assert after[slow] == before[slow]  # 0.2 s is above the 0.1 s bucket
+    assert after[timed_other] == before.get(timed_other, 0) + 3
+    assert not any("example.org" in str(labels) for _, labels in after)

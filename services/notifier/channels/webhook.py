@@ -44,6 +44,7 @@ class WebhookSender:
         if problem is not None:
             raise ValueError(f"webhook URL: {problem}")
         self.url, self.secret, self.timeout = url, secret, timeout
+        self._client_timeout = aiohttp.ClientTimeout(total=timeout)  # immutable: built once, not for every send
         self.content_mode: ContentMode = content_mode
         self.targets = targets or TargetPolicy()
         self.session = session
@@ -76,7 +77,7 @@ class WebhookSender:
         return await self._send(*self.rendered_request(event_json, message_id, now=time.time()))
 
     async def _send(self, headers: dict[str, str], body: bytes) -> DeliveryResult:
-        timeout = aiohttp.ClientTimeout(total=self.timeout)
+        timeout = self._client_timeout
         if self._refusal is not None:
             return DeliveryResult.failed(self._refusal, retryable=False)
         try:

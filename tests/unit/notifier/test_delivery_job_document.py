@@ -48,3 +48,11 @@ def test_the_generation_a_job_was_planned_for_is_not_written_into_it():
     assert marked.generation == 3
     assert marked.model_dump_json() == _job().model_dump_json()
     assert DeliveryJob.model_validate_json(marked.model_dump_json()).generation is None
+
+
+def test_a_jobs_generation_is_none_until_marked_and_kept_by_a_copy():
+    assert _job().generation is None
+    assert DeliveryJob.model_construct().generation is None
+    marked = _job().planned_for(0)
+    assert marked.generation == 0 and marked.model_copy(update={"attempts": 1}).generation == 0
+    assert marked.planned_for(None).generation is None

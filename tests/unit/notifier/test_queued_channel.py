@@ -120,6 +120,31 @@ def test_of_two_webhooks_at_one_url_a_rotated_one_is_found_at_its_own_position()
     assert channel_now(rotated, _spec(queued, 0), 0) == _spec(queued, 0)
 
 
+def test_a_jobs_position_is_asked_for_only_when_its_channel_changed_and_then_used():
+    """The position is worked out (a hash per position tried) only for a job whose subscription no longer has its
+    channel as it was; a job judged as queued never asks for it."""
+    asked = []
+
+    def position(n):
+        return lambda: asked.append(n) or n
+
+    queued = _hooks("s1", "s2")
+    assert channel_now(queued, _spec(queued, 1), position(1)) == _spec(queued, 1)
+    assert asked == []
+    rotated = _hooks("s1", "s2-new")
+    assert channel_now(rotated, _spec(queued, 1), position(1)) == _spec(rotated, 1)
+    assert asked == [1]
+
+
+def test_a_subscriptions_channels_are_compared_as_they_are_each_time():
+    """Each of a subscription's channels is read once for the comparison, not once per job; a subscription changed
+    (a new model, its channels new too) is compared as it is now."""
+    spec = _queued({"webhook": {"url": HOOK, "secret": "s1"}})
+    for _ in range(3):
+        assert channel_now(_hooks("s1"), spec) is spec
+        assert channel_now(_hooks("s2"), spec) == _spec(_hooks("s2"))
+
+
 def test_of_several_webhooks_at_one_url_none_at_its_position_a_job_goes_out_as_queued():
     queued = _spec(_hooks("s1", "s2"), 1)
     assert channel_now(_hooks("s3", "s4"), queued, None) is queued

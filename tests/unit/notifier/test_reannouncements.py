@@ -322,3 +322,30 @@ def test_a_runs_commitment_finds_its_chain_as_its_release_left_it_not_with_the_r
         "c-funding-again": ["c-funding", "c-funding-again", "c-funding-twice"],  # a release's own are all in it
         "c-funding-twice": ["c-funding", "c-funding-again", "c-funding-twice"],
         "c-funding-third": ["c-funding", "c-funding-again", "c-funding-twice", "c-funding-third"]}
+
+
+def test_only_the_announcements_of_the_added_ones_chains_are_compared_with_them():
+    """A read's known records of other chains (its own commitments' stored records, candidates that joined no new
+    one) cannot be alike an added one, which is alike only within its own chain: their likeness is not worked out
+    (it is what it costs), and with nothing added none is."""
+    others = [_in(f"c-chain-{n}", FUNDING.model_copy(update={"id": f"c-{n}"}), f"r/{n}", PUBLISHED) for n in range(3)]
+    again = _in(FUNDING.id, AGAIN, "ho/2018", MARCH_2018)
+    third = _in(FUNDING.id, THIRD, "fco/2019", FEB_2019)
+    assert unindexed({}, [*others, again]) == set()
+    assert unindexed({THIRD.id: third}, [*others, again, third]) == {THIRD.id}
+    assert all("likeness" not in vars(a) for a in [*others])
+    assert "likeness" in vars(again)
+
+
+def test_a_commitments_candidates_are_ranked_once_however_often_asked(monkeypatch):
+    """Asked for the records to read, then again to assign its chain: a common amount's hundreds of hits ranked
+    once; each answer a list of its own, the likeliest first."""
+    import services.notifier.announcements as announcements
+    ranked = []
+    real = announcements.likely_candidates
+    monkeypatch.setattr(announcements, "likely_candidates", lambda *a, **k: ranked.append(1) or real(*a, **k))
+    near = Neighbours(words={FUNDING.id: 3, "c-other": 5}, money=frozenset({FUNDING.id}))
+    first, again = near.candidates(AGAIN), near.candidates(AGAIN)
+    assert first == again == [FUNDING.id, "c-other"] and first is not again
+    assert len(ranked) == 1
+    assert near.candidates(FUNDING) == ["c-other"] and len(ranked) == 2
