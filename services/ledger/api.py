@@ -215,7 +215,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         if record is None:
             raise field_error(404, "release_id", f"no release {release_id!r} in the ledger")
         entries = await store().entries(record.keys)
-        summary = ReleaseSummary.of_record(release_id, record, entries[0] if entries else None)
+        summary = ReleaseSummary.of_record(release_id, record, entries[0] if entries else None,
+                                           [e.state.value for e in entries])
         return _json(ReleaseDetail(**summary.model_dump(), entries=entries))
 
     async def deadlines(query: DeadlineQuery, order: DeadlineOrder = "soonest") -> Response:

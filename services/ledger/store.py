@@ -258,6 +258,11 @@ class LedgerStore:
         records = await self._pipelined([("hgetall", self.key(f"ledger:release:{r}")) for r in release_ids])
         return [ReleaseRecord.from_hash(r) if r else None for r in records]
 
+    async def states(self, keys: list[str]) -> dict[str, str]:
+        """The state of each entry of ``keys`` (``active``, ``removed``, …), read from its card in one round trip."""
+        raws = await self.client.hmget(self.key("ledger:cards"), keys) if keys else []
+        return {k: json.loads(raw)["state"] for k, raw in zip(keys, raws) if raw is not None}
+
     async def release_entries(self, release_id: str) -> list[LedgerEntry]:
         raw = await self.client.hget(self.key(f"ledger:release:{release_id}"), "keys")
         return await self._entries(self.client, json.loads(raw) if raw else [])

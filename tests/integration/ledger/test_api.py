@@ -438,7 +438,8 @@ async def test_a_release_with_no_commitments_is_listed_with_its_title_url_source
     assert page["releases"] == [{
         "release_id": "gov-uk/nothing", "version": 1, "title": "Minister visits school",
         "url": "https://www.gov.uk/government/news/nothing", "source": "seeds",
-        "published_at": "2018-03-10T10:00:00Z", "commitments": 0, "unsupported_reason": None, "withdrawn": False,
+        "published_at": "2018-03-10T10:00:00Z", "commitments": 0, "removed": 0, "withdrawn_commitments": 0,
+        "unsupported_reason": None, "withdrawn": False,
         "withdrawn_notice": None}]
     status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/nothing")
     assert (one["title"], one["entries"]) == ("Minister visits school", [])
@@ -587,3 +588,19 @@ async def test_a_cursor_of_one_list_is_a_422_on_another(ledger):
             status, answer, _ = await _get(f"{url}/ledger/{other}?cursor={cursor}")
             assert (status, answer["errors"]) == \
                 (422, [{"field": "cursor", "message": "not one this server gave (ask again without it)"}]), other
+
+
+async def test_a_release_counts_its_removed_and_withdrawn_commitments_apart(ledger):
+    """Before: ``commitments`` alone, counting those a later version took out, or withdrew, as though still made."""
+    service, url = ledger
+    await service.store.apply(release(FUNDING, BORDERS, version=2), now=NOW)
+    await service.store.apply(release(dated("c-gone", date(2018, 5, 1)), release_id="gov-uk/gone",
+                                      published_at=LATER - timedelta(days=1)), now=NOW)
+    await service.store.apply(release(release_id="gov-uk/gone", published_at=LATER - timedelta(days=1), version=2)
+                              .model_copy(update={"withdrawn": True, "commitments": []}), now=NOW)
+    status, page, _ = await _get(f"{url}/ledger/releases")
+    assert status == 200, page
+    counted = {r["release_id"]: (r["commitments"], r["removed"], r["withdrawn_commitments"]) for r in page["releases"]}
+    assert counted == {"gov-uk/iraq-2018": (3, 0, 0), "gov-uk/gone": (1, 0, 1), "gov-uk/iraq-2017": (4, 2, 0)}
+    status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/iraq-2017")
+    assert (one["commitments"], one["removed"], one["withdrawn_commitments"]) == (4, 2, 0)

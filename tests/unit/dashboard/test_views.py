@@ -471,3 +471,20 @@ def test_each_announcement_of_a_chain_links_to_its_commitment_on_its_releases_pa
     page = render("_chains.html.j2", chains=[view])
     assert f'href="/dashboard/releases/r1#c-{FUNDING.id}"' in page
     assert 'href="/dashboard/releases/gov-uk/later#c-c-again"' in page
+
+
+def test_the_list_of_all_releases_counts_removed_and_withdrawn_commitments_apart():
+    """Before: "· 3 commitments" for a release whose latest version holds 2, and for a withdrawn one, as though
+    each still made them all."""
+    from services.dashboard.browse_forms import BrowseErrors, BrowseForm
+
+    removed = entry(BORDERS).model_copy(update={"state": EntryState.REMOVED})
+    withdrawn = [entry(c, release_id="r2").model_copy(update={"state": EntryState.WITHDRAWN}) for c in (FUNDING, CONTENT)]
+    rows = release_rows([ReleaseSummary.of("r1", 2, [entry(FUNDING), removed, entry(CONTENT)]),
+                         ReleaseSummary.of("r2", 2, withdrawn), ReleaseSummary.of("r3", 1, [entry(FUNDING)])])
+    page = " ".join(render("releases.html.j2", signed_in=False, csrf="tok", can_sign_in=True, json_reads=True,
+                           path="/dashboard/releases", form=BrowseForm(), first_link="/dashboard/releases",
+                           next_link=None, releases=rows, stopped_early=False, errors=BrowseErrors()).split())
+    assert "· 3 commitments (1 removed by a later version)" in page
+    assert "· 2 commitments (both withdrawn) · version 2 · <strong>withdrawn</strong>" in page
+    assert "· 1 commitment</p>" in page
