@@ -604,3 +604,47 @@ async def test_a_release_counts_its_removed_and_withdrawn_commitments_apart(ledg
     assert counted == {"gov-uk/iraq-2018": (3, 0, 0), "gov-uk/gone": (1, 0, 1), "gov-uk/iraq-2017": (4, 2, 0)}
     status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/iraq-2017")
     assert (one["commitments"], one["removed"], one["withdrawn_commitments"]) == (4, 2, 0)
+
+
+@pytest.mark.parametrize(("query", "keys"), [
+    pytest.param("?q=%C2%A310", [], id="ten-pounds-is-not-ten-million"),  # before: every £10m and £100m as well
+    pytest.param("?q=%C2%A310m", ["c-again", "c-funding"], id="ten-million"),
+    pytest.param("?q=%C2%A310+million+iraq", ["c-again", "c-funding"], id="written-out-with-a-word"),
+    pytest.param("?currency=GBP", ["c-again", "c-funding"], id="currency"),
+    pytest.param("?currency=GBP&min_amount=10m", ["c-again", "c-funding"], id="at-least"),
+    pytest.param("?currency=GBP&min_amount=10.5m", [], id="more-than-any"),
+    pytest.param("?currency=gbp&max_amount=10000000", ["c-again", "c-funding"], id="at-most"),
+    pytest.param("?currency=USD", [], id="another-currency"),
+])
+async def test_commitments_are_selected_by_their_amount_and_a_range_of_amounts(ledger, query, keys):
+    _, url = ledger
+    status, page, _ = await _get(f"{url}/ledger/commitments{query}")
+    assert status == 200, page
+    assert _keys(page) == keys
+    status, text, _ = await _get(f"{url}/ledger/commitments.csv{query}")
+    assert status == 200 and [row["key"] for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))] == keys
+
+
+@pytest.mark.parametrize("path", ["/ledger/commitments", "/ledger/commitments.csv", "/ledger/deadlines"])
+@pytest.mark.parametrize(("query", "field", "message"), [
+    pytest.param("?currency=GBP&min_amount=-1", "min_amount", "is negative: give 0 or more", id="negative"),
+    pytest.param("?currency=GBP&max_amount=ten", "max_amount", "'ten' is not an amount", id="not-a-number"),
+    pytest.param("?currency=GBP&min_amount=5m&max_amount=1m", "max_amount", "is less than min_amount", id="min>max"),
+    pytest.param("?currency=XYZ", "currency", "'XYZ' is not a currency the ledger records", id="unknown-currency"),
+    pytest.param("?min_amount=1", "currency", "give the currency of min_amount", id="no-currency"),
+])
+async def test_a_bad_range_of_amounts_is_a_422_naming_the_parameter(ledger, path, query, field, message):
+    _, url = ledger
+    status, answer, _ = await _get(f"{url}{path}{query}")
+    assert status == 422, answer
+    (error,) = answer["errors"]
+    assert error["field"] == field and message in error["message"], error
+
+
+async def test_the_range_of_amounts_is_documented(ledger):
+    _, url = ledger
+    _, document, _ = await _get(f"{url}/openapi.json")
+    for path in ("/ledger/commitments", "/ledger/commitments.csv", "/ledger/deadlines"):
+        described = {p["name"]: p.get("description", "") for p in document["paths"][path]["get"]["parameters"]}
+        assert {"min_amount", "max_amount", "currency"} <= set(described), path
+        assert "GBP" in described["currency"] and "10m" in described["min_amount"]
