@@ -488,3 +488,15 @@ def test_the_list_of_all_releases_counts_removed_and_withdrawn_commitments_apart
     assert "· 3 commitments (1 removed by a later version)" in page
     assert "· 2 commitments (both withdrawn) · version 2 · <strong>withdrawn</strong>" in page
     assert "· 1 commitment</p>" in page
+
+
+def test_recent_releases_say_a_withdrawn_release_is_withdrawn_as_all_releases_does():
+    """Before: Recent releases showed a withdrawn release as any other, its deadlines "cancelled" with no word of
+    why; All releases and its own page said it was withdrawn."""
+    withdrawn = [entry(FUNDING).model_copy(update={"state": EntryState.WITHDRAWN})]
+    summary = ReleaseSummary.of("r1", 2, withdrawn).model_copy(update={"withdrawn_notice": "Replaced."})
+    view = release_view(summary, withdrawn, today=TODAY)
+    recent = " ".join(render("_releases.html.j2", releases=[view], json_reads=True).split())
+    assert "· 1 commitment (withdrawn) · version 2 · <strong>withdrawn by its publisher</strong>: “Replaced.”" in recent
+    kept = release_view(ReleaseSummary.of("r1", 1, [entry(FUNDING)]), [entry(FUNDING)], today=TODAY)
+    assert "withdrawn" not in render("_releases.html.j2", releases=[kept], json_reads=True)
