@@ -205,7 +205,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                            "true: only the withdrawn releases; false: only those not withdrawn."))] = None,
                        q: Annotated[str | None, Query(max_length=200, description=(
                            "Words of the title or the source (all of them), without case or accents; a phrase in "
-                           'double quotes: its words together.'))] = None,
+                           'double quotes: its words together; an amount (£10m) among the amounts the title writes.'
+                       ))] = None,
                        published_after: Annotated[date | None, Query(description=(
                            "Published on or after this day (UTC)."))] = None,
                        published_before: Annotated[date | None, Query(description=(
