@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
-
-import json
 
 import pytest
 from hypothesis import given
