@@ -29,8 +29,11 @@ JSON_UNESCAPED = {code: f"\\u{code:04x}" for code in [0x7F, *range(0x80, 0xA0), 
 NOISY_LOGGERS = ("pledgewatch.faststream", "apscheduler", "apprise", "uvicorn", "watchfiles")
 TRACEBACK_INDENT = "    "
 # The ids a record may carry (``extra=``) that JSON gives fields of their own: one release, alert or delivery attempt
-# is found by field in a log store, from ingest's line to the last attempt.
-ID_FIELDS = ("release_id", "version", "subscription_id", "alert_id", "digest_id", "attempt")
+# is found by field in a log store, from ingest's line to the last attempt; one commitment by its ledger key, in
+# the ledger's line of each version that added, changed or removed it (``commitment_ids``, a list) and in a line of
+# its own (``commitment_id``).
+ID_FIELDS = ("release_id", "version", "subscription_id", "alert_id", "digest_id", "attempt", "commitment_id",
+             "commitment_ids")
 
 
 def escape(text: str) -> str:

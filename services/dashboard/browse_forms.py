@@ -14,8 +14,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from services.ledger.core.amounts import AmountRange, amount_range
 from services.ledger.core.cursors import decode_cursor
-from services.ledger.core.queries import CommitmentQuery, QueryError
+from services.ledger.core.entries import LIVE
+from services.ledger.core.queries import MAX_PAGE, CommitmentQuery, QueryError
 from services.ledger.core.search_text import WORDLESS, wordless
 from services.ledger.release_search import ReleaseQuery, cursor_place, release_query
 
@@ -40,6 +42,9 @@ class BrowseForm:
     start: str = ""  # the range's first day, YYYY-MM-DD ("from" in the address)
     end: str = ""  # its last day ("to")
     show: str = "upcoming"  # deadlines only: upcoming or past
+    min_amount: str = ""  # deadlines only: a range of their commitments' amounts, in ``currency``
+    max_amount: str = ""
+    currency: str = ""
     cursor: str = ""
     back: str = ""  # the cursors the pages before this one were opened with, the latest last, "."-joined
     number: str = ""  # the number of this page's first item ("n"), past the first page
@@ -48,10 +53,15 @@ class BrowseForm:
         """The address of this search on ``path``, at the page after ``cursor`` (None: the first page), whose
         way back is ``back`` and whose first item is numbered ``number``."""
         fields = {"q": self.q, "from": self.start, "to": self.end,
-                  "show": self.show if self.show != "upcoming" else "", "cursor": cursor or "",
+                  "show": self.show if self.show != "upcoming" else "", **self.money, "cursor": cursor or "",
                   "back": ".".join(back), "n": str(number) if cursor and number > 1 else ""}
         query = urlencode({name: value for name, value in fields.items() if value})
         return f"{path}?{query}" if query else path
+
+    @property
+    def money(self) -> dict[str, str]:
+        """The range of amounts as typed, by the names the form and the ledger's queries give them."""
+        return {"min_amount": self.min_amount, "max_amount": self.max_amount, "currency": self.currency}
 
     @property
     def pages_back(self) -> list[str]:
@@ -91,7 +101,7 @@ class BrowseForm:
 
     @property
     def filtered(self) -> bool:
-        return bool(self.q or self.start or self.end)
+        return bool(self.q or self.start or self.end or any(self.money.values()))
 
 
 @dataclass
@@ -110,6 +120,7 @@ def browse_form(params: Mapping[str, str]) -> BrowseForm:
         return (params.get(name) or "").strip()
 
     return BrowseForm(q=value("q"), start=value("from"), end=value("to"), show=value("show") or "upcoming",
+                      min_amount=value("min_amount"), max_amount=value("max_amount"), currency=value("currency"),
                       cursor=value("cursor"), back=value("back"), number=value("n"))
 
 
@@ -146,6 +157,22 @@ def _words(form: BrowseForm, errors: BrowseErrors) -> None:
         errors.errors.append(("q", f"Words: at most {MAX_WORDS} characters (this has {len(form.q)})."))
     elif wordless(form.q):  # searched, it would show every one as found
         errors.errors.append(("q", f"Words: {form.q[:40]!r} {WORDLESS}: type a word, or clear the box."))
+
+
+# The labels of the range's fields, as the page names them in its messages.
+MONEY_LABELS = {"min_amount": "Money from", "max_amount": "Money to", "currency": "Currency"}
+
+
+def _money(form: BrowseForm, errors: BrowseErrors) -> AmountRange | None:
+    """The range of amounts typed, read as the ledger reads ``min_amount``, ``max_amount`` and ``currency``."""
+    try:
+        return amount_range(**{name: typed or None for name, typed in form.money.items()})
+    except QueryError as exc:
+        name, _, message = str(exc).partition(": ")
+        for other in ("min_amount", "max_amount"):
+            message = message.replace(other, f"“{MONEY_LABELS[other]}”")
+        errors.errors.append((name, f"{MONEY_LABELS[name]}: {message}."))
+        return None
 
 
 def _cursor(form: BrowseForm, errors: BrowseErrors, read: Callable[[str], object]) -> None:
@@ -186,6 +213,16 @@ class DeadlineSearch:
     # The days typed reach to the other side of today: they hold deadlines of the other kind, which are not shown.
     other_days: bool = False
 
+    def csv_link(self, form: BrowseForm) -> str | None:
+        """The address of the commitments of these deadlines as CSV (``/ledger/commitments.csv``): the same words,
+        days, range of amounts, and commitments still made, as the page lists them; None when it lists none."""
+        if self.query is None:
+            return None
+        days = {"due_after": self.query.due_after, "due_before": self.query.due_before}
+        fields = {"q": form.q, **{name: day.isoformat() for name, day in days.items() if day},
+                  "state": ",".join(state.value for state in LIVE), **form.money, "limit": str(MAX_PAGE)}
+        return f"/ledger/commitments.csv?{urlencode({name: value for name, value in fields.items() if value})}"
+
 
 def deadline_query_of(form: BrowseForm, *, today: date, limit: int = DEADLINES_PER_PAGE) -> DeadlineSearch:
     """The ledger's deadline query of ``form``: upcoming deadlines from ``today`` (UTC) on, the soonest first,
@@ -195,6 +232,7 @@ def deadline_query_of(form: BrowseForm, *, today: date, limit: int = DEADLINES_P
     _words(form, errors)
     if form.show not in SHOWS:
         errors.errors.append(("show", f"Show: {form.show[:40]!r} is not a choice (upcoming or past)."))
+    money = _money(form, errors)
     _cursor(form, errors, lambda cursor: decode_cursor(cursor, "deadlines"))
     if errors.errors:
         raise errors
@@ -208,5 +246,6 @@ def deadline_query_of(form: BrowseForm, *, today: date, limit: int = DEADLINES_P
         start = max(start, today) if start else today
     if start and end and end < start:
         return DeadlineSearch(None, past, other_days)
-    return DeadlineSearch(CommitmentQuery(q=form.q or None, due_after=start, due_before=end,
+    amounts = {} if money is None else {"currency": money.currency, "min_amount": money.low, "max_amount": money.high}
+    return DeadlineSearch(CommitmentQuery(q=form.q or None, due_after=start, due_before=end, **amounts,
                                           cursor=form.cursor or None, limit=limit), past, other_days)

@@ -38,7 +38,8 @@ async def releases_with_entries(store: LedgerStore, release_ids: list[str]
     out = []
     for release_id, record in known:
         held = [entries[k] for k in record.keys if k in entries]
-        out.append((ReleaseSummary.of_record(release_id, record, held[0] if held else None), held))
+        out.append((ReleaseSummary.of_record(release_id, record, held[0] if held else None,
+                                             [e.state.value for e in held]), held))
     return out
 
 

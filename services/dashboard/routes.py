@@ -32,6 +32,7 @@ from services.common.http_middleware import ROUTED_METHODS, FallbackRoute, clien
 from services.common.streams import Streams
 from services.common.wrong_tokens import WrongTokens
 from services.ingest.source_reads import read_sources
+from services.ledger.core.amounts import CURRENCIES
 from services.ledger.core.backtest import backtest
 from services.ledger.index import LedgerIndex
 from services.ledger.reading import release_summaries
@@ -236,8 +237,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             return sign_in_page(request, visitor, status=401)
         today = clock().date()
         form = browse_form(request.query_params)
-        common = {"shows": SHOWS, "today": day_label(today), "past": form.show == "past", "timeline": [],
-                  "other_days": False, "none_of_kind": False}
+        common = {"shows": SHOWS, "currencies": CURRENCIES, "today": day_label(today), "past": form.show == "past",
+                  "timeline": [], "other_days": False, "none_of_kind": False, "csv_link": None}
         try:
             search = deadline_query_of(form, today=today)
         except BrowseErrors as exc:
@@ -250,7 +251,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         return list_page(request, visitor, "deadlines.html.j2", form, next_cursor=next_cursor,
                          next_words="earlier deadlines" if search.latest_first else "later deadlines",
                          **{**common, "timeline": timeline(due, today=today), "other_days": search.other_days,
-                            "none_of_kind": search.query is None})
+                            "none_of_kind": search.query is None, "csv_link": search.csv_link(form)})
 
     @when_redis_fails(lambda _: "Could not show the sign-in page")
     async def sign_in_form(request: Request) -> Response:

@@ -78,6 +78,7 @@ class ReleaseView:
     withdrawn: bool = False  # its publisher withdrew it (the last version read): every commitment it held is withdrawn
     withdrawn_notice: str | None = None  # the publisher's notice of it, when it gave one
     removed: int = 0  # of ``total``, those a later version took out
+    withdrawn_commitments: int = 0  # of ``total``, those withdrawn with the release
 
     @property
     def more(self) -> int:
@@ -85,9 +86,18 @@ class ReleaseView:
 
     @property
     def counted(self) -> str:
-        """``3 commitments (1 removed by a later version)``: the ledger keeps those a version took out, marked."""
-        words = f"{self.total} commitment{'' if self.total == 1 else 's'}"
-        return f"{words} ({self.removed} removed by a later version)" if self.removed else words
+        return commitments_counted(self.total, self.removed, self.withdrawn_commitments)
+
+
+def commitments_counted(total: int, removed: int, withdrawn: int) -> str:
+    """``3 commitments (1 removed by a later version)``, ``2 commitments (both withdrawn)``: the ledger keeps those
+    a version took out or withdrew, counted apart from those still made."""
+    words = f"{total} commitment{'' if total == 1 else 's'}"
+    apart = [f"{removed} removed by a later version"] if removed else []
+    if withdrawn:
+        apart.append("withdrawn" if withdrawn == total == 1 else "both withdrawn" if withdrawn == total == 2
+                     else "all withdrawn" if withdrawn == total else f"{withdrawn} withdrawn")
+    return f"{words} ({', '.join(apart)})" if apart else words
 
 
 def deadline_view(deadline: Deadline, *, today: date) -> DeadlineView:
@@ -125,7 +135,8 @@ def release_view(summary: ReleaseSummary, entries: list[LedgerEntry], *, today: 
         source=summary.source, published=utc_day_label(summary.published_at) if summary.published_at else None,
         version=summary.version, commitments=views, total=len(entries), partial=summary.unsupported_reason,
         withdrawn=summary.withdrawn, withdrawn_notice=summary.withdrawn_notice,
-        removed=sum(e.state == EntryState.REMOVED for e in entries))
+        removed=sum(e.state == EntryState.REMOVED for e in entries),
+        withdrawn_commitments=sum(e.state == EntryState.WITHDRAWN for e in entries))
 
 
 PASSED_LABEL = "passed: whether met is not known"  # it records what was promised, not what was done
@@ -142,13 +153,16 @@ class ReleaseRow:
     commitments: int
     version: int
     withdrawn: bool
+    counted: str = ""  # "3 commitments (1 removed by a later version)": :func:`commitments_counted`
 
 
 def release_rows(summaries: Iterable[ReleaseSummary]) -> list[ReleaseRow]:
     return [ReleaseRow(release_id=s.release_id, title=" ".join((s.title or s.release_id).split()),
                        published=utc_day_label(s.published_at) if s.published_at else None,
                        source=s.source,
-                       commitments=s.commitments, version=s.version, withdrawn=s.withdrawn) for s in summaries]
+                       commitments=s.commitments, version=s.version, withdrawn=s.withdrawn,
+                       counted=commitments_counted(s.commitments, s.removed, s.withdrawn_commitments))
+            for s in summaries]
 
 
 @dataclass(frozen=True)

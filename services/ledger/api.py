@@ -36,6 +36,7 @@ from services.common.representation_times import first_served
 from services.common.request_json import read_json_body
 from services.notifier.subscriptions import Subscription
 
+from .core.amounts import CURRENCIES
 from .core.backtest import backtest
 from .core.commitments_csv import commitments_csv
 from .core.entries import EntryState, LedgerEntry
@@ -122,6 +123,14 @@ class LedgerQuery:
         q: Annotated[str | None, Query(max_length=200, description=(
             "Words of the commitment, its actor or its release's title (all of them), without case or accents; "
             'a phrase in double quotes: its words together.'))] = None,
+        min_amount: Annotated[str | None, Query(max_length=40, description=(
+            "Its money is at least this amount, in `currency` (needed with it): a number, such as 10000000, or with "
+            "its scale, 10m (k, m, bn, …). Amounts in the words of `q` (£10m) are matched as amounts too, equal."
+        ))] = None,
+        max_amount: Annotated[str | None, Query(max_length=40, description=(
+            "Its money is at most this amount, in `currency` (needed with it), written as `min_amount`."))] = None,
+        currency: Annotated[str | None, Query(max_length=40, description=(
+            f"Its money is in this currency (ISO 4217, any case): {', '.join(CURRENCIES)}."))] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
         cursor: Annotated[str | None, Query(max_length=500, description="``next_cursor`` of the page before.")] = None,
     ) -> CommitmentQuery:
@@ -196,7 +205,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                            "true: only the withdrawn releases; false: only those not withdrawn."))] = None,
                        q: Annotated[str | None, Query(max_length=200, description=(
                            "Words of the title or the source (all of them), without case or accents; a phrase in "
-                           'double quotes: its words together.'))] = None,
+                           'double quotes: its words together; an amount (£10m) among the amounts the title writes.'
+                       ))] = None,
                        published_after: Annotated[date | None, Query(description=(
                            "Published on or after this day (UTC)."))] = None,
                        published_before: Annotated[date | None, Query(description=(
@@ -215,7 +225,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         if record is None:
             raise field_error(404, "release_id", f"no release {release_id!r} in the ledger")
         entries = await store().entries(record.keys)
-        summary = ReleaseSummary.of_record(release_id, record, entries[0] if entries else None)
+        summary = ReleaseSummary.of_record(release_id, record, entries[0] if entries else None,
+                                           [e.state.value for e in entries])
         return _json(ReleaseDetail(**summary.model_dump(), entries=entries))
 
     async def deadlines(query: DeadlineQuery, order: DeadlineOrder = "soonest") -> Response:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated
 
@@ -11,7 +13,7 @@ from schemas.classified import Deadline
 from services.notifier.bounds import time_given_problem
 from services.notifier.subscriptions import Filter
 
-from .core.entries import LedgerEntry
+from .core.entries import EntryState, LedgerEntry
 from .core.release_records import ReleaseRecord, withdrawn_by_entries
 
 
@@ -38,7 +40,10 @@ class ReleaseSummary(BaseModel):
     url: str | None = None
     source: str | None = None
     published_at: AwareDatetime | None = None
-    commitments: int
+    commitments: int = Field(description="Every commitment any version of it held, those since removed or withdrawn "
+                             "included (`removed`, `withdrawn_commitments`): the rest are still made.")
+    removed: int = Field(default=0, description="Of `commitments`, those a later version took out.")
+    withdrawn_commitments: int = Field(default=0, description="Of `commitments`, those withdrawn with the release.")
     unsupported_reason: str | None = Field(default=None, description="Set when the last version was read only "
                                            "in part (a language not supported; stopped at the commitment cap or "
                                            "the time budget): why. It may hold commitments not listed.")
@@ -53,13 +58,17 @@ class ReleaseSummary(BaseModel):
     def of(cls, release_id: str, version: int, entries: list[LedgerEntry]) -> ReleaseSummary:
         """The summary of a release as its entries tell it."""
         record = ReleaseRecord(version=version, keys=[e.key for e in entries], withdrawn=withdrawn_by_entries(entries))
-        return cls.of_record(release_id, record, entries[0] if entries else None)
+        return cls.of_record(release_id, record, entries[0] if entries else None, [e.state.value for e in entries])
 
     @classmethod
-    def of_record(cls, release_id: str, record: ReleaseRecord, first: LedgerEntry | None) -> ReleaseSummary:
+    def of_record(cls, release_id: str, record: ReleaseRecord, first: LedgerEntry | None,
+                  states: Iterable[str] = ()) -> ReleaseSummary:
         """The summary of a release as its record tells it; ``first``, its first entry, tells what a record
-        written before the ledger kept title, url, source and time lacks."""
+        written before the ledger kept title, url, source and time lacks; ``states``, those of its entries, how
+        many were removed or withdrawn."""
+        held = Counter(states)
         told = {"release_id": release_id, "version": record.version, "commitments": len(record.keys),
+                "removed": held[EntryState.REMOVED.value], "withdrawn_commitments": held[EntryState.WITHDRAWN.value],
                 "unsupported_reason": record.unsupported_reason, "withdrawn": record.withdrawn,
                 "withdrawn_notice": record.withdrawn_notice}
         if record.title is not None or first is None:

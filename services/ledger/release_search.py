@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from services.common.text_folding import folded
 
+from .core.amounts import AskedAmount, amounts_asked
 from .core.cursors import decode_cursor, encode_cursor
 from .core.queries import QueryError, refuse_wordless_search
 from .core.search_text import has_terms, search_terms
@@ -34,6 +35,7 @@ class ReleaseQuery:
     cursor: str | None = None
     withdrawn: bool | None = None  # True: withdrawn ones only; False: those not withdrawn
     words: tuple[str, ...] = ()  # each word or quoted phrase in the title or the source (:func:`search_terms`)
+    amounts: tuple[AskedAmount, ...] = ()  # each amount written in the title (:func:`amounts_asked`)
     published_from: date | None = None  # UTC days, both included
     published_to: date | None = None
 
@@ -56,8 +58,9 @@ def release_query(*, limit: int = 20, cursor: str | None = None, withdrawn: bool
     refuse_wordless_search(q)
     if published_after and published_before and published_before < published_after:
         raise QueryError("published_before: is before published_after")
-    return ReleaseQuery(limit=limit, cursor=cursor or None, withdrawn=withdrawn, words=search_terms(q),
-                        published_from=published_after, published_to=published_before)
+    amounts, words = amounts_asked(q or "")
+    return ReleaseQuery(limit=limit, cursor=cursor or None, withdrawn=withdrawn, words=search_terms(words),
+                        amounts=amounts, published_from=published_after, published_to=published_before)
 
 
 def cursor_place(cursor: str) -> Place:
@@ -66,8 +69,13 @@ def cursor_place(cursor: str) -> Place:
     return decode_cursor(cursor, "releases")
 
 
-def matches(summary: ReleaseSummary, words: tuple[str, ...]) -> bool:
-    """Whether every word and phrase is in the release's title or source (without case or accents)."""
+def matches(summary: ReleaseSummary, words: tuple[str, ...], amounts: tuple[AskedAmount, ...] = ()) -> bool:
+    """Whether every word and phrase is in the release's title or source (without case or accents), and every
+    amount among the amounts its title writes (``£10`` is not "£100 million")."""
+    if amounts:
+        written = amounts_asked(summary.title or "")[0]
+        if not all(any(asked.matches(w.amount, c) for w in written for c in w.currencies) for asked in amounts):
+            return False
     return has_terms(words, f"{folded(summary.title or '')}\n{folded(summary.source or '')}")
 
 
@@ -102,7 +110,7 @@ async def releases_page(store: LedgerStore, query: ReleaseQuery) -> ReleasesFoun
             read += 1
             after = (stamp, release_id)
             summary = summaries.get(release_id)
-            if summary is not None and matches(summary, query.words):
+            if summary is not None and matches(summary, query.words, query.amounts):
                 found.append((summary, after))
                 if len(found) > query.limit:
                     shown = found[:query.limit]

@@ -46,6 +46,12 @@ def version_summary(release: ReleaseClassified, update: VersionUpdate) -> str:
             f"{len(update.removed)} removed")
 
 
+def touched(update: VersionUpdate) -> list[str]:
+    """The ledger keys of the entries one version added, changed or removed (or withdrew), each once, for the
+    log's ``commitment_ids``."""
+    return list(dict.fromkeys([*update.added, *update.changed, *update.removed]))
+
+
 class LedgerService(RuntimeService):
     name = "ledger"
 
@@ -101,7 +107,8 @@ class LedgerService(RuntimeService):
                 break
             except LedgerPaused:  # a rebuild is under way: it reads this version too, or this waits for it
                 await asyncio.sleep(PAUSED_WAIT_SECONDS)
+        ids = {"release_id": release.release_id, "version": release.version}
         if update.stale:
-            log.info("ledger: %s v%d already read", release.release_id, release.version)
+            log.info("ledger: %s v%d already read", release.release_id, release.version, extra=ids)
             return
-        log.info("ledger: %s", version_summary(release, update))
+        log.info("ledger: %s", version_summary(release, update), extra={**ids, "commitment_ids": touched(update)})

@@ -45,6 +45,8 @@ from .withdrawals import WITHDRAWN, record_withdrawal
 from .core.reannouncements import first_announcement, index_keys, likely_candidates, same_commitment
 
 CHANGES_KEPT = 10_000  # about this many transactions stay on ledger:changes; a reader further behind reads all
+# The fields of a card queries read that earlier versions did not write: a card lacking one is written again.
+UPGRADED_FIELDS = (b'"pledges_money"', b'"currency"')
 COMMON = 250  # an index key shared by more commitments than this says nothing about sameness
 # KEYS: the changes stream, its sequence. ARGV: the keys written (JSON), how many entries to keep. Numbered,
 # so that a reader can tell it missed some (trimmed away while it was not looking).
@@ -181,12 +183,12 @@ class LedgerStore:
 
     async def upgrade_cards(self) -> int:
         """Write again, from their entries, the cards an earlier version stored without a field queries now
-        read (``pledges_money``); returns how many. Idempotent: run by every ledger at start."""
+        read (``pledges_money``, ``currency``); returns how many. Idempotent: run by every ledger at start."""
         cards_key = self.key("ledger:cards")
         stale, cursor = [], 0
         while True:
             cursor, page = await self.client.hscan(cards_key, cursor, count=1000)
-            stale += [key.decode() for key, raw in page.items() if b'"pledges_money"' not in raw]
+            stale += [key.decode() for key, raw in page.items() if not all(name in raw for name in UPGRADED_FIELDS)]
             if cursor == 0:
                 break
         for start in range(0, len(stale), 1000):
@@ -257,6 +259,11 @@ class LedgerStore:
         """Each release's record (None for a release the ledger never read)."""
         records = await self._pipelined([("hgetall", self.key(f"ledger:release:{r}")) for r in release_ids])
         return [ReleaseRecord.from_hash(r) if r else None for r in records]
+
+    async def states(self, keys: list[str]) -> dict[str, str]:
+        """The state of each entry of ``keys`` (``active``, ``removed``, …), read from its card in one round trip."""
+        raws = await self.client.hmget(self.key("ledger:cards"), keys) if keys else []
+        return {k: json.loads(raw)["state"] for k, raw in zip(keys, raws) if raw is not None}
 
     async def release_entries(self, release_id: str) -> list[LedgerEntry]:
         raw = await self.client.hget(self.key(f"ledger:release:{release_id}"), "keys")

@@ -58,8 +58,14 @@ def deadlines_calendar(entries: list[LedgerEntry], *, name: str, offsets: list[s
                 alarms = [fire_time(day, offset, remind_at=remind_at, zone=zone) for offset in offsets]
                 calendar.add_component(_event(entry, index, day, deadline.text, alarms))
             except Exception as exc:  # one stored entry must not cost the subscriber the whole feed
-                log.error("calendar %s: deadline %d of %s left out: %s", name, index, entry.key, failure_text(exc))
+                log.error("calendar %s: deadline %d of %s left out: %s", name, index, entry.key, failure_text(exc),
+                          extra=_ids(entry))
     return calendar.to_ical()
+
+
+def _ids(entry: LedgerEntry) -> dict[str, str]:
+    """The fields of a log record about ``entry``: its release and its ledger key."""
+    return {"release_id": entry.release_id, "commitment_id": entry.key}
 
 
 def _event(entry: LedgerEntry, index: int, day: date, deadline_text: str, alarms: list[datetime]) -> icalendar.Event:
@@ -79,7 +85,8 @@ def _event(entry: LedgerEntry, index: int, day: date, deadline_text: str, alarms
     description = f"{text}\n\nDeadline: \u201c{deadline_text}\u201d\n{entry.title}\n{entry.url}"
     event.add("description", _CONTROL.sub("", description))
     if _NOT_IN_A_URI.search(entry.url):
-        log.warning("calendar: %s: release url %r is not a URI: left out of its event", entry.key, entry.url)
+        log.warning("calendar: %s: release url %r is not a URI: left out of its event", entry.key, entry.url,
+                    extra=_ids(entry))
     else:
         event.add("url", quote(entry.url, safe=_URI_DELIMITERS))  # "<> and the like as a browser sends them
     event.add("categories", [c.category.value.replace("_", " ")])

@@ -30,6 +30,8 @@ class Card:
     due: tuple[int, ...]  # the ordinal days its deadlines fall due (dated ones only)
     chain: str | None
     pledges_money: bool = False  # money named: a card read back from before this field counts as none
+    amount: float | None = None  # its money's, in the currency's units (None: none, or a card from before)
+    currency: str | None = None  # ISO 4217
 
     @cached_property
     def searchable(self) -> str:
@@ -65,4 +67,5 @@ def card_of(entry: LedgerEntry) -> Card:
                 category=c.category.value, counter_terrorism=c.counter_terrorism, confidence=c.confidence,
                 actor=c.actor.lower(), text=" ".join(c.text.lower().split()), title=entry.title.lower(),
                 due=tuple(day.toordinal() for day in map(due_date, c.deadlines) if day is not None),
-                chain=entry.chain, pledges_money=c.money is not None)
+                chain=entry.chain, pledges_money=c.money is not None,
+                amount=c.money.amount if c.money else None, currency=c.money.currency if c.money else None)

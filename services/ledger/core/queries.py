@@ -21,6 +21,7 @@ from services.notifier.matching import (actor_parts, has_folded_keyword, in_cate
                                         names_folded_actor, source_matches)
 from services.notifier.subscriptions import NOTHING_TO_LOOK_FOR, Filter, looks_for_nothing, spelled_twice
 
+from .amounts import AmountRange, amount_range, amounts_asked
 from .cards import Card
 from .cursors import QueryError, decode_cursor, encode_cursor
 from .entries import LIVE, EntryState
@@ -29,6 +30,8 @@ from .search_text import WORDLESS, has_terms, search_terms, wordless
 MAX_PAGE = 200
 # The parameters that take several values, repeated or comma-separated, and the filter field each fills (also
 # taken by that name: ``keywords=schools`` as ``keyword=schools``).
+# The parameters of a range of amounts, read by :func:`amount_range`.
+MONEY = ("min_amount", "max_amount", "currency")
 LISTS = {"category": "categories", "kind": "kinds", "actor": "actors", "keyword": "keywords", "source": "sources"}
 
 
@@ -43,6 +46,11 @@ class CommitmentQuery(BaseModel):
                           description=(
                               "Words in the commitment, its actor or its release's title, without case or accents; "
                               'a phrase in double quotes: its words together.'))
+    currency: str | None = Field(default=None, description="Its money is in this currency (ISO 4217).")
+    min_amount: float | None = Field(default=None, ge=0, allow_inf_nan=False, description=(
+        "Its money is at least this amount, in ``currency``."))
+    max_amount: float | None = Field(default=None, ge=0, allow_inf_nan=False, description=(
+        "Its money is at most this amount, in ``currency``."))
     limit: int = Field(default=50, ge=1, le=MAX_PAGE)
     cursor: str | None = Field(default=None, max_length=500)
 
@@ -76,7 +84,10 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
     actors = None if f.actors is None else actor_parts(f.actors)
     keywords = None if f.keywords is None else keyword_patterns(f.keywords)
     states = None if query.states is None else {s.value for s in query.states}
-    terms = None if query.q is None else search_terms(query.q)
+    amounts, words = amounts_asked(query.q) if query.q is not None else ((), None)
+    terms = None if words is None else search_terms(words)
+    money = None if query.currency is None else \
+        AmountRange(query.currency, low=query.min_amount, high=query.max_amount)
     windowed = query.due_after is not None or query.due_before is not None
 
     def select(card: Card) -> bool:
@@ -90,6 +101,8 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
             and (keywords is None or has_folded_keyword(keywords, card.folded_text))
             and (f.sources is None or source_matches(f.sources, card.source))
             and (terms is None or has_terms(terms, card.searchable))
+            and all(asked.matches(card.amount, card.currency) for asked in amounts)
+            and (money is None or money.matches(card.amount, card.currency))
             and (not windowed or bool(_due_in_window(query, card)))
         )
 
@@ -172,7 +185,7 @@ def parse_query(params: dict[str, list[str]], *, also: tuple[str, ...] = ()) -> 
     value may also list several, comma-separated); a :class:`QueryError` naming the parameter when one is
     wrong. ``also``: parameters the route reads itself (known, and left to it)."""
     singles = ("counter_terrorism", "min_confidence")
-    known = {*LISTS, *singles, "state", "due_after", "due_before", "q", "limit", "cursor", *also}
+    known = {*LISTS, *singles, *MONEY, "state", "due_after", "due_before", "q", "limit", "cursor", *also}
     unknown = sorted(set(params) - known - set(LISTS.values()))  # a filter's own names (keywords) are taken too
     if unknown:
         raise QueryError(f"{unknown[0]}: not a query parameter (known: {', '.join(sorted(known))})")
@@ -193,6 +206,8 @@ def parse_query(params: dict[str, list[str]], *, also: tuple[str, ...] = ()) -> 
                                if p in params}
     if "state" in params:
         data["states"] = _split(params["state"])
+    if money := amount_range(**{name: _one(params, name) if name in params else None for name in MONEY}):
+        data.update(currency=money.currency, min_amount=money.low, max_amount=money.high)
     try:
         return CommitmentQuery(filter=Filter.model_validate(flt), **data)
     except ValidationError as exc:

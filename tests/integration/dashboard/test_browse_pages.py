@@ -5,6 +5,8 @@ words and days, and a search that cannot be read answered 400 on the page, never
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import html
 import json
 import re
@@ -322,3 +324,46 @@ async def test_with_reads_closed_a_list_page_asks_to_sign_in_first(ledger_app, p
     base = await ledger_app(open_reads=False)
     status, _, page = await _get(base + path)
     assert status == 401 and "API token" in page and "<ol" not in page
+
+
+async def _with_money(store: LedgerStore) -> None:
+    """Two releases of money, their deadlines after every numbered one's: £10m and £100m."""
+    from schemas.classified import Money
+
+    for n, (amount, text) in enumerate([(10_000_000, "£10m"), (100_000_000, "£100m")]):
+        c = dated(f"c-money-{n}", date(2027, 6, 1) + timedelta(days=n))
+        c = c.model_copy(update={"text": f"The UK will invest {text} in policing by June 2027.",
+                                 "money": Money(amount=amount, currency="GBP", text=text, span=(19, 19 + len(text)))})
+        await store.apply(release(c, release_id=f"gov-uk/money-{n}", published_at=FIRST), now=TODAY)
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    pytest.param("?q=%C2%A310", [], id="ten-pounds-is-not-a-prefix"),  # before: £10m and £100m
+    pytest.param("?q=%C2%A310m", ["gov-uk/money-0"], id="ten-million"),
+    pytest.param("?currency=GBP&min_amount=50m", ["gov-uk/money-1"], id="range"),
+    pytest.param("?currency=GBP&max_amount=100m&from=2027-05-01", ["gov-uk/money-0", "gov-uk/money-1"], id="with-days"),
+])
+async def test_deadlines_are_searched_by_amount_and_link_the_same_commitments_as_csv(site, query, listed):
+    base, store = site
+    await _with_money(store)
+    status, _, page = await _get(base + "/dashboard/deadlines" + query)
+    assert status == 200, page[:300]
+    assert [release_id for _, release_id in _deadlines(page)] == listed
+    found = re.search(r'<a href="(/ledger/commitments\.csv\?[^"]+)"', page)
+    if not listed:  # no file of nothing to download
+        assert found is None
+        return
+    link = html.unescape(found.group(1))
+    status, _, text = await _get(base + link)
+    assert status == 200
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert sorted(row["release_id"] for row in rows) == listed
+
+
+async def test_a_range_of_amounts_that_cannot_be_read_is_a_400_page_beside_its_field(site):
+    base, _ = site
+    status, _, page = await _get(base + "/dashboard/deadlines?min_amount=-1&currency=GBP&max_amount=x")
+    assert status == 400
+    assert "Money from: is negative: give 0 or more." in html.unescape(page)
+    assert 'id="min_amount" name="min_amount" value="-1"' in page and 'aria-describedby="min_amount-error"' in page
+    assert "/ledger/commitments.csv" not in page

@@ -121,10 +121,16 @@ async def test_the_same_pages_as_csv_each_linking_to_the_next_by_its_link_header
     pytest.param("?colour=red", "colour", "not a query parameter", id="unknown"),
     pytest.param("?q=a&q=b", "q", "give it once", id="twice"),
     pytest.param("?min_confidence=nan", "min_confidence", "finite number", id="confidence-nan"),
+    pytest.param("?currency=GBP&min_amount=-1", "min_amount", "is negative: give 0 or more", id="amount-negative"),
+    pytest.param("?currency=GBP&max_amount=ten", "max_amount", "'ten' is not an amount", id="amount-not-a-number"),
+    pytest.param("?currency=GBP&min_amount=5m&max_amount=1m", "max_amount", "is less than min_amount", id="min>max"),
+    pytest.param("?currency=XYZ", "currency", "'XYZ' is not a currency the ledger records", id="unknown-currency"),
+    pytest.param("?min_amount=1", "currency", "give the currency of min_amount", id="amount-without-currency"),
 ])
-async def test_a_bad_query_is_a_422_naming_the_parameter(ledger, query, field, message):
+@pytest.mark.parametrize("path", ["/ledger/commitments", "/ledger/commitments.csv", "/ledger/deadlines"])
+async def test_a_bad_query_is_a_422_naming_the_parameter(ledger, path, query, field, message):
     _, url = ledger
-    status, answer, _ = await _get(f"{url}/ledger/commitments{query}")
+    status, answer, _ = await _get(f"{url}{path}{query}")
     assert status == 422, answer
     (error,) = answer["errors"]
     assert error["field"] == field and message in error["message"], error
@@ -438,7 +444,8 @@ async def test_a_release_with_no_commitments_is_listed_with_its_title_url_source
     assert page["releases"] == [{
         "release_id": "gov-uk/nothing", "version": 1, "title": "Minister visits school",
         "url": "https://www.gov.uk/government/news/nothing", "source": "seeds",
-        "published_at": "2018-03-10T10:00:00Z", "commitments": 0, "unsupported_reason": None, "withdrawn": False,
+        "published_at": "2018-03-10T10:00:00Z", "commitments": 0, "removed": 0, "withdrawn_commitments": 0,
+        "unsupported_reason": None, "withdrawn": False,
         "withdrawn_notice": None}]
     status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/nothing")
     assert (one["title"], one["entries"]) == ("Minister visits school", [])
@@ -587,3 +594,47 @@ async def test_a_cursor_of_one_list_is_a_422_on_another(ledger):
             status, answer, _ = await _get(f"{url}/ledger/{other}?cursor={cursor}")
             assert (status, answer["errors"]) == \
                 (422, [{"field": "cursor", "message": "not one this server gave (ask again without it)"}]), other
+
+
+async def test_a_release_counts_its_removed_and_withdrawn_commitments_apart(ledger):
+    """Before: ``commitments`` alone, counting those a later version took out, or withdrew, as though still made."""
+    service, url = ledger
+    await service.store.apply(release(FUNDING, BORDERS, version=2), now=NOW)
+    await service.store.apply(release(dated("c-gone", date(2018, 5, 1)), release_id="gov-uk/gone",
+                                      published_at=LATER - timedelta(days=1)), now=NOW)
+    await service.store.apply(release(release_id="gov-uk/gone", published_at=LATER - timedelta(days=1), version=2)
+                              .model_copy(update={"withdrawn": True, "commitments": []}), now=NOW)
+    status, page, _ = await _get(f"{url}/ledger/releases")
+    assert status == 200, page
+    counted = {r["release_id"]: (r["commitments"], r["removed"], r["withdrawn_commitments"]) for r in page["releases"]}
+    assert counted == {"gov-uk/iraq-2018": (3, 0, 0), "gov-uk/gone": (1, 0, 1), "gov-uk/iraq-2017": (4, 2, 0)}
+    status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/iraq-2017")
+    assert (one["commitments"], one["removed"], one["withdrawn_commitments"]) == (4, 2, 0)
+
+
+@pytest.mark.parametrize(("query", "keys"), [
+    pytest.param("?q=%C2%A310", [], id="ten-pounds-is-not-ten-million"),  # before: every £10m and £100m as well
+    pytest.param("?q=%C2%A310m", ["c-again", "c-funding"], id="ten-million"),
+    pytest.param("?q=%C2%A310+million+iraq", ["c-again", "c-funding"], id="written-out-with-a-word"),
+    pytest.param("?currency=GBP", ["c-again", "c-funding"], id="currency"),
+    pytest.param("?currency=GBP&min_amount=10m", ["c-again", "c-funding"], id="at-least"),
+    pytest.param("?currency=GBP&min_amount=10.5m", [], id="more-than-any"),
+    pytest.param("?currency=gbp&max_amount=10000000", ["c-again", "c-funding"], id="at-most"),
+    pytest.param("?currency=USD", [], id="another-currency"),
+])
+async def test_commitments_are_selected_by_their_amount_and_a_range_of_amounts(ledger, query, keys):
+    _, url = ledger
+    status, page, _ = await _get(f"{url}/ledger/commitments{query}")
+    assert status == 200, page
+    assert _keys(page) == keys
+    status, text, _ = await _get(f"{url}/ledger/commitments.csv{query}")
+    assert status == 200 and [row["key"] for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))] == keys
+
+
+async def test_the_range_of_amounts_is_documented(ledger):
+    _, url = ledger
+    _, document, _ = await _get(f"{url}/openapi.json")
+    for path in ("/ledger/commitments", "/ledger/commitments.csv", "/ledger/deadlines"):
+        described = {p["name"]: p.get("description", "") for p in document["paths"][path]["get"]["parameters"]}
+        assert {"min_amount", "max_amount", "currency"} <= set(described), path
+        assert "GBP" in described["currency"] and "10m" in described["min_amount"]

@@ -119,6 +119,24 @@ async def test_cards_written_before_they_knew_of_money_are_written_again_once(st
     assert await store.upgrade_cards() == 0
 
 
+async def test_cards_written_before_they_kept_their_amount_are_written_again_once(store):
+    """A card stored before ``amount`` and ``currency`` existed would match no amount searched (``q=£10m``) nor any
+    range of amounts; the ledger writes such cards again from their entries when it starts."""
+    import json
+
+    await store.apply(release(FUNDING, BORDERS), now=NOW)
+    cards_key = store.key("ledger:cards")
+    for key, raw in (await store.client.hgetall(cards_key)).items():  # as an earlier version wrote them
+        old = json.loads(raw)
+        del old["amount"], old["currency"]
+        await store.client.hset(cards_key, key, json.dumps(old))
+    assert await store.upgrade_cards() == 2
+    cards = {k.decode(): json.loads(v) for k, v in (await store.client.hgetall(cards_key)).items()}
+    assert (cards["c-funding"]["amount"], cards["c-funding"]["currency"]) == (10_000_000, "GBP")
+    assert (cards["c-borders"]["amount"], cards["c-borders"]["currency"]) == (None, None)
+    assert await store.upgrade_cards() == 0
+
+
 async def test_a_rebuild_gives_each_deadline_the_number_live_handling_gave_it(store):
     """Decision 0021: numbers are carried from version to version, so a rebuild, which reads the classified
     stream in the order it was handled (a version older than one read is skipped alike), numbers alike: the same

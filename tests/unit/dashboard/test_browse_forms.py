@@ -199,3 +199,40 @@ def test_a_page_number_no_page_link_gives_numbers_the_page_from_1(number):
 def test_a_way_back_numbered_as_the_dashboard_never_numbers_is_refused():
     assert errors_of(release_query_of, cursor=CURSOR, back=f"first.{CURSOR}~0") == [("cursor", BAD_CURSOR)]
     assert errors_of(release_query_of, cursor=CURSOR, back=f"first.{CURSOR}~x") == [("cursor", BAD_CURSOR)]
+
+
+def test_a_deadline_search_selects_by_a_range_of_amounts_and_keeps_it_in_its_links():
+    form = browse_form({"q": "£10m", "min_amount": "1m", "max_amount": "20,000,000", "currency": "GBP"})
+    query = deadline_query_of(form, today=TODAY).query
+    assert (query.currency, query.min_amount, query.max_amount, query.q) == ("GBP", 1e6, 2e7, "£10m")
+    assert form.filtered
+    kept = dict(parse_qsl(urlsplit(form.next_link("/dashboard/deadlines", "CUR")).query))
+    assert (kept["min_amount"], kept["max_amount"], kept["currency"]) == ("1m", "20,000,000", "GBP")
+
+
+@pytest.mark.parametrize(("params", "field", "message"), [
+    ({"min_amount": "-5", "currency": "GBP"}, "min_amount", "Money from: is negative: give 0 or more."),
+    ({"max_amount": "lots", "currency": "GBP"}, "max_amount",
+     "Money to: 'lots' is not an amount: give a number, such as 10000000 or 10m."),
+    ({"min_amount": "5m", "max_amount": "1m", "currency": "GBP"}, "max_amount",
+     "Money to: is less than “Money from”."),
+    ({"min_amount": "5m"}, "currency", "Currency: give the currency of “Money from” (amounts in two currencies are "
+                                       "not compared)."),
+    ({"currency": "JPY"}, "currency",
+     "Currency: 'JPY' is not a currency the ledger records (AUD, CAD, EUR, GBP, NZD, USD)."),
+])
+def test_a_range_of_amounts_that_cannot_be_read_is_named_field_by_field(params, field, message):
+    assert errors_of(lambda form: deadline_query_of(form, today=TODAY), **params) == [(field, message)]
+
+
+@pytest.mark.parametrize(("params", "link"), [
+    ({}, "/ledger/commitments.csv?due_after=2026-12-06&state=active%2Cchanged&limit=200"),
+    ({"q": "£10m iraq", "from": "2027-01-01", "to": "2027-06-30", "currency": "GBP", "min_amount": "1m"},
+     "/ledger/commitments.csv?q=%C2%A310m+iraq&due_after=2027-01-01&due_before=2027-06-30&state=active%2Cchanged"
+     "&min_amount=1m&currency=GBP&limit=200"),
+    ({"show": "past", "max_amount": "5bn", "currency": "usd"},
+     "/ledger/commitments.csv?due_before=2026-12-05&state=active%2Cchanged&max_amount=5bn&currency=usd&limit=200"),
+])
+def test_a_deadline_search_links_its_commitments_as_csv_with_the_same_filters(params, link):
+    form = browse_form(params)
+    assert deadline_query_of(form, today=TODAY).csv_link(form) == link

@@ -471,3 +471,32 @@ def test_each_announcement_of_a_chain_links_to_its_commitment_on_its_releases_pa
     page = render("_chains.html.j2", chains=[view])
     assert f'href="/dashboard/releases/r1#c-{FUNDING.id}"' in page
     assert 'href="/dashboard/releases/gov-uk/later#c-c-again"' in page
+
+
+def test_the_list_of_all_releases_counts_removed_and_withdrawn_commitments_apart():
+    """Before: "· 3 commitments" for a release whose latest version holds 2, and for a withdrawn one, as though
+    each still made them all."""
+    from services.dashboard.browse_forms import BrowseErrors, BrowseForm
+
+    removed = entry(BORDERS).model_copy(update={"state": EntryState.REMOVED})
+    withdrawn = [entry(c, release_id="r2").model_copy(update={"state": EntryState.WITHDRAWN}) for c in (FUNDING, CONTENT)]
+    rows = release_rows([ReleaseSummary.of("r1", 2, [entry(FUNDING), removed, entry(CONTENT)]),
+                         ReleaseSummary.of("r2", 2, withdrawn), ReleaseSummary.of("r3", 1, [entry(FUNDING)])])
+    page = " ".join(render("releases.html.j2", signed_in=False, csrf="tok", can_sign_in=True, json_reads=True,
+                           path="/dashboard/releases", form=BrowseForm(), first_link="/dashboard/releases",
+                           next_link=None, releases=rows, stopped_early=False, errors=BrowseErrors()).split())
+    assert "· 3 commitments (1 removed by a later version)" in page
+    assert "· 2 commitments (both withdrawn) · version 2 · <strong>withdrawn</strong>" in page
+    assert "· 1 commitment</p>" in page
+
+
+def test_recent_releases_say_a_withdrawn_release_is_withdrawn_as_all_releases_does():
+    """Before: Recent releases showed a withdrawn release as any other, its deadlines "cancelled" with no word of
+    why; All releases and its own page said it was withdrawn."""
+    withdrawn = [entry(FUNDING).model_copy(update={"state": EntryState.WITHDRAWN})]
+    summary = ReleaseSummary.of("r1", 2, withdrawn).model_copy(update={"withdrawn_notice": "Replaced."})
+    view = release_view(summary, withdrawn, today=TODAY)
+    recent = " ".join(render("_releases.html.j2", releases=[view], json_reads=True).split())
+    assert "· 1 commitment (withdrawn) · version 2 · <strong>withdrawn by its publisher</strong>: “Replaced.”" in recent
+    kept = release_view(ReleaseSummary.of("r1", 1, [entry(FUNDING)]), [entry(FUNDING)], today=TODAY)
+    assert "withdrawn" not in render("_releases.html.j2", releases=[kept], json_reads=True)

@@ -214,3 +214,14 @@ def test_an_events_dtstamp_is_when_its_entry_was_last_revised_never_when_the_fee
     assert [event.decoded("dtstamp") for event in parse(stored).walk("VEVENT")] == [revised, NOW]
     assert deadlines_calendar(stored, name="x", offsets=["P1D"], remind_at=time(9, tzinfo=timezone.utc)) == \
         deadlines_calendar(stored, name="x", offsets=["P1D"], remind_at=time(9, tzinfo=timezone.utc))
+
+
+def test_a_line_about_one_stored_commitment_carries_its_release_and_ledger_key_as_log_fields(caplog):
+    import json
+
+    from services.common.logs import JsonFormatter
+
+    bad = LedgerEntry(**{**entry(dated("c-bad", date(2018, 3, 31))).model_dump(), "url": "urn:a\nb c"})
+    parse([bad])
+    [line] = [json.loads(JsonFormatter().format(r)) for r in caplog.records if "not a URI" in r.getMessage()]
+    assert (line["release_id"], line["commitment_id"]) == ("r", "c-bad")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 
@@ -113,6 +114,18 @@ def test_deadlines_leave_out_a_commitment_no_longer_made_unless_its_state_is_ask
     ({"q": ["-"]}, "q: '-' holds no word to search for"),
     ({"q": ['\u2014 "']}, "q: '\u2014 \"' holds no word to search for"),
     ({"limit": [""]}, "limit: no value"),
+    ({"min_amount": ["-5"], "currency": ["GBP"]}, "min_amount: is negative: give 0 or more"),
+    ({"max_amount": ["lots"], "currency": ["GBP"]},
+     "max_amount: 'lots' is not an amount: give a number, such as 10000000 or 10m"),
+    ({"min_amount": ["nan"], "currency": ["GBP"]}, "min_amount: 'nan' is not an amount"),
+    ({"min_amount": ["£10m"], "currency": ["GBP"]}, "min_amount: '£10m' is not an amount"),
+    ({"min_amount": ["2m"], "max_amount": ["1m"], "currency": ["GBP"]}, "max_amount: is less than min_amount$"),
+    ({"min_amount": ["1m"]}, "currency: give the currency of min_amount "),  # (amounts in two currencies …)
+    ({"max_amount": ["1m"]}, "currency: give the currency of max_amount "),
+    ({"currency": ["JPY"]}, "currency: 'JPY' is not a currency the ledger records "),  # (AUD, CAD, …)
+    ({"currency": ["GBP", "USD"]}, "currency: give it once"),
+    ({"min_amount": [""], "currency": ["GBP"]}, "min_amount: no value"),
+    ({"currency": [""]}, "currency: no value"),
 ])
 def test_bad_parameters_say_which_and_why(params, message):
     with pytest.raises(QueryError, match="^" + message.replace("(", r"\(")):
@@ -181,7 +194,7 @@ def test_free_text_reads_quoted_phrases_and_curly_apostrophes(q, expected):
     ("aid", ["aid"]),  # not in "said"
     ("war", []),  # not in "award"
     ("terror", ["said", "aid"]),  # a word's start finds it whole: "terrorism", "terrorist"
-    ("£10", ["award"]),  # money as typed, its sign no letter
+    ("£10m", ["award"]),  # money: by its amount (below), not inside "award"
     ('"minister said"', ["said"]),
 ])
 def test_free_text_finds_a_word_at_the_start_of_a_word_not_inside_one(q, expected):
@@ -189,7 +202,7 @@ def test_free_text_finds_a_word_at_the_start_of_a_word_not_inside_one(q, expecte
     anywhere in the text, inside other words too."""
     cards = [replace(BASE, key="said", published=3.0, text="terrorism will be fought, the minister said"),
              replace(BASE, key="aid", published=2.0, text="terrorist finance: foreign aid cut"),
-             replace(BASE, key="award", published=1.0, text="the fund will award £10m")]
+             replace(BASE, key="award", published=1.0, text="the fund will award £10m", amount=1e7, currency="GBP")]
     assert [c.key for c in commitments_page(cards, parse_query({"q": [q]})).items] == expected
 
 
@@ -232,3 +245,72 @@ def test_the_keyword_and_actor_filters_fold_as_free_text_does(params, expected):
                      text="sinn féin will publish the minister’s counter\u2011terrorism plan"),
              replace(BASE, key="decomposed", actor="sinn fe\u0301in", text="sinn fe\u0301in funds counter-terrorism")]
     assert [c.key for c in commitments_page(cards, parse_query(params)).items] == expected
+
+
+MONEY = [
+    replace(BASE, key="ten-m", published=4000.0, amount=10_000_000.0, currency="GBP",
+            text="the uk will invest £10m in iraq's police"),
+    replace(BASE, key="hundred-m", published=5000.0, amount=100_000_000.0, currency="GBP",
+            text="the uk will invest £100m in counter-terrorism policing"),
+    replace(BASE, key="ten", published=6000.0, amount=10.0, currency="GBP", text="a fee of £10 a visit"),
+    replace(BASE, key="dollars", published=7000.0, amount=10_000_000.0, currency="USD",
+            text="the us will give $10m to the coalition"),
+    replace(BASE, key="aussie", published=7500.0, amount=10_000_000.0, currency="AUD",
+            text="australia will give $10 million to the region"),
+    replace(BASE, key="none", published=8000.0, text="the uk will publish a strategy by 2027"),
+]
+
+
+def money_keys(params):
+    return [c.key for c in commitments_page(MONEY, parse_query(params)).items]
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    pytest.param("£10", ["ten"], id="ten-pounds-not-100m"),  # before: every £100m commitment as well
+    pytest.param("£10m", ["ten-m"], id="ten-million"),
+    pytest.param("£10 million", ["ten-m"], id="written-out"),
+    pytest.param("£10,000,000", ["ten-m"], id="in-digits"),
+    pytest.param("GBP 10m", ["ten-m"], id="iso-code"),
+    pytest.param("£0.1bn", ["hundred-m"], id="another-scale"),
+    pytest.param("£100M", ["hundred-m"], id="capital-scale"),
+    pytest.param("$10m", ["aussie", "dollars"], id="any-dollar"),
+    pytest.param("US$10m", ["dollars"], id="us-dollars-only"),
+    pytest.param("£10m iraq", ["ten-m"], id="with-words"),
+    pytest.param("£10m policing", [], id="every-term-counts"),
+    pytest.param('"£10m in iraq"', ["ten-m"], id="a-phrase-is-words"),
+])
+def test_money_in_the_search_words_selects_by_amount_in_its_currency_never_as_a_text_prefix(q, expected):
+    assert money_keys({"q": [q]}) == expected
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    pytest.param({"currency": ["GBP"]}, ["ten", "hundred-m", "ten-m"], id="currency"),
+    pytest.param({"currency": ["usd"]}, ["dollars"], id="currency-any-case"),
+    pytest.param({"currency": ["GBP"], "min_amount": ["10m"]}, ["hundred-m", "ten-m"], id="min-included"),
+    pytest.param({"currency": ["GBP"], "max_amount": ["10000000"]}, ["ten", "ten-m"], id="max-included"),
+    pytest.param({"currency": ["GBP"], "min_amount": ["11m"], "max_amount": ["1bn"]}, ["hundred-m"], id="range"),
+    pytest.param({"currency": ["GBP"], "min_amount": ["0"], "max_amount": ["0"]}, [], id="zero"),
+    pytest.param({"currency": ["AUD"], "min_amount": ["1.5k"]}, ["aussie"], id="scaled-decimal"),
+])
+def test_a_money_range_selects_commitments_of_that_currency_within_it(params, expected):
+    assert money_keys(params) == expected
+
+
+def test_a_card_keeps_its_amount_and_currency_and_one_stored_before_has_none():
+    card = MONEY[0]
+    assert Card.from_json(card.to_json()) == card
+    earlier = json.loads(card.to_json())
+    del earlier["amount"], earlier["currency"]
+    assert (Card.from_json(json.dumps(earlier)).amount, Card.from_json(json.dumps(earlier)).currency) == (None, None)
+
+
+@given(st.text(max_size=60), st.text(max_size=20), st.text(max_size=20), st.text(max_size=8))
+def test_search_words_and_a_range_of_amounts_never_raise_anything_but_a_query_error(words, low, high, currency):
+    from services.ledger.core.amounts import amount_range, amounts_asked
+
+    asked, rest = amounts_asked(words)
+    assert all(a.amount >= 0 for a in asked) and len(rest) <= len(words) + len(asked)
+    try:
+        amount_range(min_amount=low, max_amount=high, currency=currency)
+    except QueryError:
+        pass

@@ -35,3 +35,20 @@ def test_a_search_of_no_word_is_refused_not_read_as_no_search(q):
     """Before: ``q=-`` folded to no word, and every release was listed as found."""
     with pytest.raises(QueryError, match=r"^q: .* holds no word to search for \(only dashes, quotes or accents\)"):
         release_query(q=q)
+
+
+MONEY_TITLE = ReleaseSummary(release_id="r2", version=1, title="£100 million for counter-terrorism policing",
+                             source="gov-uk", commitments=1)
+
+
+@pytest.mark.parametrize(("q", "found"), [
+    ("£10", False),  # before: found, "£10" being the start of "£100"
+    ("£100m", True),
+    ("£100 million policing", True),
+    ("GBP 100,000,000", True),
+    ("€100m", False),
+    ('"£100 million for"', True),  # within quotes, words
+])
+def test_an_amount_searched_in_release_titles_is_matched_as_an_amount(q, found):
+    query = release_query(q=q)
+    assert matches(MONEY_TITLE, query.words, query.amounts) is found
