@@ -5,15 +5,20 @@ folds, fits and cuts), and its found and labelled commitments counted: false fin
 nothing against the others, misses in releases where the model keeps nothing, how many commitments a release
 holds, and the labelled commitments missed because one found commitment covers two of them (two commitments of
 one sentence found as one). With ``--dump FILE`` it also writes each proposal's out-of-fold P(commitment), truth,
-the rules' reading and release id as JSON lines, to try release-level readings on without refitting.
+the rules' reading and release id as JSON lines, to try release-level readings on without refitting. With ``--forms`` it also counts,
+by form of text (``form_of``: milestone timetable lines, reported speech, operative clauses, duties on others,
+money in a past form, clauses with no modal or verb of commitment such as nouns and headlines, the rest), the
+proposals, those kept rightly and wrongly, the labelled commitments a proposal covers but the model drops, and
+those no proposal covers (the rules' recall ceiling).
 
-    PYTHONPATH=$PWD python benchmarks/release_errors.py [--dump /tmp/oof.jsonl]
+    PYTHONPATH=$PWD python benchmarks/release_errors.py [--dump /tmp/oof.jsonl] [--forms]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -22,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from services.classifier.core import classify  # noqa: E402
+from services.classifier.core.classifier import proposals_of  # noqa: E402
 from services.classifier.core.decision import DecisionModel  # noqa: E402
 from services.classifier.core.publishers import publisher  # noqa: E402
 
@@ -39,6 +45,7 @@ BUCKETS = ("0", "1", "2", "3-5", "6-10", "11+")
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--dump", type=Path, help="write each proposal's out-of-fold reading here (JSON lines)")
+    parser.add_argument("--forms", action="store_true", help="count the errors by form of text (form_of)")
     args = parser.parse_args()
     pairs = load_set(training.TRAINING_SET)
     rows_of = {release.release_id: training.examples(release, label) for release, label in pairs}
@@ -58,6 +65,8 @@ def main() -> int:
             for probability, truth, ruled, rid, names in scored:
                 out.write(json.dumps({"rid": rid, "p": probability, "truth": truth, "ruled": ruled,
                                       "publisher": group_of[rid], "names": names}) + "\n")
+    if args.forms:
+        _print_forms(pairs, scored, threshold, veto)
     per_release: dict[str, Counter] = {}
     for held_out, model in fold_models:
         model = DecisionModel(model.version, model.commitment, model.kind, threshold, veto, model.interactions)
@@ -121,6 +130,66 @@ def main() -> int:
           f"missed for it: {total['shared missed']}, with {total['shared deadlines']} deadlines and "
           f"{total['shared money']} sums")
     return 0
+
+
+_TIMETABLE = re.compile(r"^\s*(?:January|February|March|April|May|June|July|August|September|October|November|"
+                        r"December|Spring|Summer|Autumn|Fall|Winter|Early|Late|Mid|Q[1-4]|By|From)\b[^:\n]{0,25}"
+                        r"\d{4}\s*[:–-]")
+_SPEECH = re.compile(r"\b(?:said|says|told|tell|added|stated|according to|will say|will announce|expected to "
+                     r"(?:tell|say|announce|set out))\b", re.IGNORECASE)
+_OPERATIVE = {"operative", "operative_past", "operative_that", "decide", "declarative", "call_for", "mandate", "extend"}
+_DUTY = {"duty", "legal_duty", "have_to", "need_to", "window", "expects_party", "must", "rule:kind:demand"}
+_PAST = {"perfect", "past_be", "year:past"}
+_COMMITTING = {"will", "shall", "must", "should", "is_to", "set_to", "committed", "intend", "continue", "perfect",
+               "announce", "to_be", "ll", "would", "could"}
+FORMS = ("milestone timetable", "reported speech", "operative clause", "duty on others", "money in a past form",
+         "no modal or verb of commitment", "the rest")
+
+
+def form_of(text: str, names: set[str]) -> str:
+    """The form of text of a clause (its signal names ``names``; a labelled quote no proposal covers has
+    none), the first of ``FORMS`` that fits: the forms issue #12 names, told apart by the general signals."""
+    if _TIMETABLE.search(text):
+        return FORMS[0]
+    if _SPEECH.search(text):
+        return FORMS[1]
+    if names & _OPERATIVE:
+        return FORMS[2]
+    if names & _DUTY:
+        return FORMS[3]
+    if "money" in names and names & _PAST and "will" not in names:
+        return FORMS[4]
+    return FORMS[5] if not names & _COMMITTING else FORMS[6]
+
+
+def _print_forms(pairs: list, scored: list, threshold: float, veto: float) -> None:
+    """The out-of-fold errors of ``scored`` (``main``'s, in the order of each fold's releases) by form."""
+    kept_of = {}
+    for probability, truth, ruled, rid, names in scored:
+        kept_of.setdefault(rid, []).append((probability >= (veto if ruled else threshold), truth, set(names)))
+    counts: dict[str, Counter] = {form: Counter() for form in FORMS}
+    for release, label in pairs:
+        body, proposals, readings = release.body, proposals_of(release), kept_of.get(release.release_id, [])
+        for proposal, (kept, truth, names) in zip(proposals, readings):
+            row = counts[form_of(body[proposal.span.start:proposal.span.end], names)]
+            row["proposals"] += 1
+            row["right" if kept and truth else "false" if kept else "passed over"] += 1
+        for item in label.get("commitments", []):
+            span = locate(item["quote"], body)
+            if span is None:
+                continue
+            covering = [index for index, proposal in enumerate(proposals)
+                        if overlap(span, (proposal.span.start, proposal.span.end)) * 2 >= span[1] - span[0]]
+            if not covering:
+                counts[form_of(item["quote"], set())]["uncovered"] += 1
+            elif not any(readings[index][0] for index in covering):
+                proposal = proposals[covering[0]]
+                counts[form_of(body[proposal.span.start:proposal.span.end], readings[covering[0]][2])]["dropped"] += 1
+    print("\nform of text | proposals | kept, right | kept, no label | labelled, dropped | labelled, no proposal")
+    for form in FORMS:
+        row = counts[form]
+        print(f"{form:>30} | {row['proposals']:9} | {row['right']:11} | {row['false']:14} | {row['dropped']:17} | "
+              f"{row['uncovered']}")
 
 
 def _shared(found: list, label: dict, body: str) -> Counter:
