@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from schemas.classified import Deadline
 from services.common.durations import gap_label
+from services.common.money import AmountRange
 from services.ledger.core.deadline_states import deadline_state
 from services.ledger.core.entries import EntryState, LedgerEntry
 from services.ingest.source_reads import SourceView
@@ -249,7 +250,22 @@ def filter_summary(flt: Filter) -> str:
             parts.append(f"{name}: " + ", ".join(category_label(getattr(v, "value", v)) for v in values))
     if flt.min_confidence:
         parts.append(f"confidence ≥ {flt.min_confidence:g}")
+    if (money := flt.money) is not None:
+        parts.append(f"money: {_money_range(money)}")
     return "; ".join(parts) or "every commitment"
+
+
+def _money_range(money: AmountRange) -> str:
+    """``GBP 10,000,000 or more``, ``EUR 2,500 or less``, ``USD 1 to 1,500,000,000``, ``in NZD``."""
+    def amount(value: float) -> str:
+        return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    if money.low is not None and money.high is not None:
+        return f"{money.currency} {amount(money.low)} to {amount(money.high)}"
+    if money.low is not None:
+        return f"{money.currency} {amount(money.low)} or more"
+    if money.high is not None:
+        return f"{money.currency} {amount(money.high)} or less"
+    return f"in {money.currency}"
 
 
 def channel_summary(sub: Subscription) -> str:

@@ -1,5 +1,5 @@
 """The JSON Schema of a subscription's filter (``Filter`` in ``/openapi.json``), as the API reads one (pure):
-each list criterion by either of its names, never both, and no blank entry."""
+each list criterion by either of its names, never both, no blank entry, and a bound of money with its currency."""
 
 from __future__ import annotations
 
@@ -20,3 +20,8 @@ def document_filter(schema: dict[str, Any], *, singular: dict[str, str], entries
         properties[one] = {**properties[plural], "title": one.capitalize(),
                            "description": f"{plural}, by the name the ledger's query gives it: give one of the two."}
     schema["not"] = {"anyOf": [{"required": [plural, one]} for plural, one in singular.items()]}
+    # A bound given (not null) needs its currency; that it is not below the other, a schema cannot say.
+    schema["dependentSchemas"] = {bound: {"anyOf": [
+        {"properties": {bound: {"type": "null"}}},
+        {"required": ["currency"], "properties": {"currency": {"type": "string"}}}]}
+        for bound in ("min_amount", "max_amount")}

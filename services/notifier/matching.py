@@ -84,6 +84,9 @@ def commitment_matches(flt: Filter, commitment: Commitment, *, source: str) -> b
         return False
     if flt.sources is not None and not source_matches(flt.sources, source):
         return False
+    if (money := flt.money) is not None and not (
+            commitment.money is not None and money.matches(commitment.money.amount, commitment.money.currency)):
+        return False
     return commitment.confidence >= flt.min_confidence
 
 

@@ -20,6 +20,8 @@ from pydantic import (AfterValidator, AliasChoices, AwareDatetime, BaseModel, Be
 
 from schemas.classified import Category, Kind
 from services.common.errors import readable_message
+from services.common.money import (AMOUNT_PATTERN, CURRENCIES, MAX_AMOUNT_TEXT, MAX_BELOW_MIN, AmountRange, amount_of,
+                                   bounds_problem, currency_code)
 from services.common.shown_urls import HIDDEN, is_shown_form
 from services.common.text_folding import folded
 from services.common.url_hosts import sendable_url_problem
@@ -123,6 +125,14 @@ def looks_for_nothing(entry: str) -> bool:
     return folded(entry) == ""
 
 
+# A bound of a filter's money: a number, or its text with a scale (``10m``), kept as the amount it reads as.
+Amount = Annotated[float, BeforeValidator(amount_of), WithJsonSchema({"anyOf": [
+    {"type": "number", "minimum": 0},
+    {"type": "string", "pattern": AMOUNT_PATTERN, "maxLength": MAX_AMOUNT_TEXT, "examples": ["10m", "1.5bn"]}]})]
+Currency = Annotated[str, AfterValidator(currency_code), WithJsonSchema(
+    {"type": "string", "pattern": r"^\s*" + any_case(CURRENCIES)[1:-1] + r"\s*$", "examples": ["GBP"]})]
+
+
 class Filter(_Strict):
     """Every given criterion must hold (AND); within a list any value matches (OR). Each list criterion is also
     taken by its singular name (``keyword``), as the ledger's query names it; it is written out by its own."""
@@ -144,6 +154,38 @@ class Filter(_Strict):
     sources: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("sources"),
                                         description="Release sources (exact, or a prefix ending in '*').")
     min_confidence: GivenNumber = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
+    min_amount: Amount | None = Field(default=None, description=(
+        "Its money is at least this amount, in `currency` (needed with it): a number, such as 10000000, or with "
+        "its scale, 10m (k, m, bn, …)."))
+    max_amount: Amount | None = Field(default=None, description=(
+        "Its money is at most this amount, in `currency` (needed with it), written as `min_amount`; not less "
+        "than `min_amount`."))
+    currency: Currency | None = Field(default=None, validate_default=True, description=(
+        f"Its money is in this currency (ISO 4217, any case): {', '.join(CURRENCIES)}; alone, every commitment "
+        "of money in it. Amounts in two currencies are never compared."))
+
+    @field_validator("max_amount")
+    @classmethod
+    def _not_below_min(cls, high: float | None, info: ValidationInfo) -> float | None:
+        low = info.data.get("min_amount")
+        if high is not None and low is not None and high < low:
+            raise ValueError(MAX_BELOW_MIN)
+        return high
+
+    @field_validator("currency")
+    @classmethod
+    def _bounds_in_it(cls, currency: str | None, info: ValidationInfo) -> str | None:
+        """Bounds without their currency are refused here, naming it (a bound refused is not looked at)."""
+        problem = bounds_problem(low=info.data.get("min_amount"), high=info.data.get("max_amount"),
+                                 currency=currency)
+        if problem is not None:
+            raise ValueError(problem[1])
+        return currency
+
+    @property
+    def money(self) -> AmountRange | None:
+        """The range of amounts it selects, or None when it selects by no money."""
+        return None if self.currency is None else AmountRange(self.currency, self.min_amount, self.max_amount)
 
     @model_validator(mode="before")
     @classmethod

@@ -88,6 +88,7 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
     terms = None if words is None else search_terms(words)
     money = None if query.currency is None else \
         AmountRange(query.currency, low=query.min_amount, high=query.max_amount)
+    filter_money = f.money
     windowed = query.due_after is not None or query.due_before is not None
 
     def select(card: Card) -> bool:
@@ -103,6 +104,7 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
             and (terms is None or has_terms(terms, card.searchable))
             and all(asked.matches(card.amount, card.currency) for asked in amounts)
             and (money is None or money.matches(card.amount, card.currency))
+            and (filter_money is None or filter_money.matches(card.amount, card.currency))
             and (not windowed or bool(_due_in_window(query, card)))
         )
 

@@ -38,7 +38,7 @@ async def test_openapi_document_is_valid_and_documents_every_route_and_body(serv
             "/ledger/deadlines"} <= set(paths)
     filters = {p["name"] for p in paths["/ledger/commitments"]["get"]["parameters"]}
     assert {"counter_terrorism", "category", "kind", "actor", "keyword", "source", "min_confidence", "state",
-            "due_after", "due_before", "q", "limit", "cursor"} == filters
+            "due_after", "due_before", "q", "min_amount", "max_amount", "currency", "limit", "cursor"} == filters
     body = paths["/releases"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/ReleaseInput"}
     schemas = document["components"]["schemas"]

@@ -353,11 +353,30 @@ async def test_a_filter_is_backtested_before_it_is_saved(ledger, api_headers):
     assert (status, later["alerts"], later["commitments"]) == (200, 1, 3)
 
 
+@pytest.mark.parametrize(("money", "keys"), [
+    ({"currency": "GBP", "min_amount": "10m"}, [["c-again"], ["c-funding"]]),
+    ({"currency": "gbp", "min_amount": 9_000_000, "max_amount": "0.01bn"}, [["c-again"], ["c-funding"]]),
+    ({"currency": "GBP", "max_amount": "9,999,999"}, []),
+    ({"currency": "EUR"}, []),
+])
+async def test_a_filters_money_is_backtested(ledger, api_headers, money, keys):
+    _, url = ledger
+    status, answer = await _post(url + "/ledger/backtest", {"filter": money, "since": "2017-01-01T00:00:00Z"},
+                                 api_headers)
+    assert status == 200, answer
+    assert [a["commitments"] for a in answer["shown"]] == keys
+
+
 @pytest.mark.parametrize(("body", "status", "field"), [
     ({"filter": {"categories": ["weather"]}, "since": "2017-01-01T00:00:00Z"}, 422, "filter.categories.0"),
     ({"filter": {}}, 422, "since"),
     ({"since": "2017-01-01T00:00:00"}, 422, "since"),  # no time zone
     ({"since": "2017-01-01T00:00:00Z", "colour": "red"}, 422, "colour"),
+    ({"filter": {"currency": "GBP", "min_amount": "-1m"}, "since": "2017-01-01T00:00:00Z"}, 422, "filter.min_amount"),
+    ({"filter": {"currency": "GBP", "min_amount": "9m", "max_amount": "1m"}, "since": "2017-01-01T00:00:00Z"}, 422,
+     "filter.max_amount"),
+    ({"filter": {"currency": "XYZ"}, "since": "2017-01-01T00:00:00Z"}, 422, "filter.currency"),
+    ({"filter": {"min_amount": "10m"}, "since": "2017-01-01T00:00:00Z"}, 422, "filter.currency"),
 ])
 async def test_a_bad_backtest_says_which_field(ledger, api_headers, body, status, field):
     _, url = ledger

@@ -50,3 +50,18 @@ async def test_text_for_a_boolean_or_number_is_refused_not_read_as_one(notifier)
     assert (status, body["errors"][0]["field"]) == (422, "until")
     assert "expected an ISO 8601 time with a zone" in body["errors"][0]["message"]
     assert (await api_call(n, "GET", "/subscriptions/strict"))[1].get("paused_until") is None
+
+
+async def test_a_filter_of_money_is_taken_and_bad_money_refused_naming_the_field(notifier):
+    n = await notifier(http=True)
+    sub = {"id": "money", "filter": {"currency": "GBP", "min_amount": "10m", "max_amount": "5m"},
+           "channels": ["console"]}
+    status, body = await api_call(n, "POST", "/subscriptions", sub)
+    assert (status, body["errors"]) == (422, [{"field": "filter.max_amount", "message": "is less than min_amount"}])
+    status, body = await api_call(n, "POST", "/subscriptions", {**sub, "filter": {"min_amount": "10m"}})
+    assert (status, [e["field"] for e in body["errors"]]) == (422, ["filter.currency"])
+    status, body = await api_call(n, "POST", "/subscriptions", {**sub, "filter": {"currency": "gbp",
+                                                                                 "min_amount": "10m"}})
+    assert status == 201, body
+    status, body = await api_call(n, "GET", "/subscriptions/money")
+    assert (status, body["filter"]) == (200, {"currency": "GBP", "min_amount": 10_000_000.0})

@@ -656,3 +656,12 @@ def test_every_reader_refuses_a_channel_copied_as_shown(channel, field, words, w
     assert said["validate"].endswith(" (fix the file)\n")
     assert said["backtest"] == said["validate"]
     assert said["run"].startswith(start) and words in said["run"] and said["run"].endswith(RUN_HINT)
+
+
+def test_validate_refuses_bad_money_in_a_filter_naming_it(write_yaml, capsys):
+    path = write_yaml("id: big\nfilter: {currency: GBP, min_amount: -10m}\nchannels: [console]\n", "big.yaml")
+    assert subscriptions_cli(["subscriptions", "validate", str(path)]) == 1
+    assert "filter.min_amount: is negative: give 0 or more" in capsys.readouterr().err
+    good = write_yaml("id: big\nfilter: {currency: GBP, min_amount: 10m, max_amount: 1.5bn}\nchannels: [console]\n",
+                      "good.yaml")
+    assert subscriptions_cli(["subscriptions", "validate", str(good)]) == 0, capsys.readouterr().err

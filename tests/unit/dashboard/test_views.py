@@ -112,6 +112,17 @@ def test_a_filter_with_nothing_set_selects_every_commitment():
     assert filter_summary(Filter(min_confidence=0.7, keywords=["border"])) == "keywords: border; confidence ≥ 0.7"
 
 
+@pytest.mark.parametrize("money, words", [
+    ({"currency": "GBP", "min_amount": "10m"}, "money: GBP 10,000,000 or more"),
+    ({"currency": "EUR", "max_amount": "2.5k"}, "money: EUR 2,500 or less"),
+    ({"currency": "USD", "min_amount": 1, "max_amount": "1.5bn"}, "money: USD 1 to 1,500,000,000"),
+    ({"currency": "NZD"}, "money: in NZD"),
+])
+def test_a_filters_money_is_summarised(money, words):
+    """Before: a filter of money alone read "every commitment"."""
+    assert filter_summary(Filter.model_validate(money)) == words
+
+
 def _home(**overrides):
     context = dict(signed_in=True, csrf="tok", can_sign_in=True, channels=("console",), category_choices=[],
                    kind_choices=[], zone_choices=["Australia/Sydney", "UTC"],

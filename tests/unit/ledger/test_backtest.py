@@ -33,3 +33,14 @@ def test_an_empty_filter_selects_every_commitment_in_the_window():
 
 def test_nothing_since_a_later_time():
     assert backtest(CARDS, Filter(), since=at(5000)) == []
+
+
+def test_a_filters_money_selects_by_amount_in_its_currency():
+    """The filter's ``currency``, ``min_amount`` and ``max_amount`` select as the ledger's parameters do."""
+    cards = [replace(BASE, key="ten", amount=10e6, currency="GBP"),
+             replace(BASE, key="five", amount=5e6, currency="GBP"),
+             replace(BASE, key="euros", amount=20e6, currency="EUR"), replace(BASE, key="none")]
+    alerts = backtest(cards, Filter.model_validate({"currency": "GBP", "min_amount": "10m"}), since=at(0))
+    assert [a.keys for a in alerts] == [["ten"]]
+    alerts = backtest(cards, Filter.model_validate({"currency": "GBP", "max_amount": "5m"}), since=at(0))
+    assert [a.keys for a in alerts] == [["five"]]
