@@ -17,13 +17,14 @@ from schemas import Commitment
 
 from .actors import (_AGENT_NOUN_WORDS, _CAPITALISED, _HOSTILE, _INSTRUMENT, _LEADING_ARTICLE,
                      _LEADING_DETERMINER, _POSSESSIVE, _TITLE, agent_noun_matches)
-from .folding import fold
+from .folding import fold, word_starts
 from .publishers import government_of
 from .records import commitment_id
 
 _WORD: Final = re.compile(r"[A-Za-z][\w'’-]*")
-_CAPITAL_WORD: Final = re.compile(r"\b[A-Z][\w'’-]*")
-_FIRST_PERSON: Final = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
+# "we", "our" or "us" whole, over the folded text (as IGNORECASE over the text), tried only where one begins
+_FIRST_PERSON_FOLDED: Final = re.compile(r"\b(?:we|our|us)\b")
+_FIRST_PERSON_WORDS: Final = ("we", "our", "us")
 # A word a noun phrase does not hold: a verb, a preposition, a conjunction, a lowercase word in -ed, -ing or -ly.
 _OUTSIDE_PHRASE: Final = re.compile(
     r"and|or|but|also|to|upon|on|in|at|by|for|from|with|of|as|that|which|who|whom|will|must|should|shall|may|can"
@@ -46,6 +47,8 @@ class ReleaseContext(NamedTuple):
     title: str
     body: str
     others: list[str]  # the rules' actors of the release's other commitments
+    # how often the body holds each name counted so far, shared by the release's commitments (None: count each)
+    mentions: dict[str, int] | None = None
 
 
 class Candidate(NamedTuple):
@@ -56,10 +59,11 @@ class Candidate(NamedTuple):
 
 
 def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, government: str,
-                     names: dict[str, str]) -> list[Candidate]:
+                     names: dict[str, str], folded: str | None = None) -> list[Candidate]:
     """Each actor a commitment of ``text`` could name, once per name (its sources merged), in a fixed order:
     the rules' reading, the publisher, its government, then the text's agent noun phrases and capitalised names
-    in order of place. ``names``: the release's acronyms, each spelt out as the classifier spells an actor."""
+    in order of place. ``names``: the release's acronyms, each spelt out as the classifier spells an actor;
+    ``folded``: ``fold(text)``, if known."""
     found: dict[str, tuple[set[str], int, int]] = {}
 
     def add(name: str, source: str, start: int = -1, end: int = -1) -> None:
@@ -78,15 +82,13 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
     add(publisher_name, PUBLISHER)
     add(government, GOVERNMENT)
     in_text: list[tuple[int, int, str, str]] = []
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     if _AGENT_NOUN_WORDS.in_(folded):
         for match in agent_noun_matches(folded):
             start = _noun_phrase_start(text, match.start(), match.end())
             in_text.append((start, match.end(), text[start:match.end()], AGENT))
-    headline = len(_CAPITAL_WORD.findall(text)) * 2 > len(_WORD.findall(text))  # "Funding to be Distributed to …"
-    for match in _CAPITALISED.finditer(text):
-        if headline:
-            break
+    # "Funding to be Distributed to …": a headline's names are no candidates
+    for match in [] if is_headline(text) else _CAPITALISED.finditer(text):
         name = match.group()
         if name.isdigit() or len(name) == 1 or text[match.end():match.end() + 1] == "(":
             continue  # a letter, or part of a longer token ("BN(O)")
@@ -108,6 +110,47 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
         if not (_TITLE.match(name) or _HOSTILE.search(name) or _DAESH.search(name)):
             add(name, source, start, end)
     return [Candidate(name, frozenset(sources), start, end) for name, (sources, start, end) in found.items()]
+
+
+def is_headline(text: str) -> bool:
+    """Whether ``text`` capitalises more than half its words ("Funding to be Distributed to …"): the words
+    ``[A-Z][\\w'’-]*`` begins at a word boundary, against those ``[A-Za-z][\\w'’-]*`` finds, counted in one
+    pass instead of two regex scans (one without a prefix to skip by, so tried at every offset). Each of
+    those patterns finds at most one word in a run of word characters, "'", "’" and "-": ``[A-Za-z]`` at
+    its first ASCII letter, ``\\b[A-Z]`` at a capital that begins the run or follows "'", "’" or "-" in it."""
+    capitals = words = 0
+    in_run = letter = capital = False
+    after_mark = False  # the character before is "'", "’" or "-"
+    for ch in text:
+        code = ord(ch)
+        if 65 <= code <= 90:  # A-Z
+            if not in_run or after_mark:
+                capital = True
+            letter, in_run, after_mark = True, True, False
+        elif 97 <= code <= 122:  # a-z
+            letter, in_run, after_mark = True, True, False
+        elif code == 39 or code == 45 or code == 0x2019:  # ' - ’
+            in_run, after_mark = True, True
+        elif code == 95 or (48 <= code <= 57 if code < 128 else ch.isalnum()):  # a word character: \w
+            in_run, after_mark = True, False
+        else:
+            if in_run:
+                words += letter
+                capitals += capital
+            in_run = letter = capital = after_mark = False
+    if in_run:
+        words += letter
+        capitals += capital
+    return capitals * 2 > words
+
+
+def speaks_in_first_person(folded: str) -> bool:
+    """Whether the text ``folded`` (``fold(text)``) holds "we", "our" or "us" as a word, as an IGNORECASE
+    search of ``\\b(?:we|our|us)\\b`` over the text finds: tried only where one of them begins."""
+    for at in word_starts(folded, _FIRST_PERSON_WORDS):
+        if _FIRST_PERSON_FOLDED.match(folded, at) is not None:
+            return True
+    return False
 
 
 def _noun_phrase_start(text: str, start: int, end: int) -> int:
@@ -132,7 +175,13 @@ def candidate_features(candidate: Candidate, order: int, *, text: str, kind: str
     features: dict[str, float] = {"kind=" + kind: 1.0}
     if candidate.name in release.title:
         features["in_title"] = 1.0
-    mentions = release.body.count(candidate.name)
+    counted = release.mentions
+    if counted is None:
+        mentions = release.body.count(candidate.name)
+    else:  # counted once a release: its publisher and names are candidates of many of its commitments
+        mentions = counted.get(candidate.name, -1)
+        if mentions < 0:
+            mentions = counted[candidate.name] = release.body.count(candidate.name)
     features["mentions=" + ("0" if mentions == 0 else "1" if mentions == 1 else "2-3" if mentions <= 3 else "4+")] = 1.0
     if release.others:
         features["others_share"] = release.others.count(candidate.name) / len(release.others)
@@ -153,9 +202,9 @@ def candidate_features(candidate: Candidate, order: int, *, text: str, kind: str
     if candidate.start >= 0:
         features["order=" + str(min(order, 3))] = 1.0
         before = _WORD.findall(text[max(0, candidate.start - 30):candidate.start])
-        after = _WORD.findall(text[candidate.end:candidate.end + 30])
+        after = _WORD.search(text, candidate.end, candidate.end + 30)  # the first of text[end:end + 30]'s words
         previous = before[-1].lower() if before else "^"
-        following = after[0].lower() if after else "$"
+        following = after.group().lower() if after is not None else "$"
         features["prev=" + previous] = 1.0
         features["next=" + following] = 1.0
         features[f"prev={previous}&{kind}"] = 1.0
@@ -192,9 +241,10 @@ def described_candidates(text: str, *, kind: str, rules_actor: str, publisher_na
     """Each of ``actor_candidates`` with its ``candidate_features``."""
     described = []
     order = 0
-    first_person = _FIRST_PERSON.search(text) is not None
+    folded = fold(text)
+    first_person = speaks_in_first_person(folded)
     for candidate in actor_candidates(text, rules_actor=rules_actor, publisher_name=publisher_name,
-                                      government=government, names=names):
+                                      government=government, names=names, folded=folded):
         described.append((candidate, candidate_features(candidate, order, text=text, kind=kind,
                                                         rules_actor=rules_actor, publisher_name=publisher_name,
                                                         release=release, first_person=first_person)))
@@ -207,17 +257,29 @@ def chosen_actor(model: ActorModel, text: str, *, kind: str, rules_actor: str, p
                  government: str, names: dict[str, str], release: ReleaseContext) -> str:
     """The candidate of largest score (the first of them on a tie: the rules' reading first). When the rules read
     a government other than the publisher's that the text names outright ("The UK Government will provide" on
-    osce.org), the publisher and its government are no candidates: the text says who acts."""
-    best, best_score = rules_actor, None
+    osce.org), the publisher and its government are no candidates: the text says who acts.
+
+    The candidates are scored as ``described_candidates`` describes them; when the rules' reading (the first
+    candidate, never left out) is the only one left, it is the actor and none is described."""
     named = _names_other_than_publisher(text, rules_actor, publisher_name, government)
-    for candidate, features in described_candidates(text, kind=kind, rules_actor=rules_actor,
-                                                    publisher_name=publisher_name, government=government,
-                                                    names=names, release=release):
-        if named and candidate.sources <= _PUBLISHER_SOURCES:
-            continue
-        score = model.score(features)
-        if best_score is None or score > best_score:
-            best, best_score = candidate.name, score
+    folded = fold(text)
+    candidates = actor_candidates(text, rules_actor=rules_actor, publisher_name=publisher_name,
+                                  government=government, names=names, folded=folded)
+    scored = [not (named and candidate.sources <= _PUBLISHER_SOURCES) for candidate in candidates]
+    if scored.count(True) < 2:
+        return rules_actor
+    best, best_score = rules_actor, None
+    first_person = speaks_in_first_person(folded)
+    order = 0
+    for candidate, weighed in zip(candidates, scored):
+        if weighed:
+            score = model.score(candidate_features(candidate, order, text=text, kind=kind, rules_actor=rules_actor,
+                                                   publisher_name=publisher_name, release=release,
+                                                   first_person=first_person))
+            if best_score is None or score > best_score:
+                best, best_score = candidate.name, score
+        if candidate.start >= 0:
+            order += 1
     return best
 
 
@@ -240,11 +302,12 @@ def reactored(commitments: list[Commitment], model: ActorModel, *, release_id: s
     """``commitments`` (a release's, with the rules' actors) each with the actor ``model`` chooses; a commitment
     whose actor changes takes the id of its new actor (``records.commitment_id``)."""
     rules = [commitment.actor for commitment in commitments]
+    mentions: dict[str, int] = {}
     chosen = []
     for i, commitment in enumerate(commitments):
         actor = chosen_actor(model, commitment.text, kind=commitment.kind.value, rules_actor=rules[i],
                              publisher_name=publisher_name, government=government, names=names,
-                             release=ReleaseContext(title, body, rules[:i] + rules[i + 1:]))
+                             release=ReleaseContext(title, body, rules[:i] + rules[i + 1:], mentions))
         chosen.append(commitment if actor == rules[i] else commitment.model_copy(
             update={"actor": actor, "id": commitment_id(release_id, commitment.text, actor)}))
     return chosen
