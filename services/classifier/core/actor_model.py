@@ -15,8 +15,8 @@ from typing import Final, NamedTuple
 
 from schemas import Commitment
 
-from .actors import (_AGENT_NOUN_WORDS, _CAPITALISED, _HOSTILE, _INSTRUMENT, _LEADING_ARTICLE,
-                     _LEADING_DETERMINER, _POSSESSIVE, _TITLE, agent_noun_matches)
+from .actors import (_CAPITALISED, _HOSTILE, _INSTRUMENT, _LEADING_ARTICLE, _LEADING_DETERMINER, _POSSESSIVE, _TITLE,
+                     agent_noun_matches)
 from .folding import fold, word_starts
 from .publishers import government_of
 from .records import commitment_id
@@ -65,28 +65,14 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
     in order of place. ``names``: the release's acronyms, each spelt out as the classifier spells an actor;
     ``folded``: ``fold(text)``, if known."""
     found: dict[str, tuple[set[str], int, int]] = {}
-
-    def add(name: str, source: str, start: int = -1, end: int = -1) -> None:
-        name = names.get(name, name).strip()
-        if not name or name.lower() in _SKIPPED:
-            return
-        if name in found:
-            sources, first, last = found[name]
-            sources.add(source)
-            if first < 0 <= start:
-                found[name] = (sources, start, end)
-            return
-        found[name] = ({source}, start, end)
-
     found[rules_actor] = ({RULES}, -1, -1)  # first, as it is: ties go to the rules' reading
-    add(publisher_name, PUBLISHER)
-    add(government, GOVERNMENT)
+    _add(found, names, publisher_name, PUBLISHER)
+    _add(found, names, government, GOVERNMENT)
     in_text: list[tuple[int, int, str, str]] = []
     folded = fold(text) if folded is None else folded
-    if _AGENT_NOUN_WORDS.in_(folded):
-        for match in agent_noun_matches(folded):
-            start = _noun_phrase_start(text, match.start(), match.end())
-            in_text.append((start, match.end(), text[start:match.end()], AGENT))
+    for match in agent_noun_matches(folded):  # none without an agent noun
+        start = _noun_phrase_start(text, match.start(), match.end())
+        in_text.append((start, match.end(), text[start:match.end()], AGENT))
     # "Funding to be Distributed to …": a headline's names are no candidates
     for match in [] if is_headline(text) else _CAPITALISED.finditer(text):
         name = match.group()
@@ -108,8 +94,27 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
     for start, end, name, source in sorted(in_text):
         # a minister's title is the publisher acting, a candidate already; a hostile group commits to nothing
         if not (_TITLE.match(name) or _HOSTILE.search(name) or _DAESH.search(name)):
-            add(name, source, start, end)
-    return [Candidate(name, frozenset(sources), start, end) for name, (sources, start, end) in found.items()]
+            _add(found, names, name, source, start, end)
+    # Candidate(name, frozenset(sources), start, end), built by tuple.__new__: a NamedTuple's __new__ is a Python
+    # frame (see ``triggers._new_cues``)
+    return [tuple.__new__(Candidate, (name, frozenset(sources), start, end))
+            for name, (sources, start, end) in found.items()]
+
+
+def _add(found: dict[str, tuple[set[str], int, int]], names: dict[str, str], name: str, source: str,
+         start: int = -1, end: int = -1) -> None:
+    """Add ``name`` (spelt out by ``names``) from ``source`` to the candidates ``found``: once per name, its
+    sources merged, its place the first the text gives it."""
+    name = names.get(name, name).strip()
+    if not name or name.lower() in _SKIPPED:
+        return
+    if name in found:
+        sources, first, last = found[name]
+        sources.add(source)
+        if first < 0 <= start:
+            found[name] = (sources, start, end)
+        return
+    found[name] = ({source}, start, end)
 
 
 def is_headline(text: str) -> bool:
