@@ -149,6 +149,29 @@ def is_headline(text: str) -> bool:
     return capitals * 2 > words
 
 
+def last_word(text: str, start: int, end: int) -> str | None:
+    """The last of ``_WORD.findall(text[start:end])`` (None: there is none), read back from ``end``. The pattern
+    finds at most one word in a run of word characters, "'", "’" and "-": from the run's first ASCII letter to its
+    end (see ``is_headline``)."""
+    at = end
+    while at > start:
+        while at > start and not _in_word_run(text[at - 1]):
+            at -= 1
+        run_end = at
+        while at > start and _in_word_run(text[at - 1]):
+            at -= 1
+        for i in range(at, run_end):
+            code = ord(text[i])
+            if 65 <= code <= 90 or 97 <= code <= 122:
+                return text[i:run_end]
+    return None
+
+
+def _in_word_run(ch: str) -> bool:
+    """Whether ``ch`` is ``[\\w'’-]``: a word character (``str.isalnum``, as ``\\w`` reads it, or "_"), "'", "’" or "-"."""
+    return ch.isalnum() or ch == "_" or ch == "'" or ch == "’" or ch == "-"
+
+
 def speaks_in_first_person(folded: str) -> bool:
     """Whether the text ``folded`` (``fold(text)``) holds "we", "our" or "us" as a word, as an IGNORECASE
     search of ``\\b(?:we|our|us)\\b`` over the text finds: tried only where one of them begins."""
@@ -199,16 +222,16 @@ def candidate_features(candidate: Candidate, order: int, *, text: str, kind: str
             features["rules_publisher&chosen"] = 1.0
     if first_person:
         features["first_person&" + ("publisher" if PUBLISHER in candidate.sources else "other")] = 1.0
-    words = _WORD.findall(candidate.name)
-    if words:
-        features["head=" + words[-1].lower()] = 1.0
+    head = last_word(candidate.name, 0, len(candidate.name))
+    if head is not None:
+        features["head=" + head.lower()] = 1.0
     if candidate.name.isupper():
         features["acronym"] = 1.0
     if candidate.start >= 0:
         features["order=" + str(min(order, 3))] = 1.0
-        before = _WORD.findall(text[max(0, candidate.start - 30):candidate.start])
+        before = last_word(text, max(0, candidate.start - 30), candidate.start)
         after = _WORD.search(text, candidate.end, candidate.end + 30)  # the first of text[end:end + 30]'s words
-        previous = before[-1].lower() if before else "^"
+        previous = before.lower() if before is not None else "^"
         following = after.group().lower() if after is not None else "$"
         features["prev=" + previous] = 1.0
         features["next=" + following] = 1.0

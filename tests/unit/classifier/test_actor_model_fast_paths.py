@@ -10,7 +10,7 @@ import re
 
 from services.classifier.core import actor_model, actors
 from services.classifier.core.actor_model import (ActorModel, ReleaseContext, chosen_actor, described_candidates,
-                                                  is_headline, speaks_in_first_person)
+                                                  is_headline, last_word, speaks_in_first_person)
 from services.classifier.core.folding import fold
 
 # What the fast paths replace
@@ -67,3 +67,13 @@ def test_the_chosen_actor_is_the_first_candidate_of_largest_score(labelled_sente
             if best_score is None or score > best_score:
                 best, best_score = candidate.name, score
         assert chosen_actor(model, text, **kwargs) == best, text
+
+
+def test_the_last_word_read_back_is_the_last_the_pattern_finds(labelled_sentences):
+    rnd = random.Random(35)
+    for text in _texts(labelled_sentences, 20000, 36):
+        for _ in range(3):
+            start = rnd.randint(0, len(text))
+            end = rnd.randint(start, len(text))
+            words = _WORD.findall(text[start:end])
+            assert last_word(text, start, end) == (words[-1] if words else None), (text, start, end)
