@@ -17,7 +17,7 @@ from schemas import Commitment
 
 from .actors import (_CAPITALISED, _HOSTILE, _INSTRUMENT, _LEADING_ARTICLE, _LEADING_DETERMINER, _POSSESSIVE, _TITLE,
                      agent_noun_matches)
-from .folding import fold, word_starts
+from .folding import any_in, fold, word_starts
 from .publishers import government_of
 from .records import commitment_id
 
@@ -31,6 +31,9 @@ _OUTSIDE_PHRASE: Final = re.compile(
     r"|would|could|is|are|was|were|be|been|has|have|had|not|today|now|calls?|urges?|asks?|invites?|requests?"
     r"|encourages?|requires?|demands?|expects?|[a-z][\w'’-]*(?:ed|ing|ly)")
 _DAESH: Final = re.compile(r"\bda[’']?esh\b", re.IGNORECASE)  # hostile, as actors._HOSTILE's "daesh"
+# A word that each match of _HOSTILE or _DAESH holds, as fold() spells it ("al-qaeda" holds "qa")
+_HOSTILE_NEEDS: Final = ("esh", "isil", "isis", "qa", "terrorist", "extremist", "criminal", "group", "militant",
+                         "attacker", "offender", "fighters")
 # A letter or digit: none stands before a sentence's first word, where quotes and bullets may
 _LETTER_OR_DIGIT: Final = re.compile(r"[^\W_]")
 _SKIPPED: Final = frozenset("the this these those it a an its our their we i he she they".split())
@@ -93,7 +96,7 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
         in_text.append((start, start + len(name), name, NAME))
     for start, end, name, source in sorted(in_text):
         # a minister's title is the publisher acting, a candidate already; a hostile group commits to nothing
-        if not (_TITLE.match(name) or _HOSTILE.search(name) or _DAESH.search(name)):
+        if not (_TITLE.match(name) or is_hostile(name)):
             _add(found, names, name, source, start, end)
     # Candidate(name, frozenset(sources), start, end), built by tuple.__new__: a NamedTuple's __new__ is a Python
     # frame (see ``triggers._new_cues``)
@@ -147,6 +150,13 @@ def is_headline(text: str) -> bool:
         words += letter
         capitals += capital
     return capitals * 2 > words
+
+
+def is_hostile(name: str) -> bool:
+    """Whether ``name`` names a hostile group (``_HOSTILE`` or ``_DAESH``, IGNORECASE, finds one in it): the
+    searches, each tried at every offset, run only on a name whose fold holds one of the words a match holds."""
+    return any_in(fold(name), _HOSTILE_NEEDS) and (_HOSTILE.search(name) is not None
+                                                   or _DAESH.search(name) is not None)
 
 
 def last_word(text: str, start: int, end: int) -> str | None:

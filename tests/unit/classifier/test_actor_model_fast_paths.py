@@ -10,7 +10,7 @@ import re
 
 from services.classifier.core import actor_model, actors
 from services.classifier.core.actor_model import (ActorModel, ReleaseContext, chosen_actor, described_candidates,
-                                                  is_headline, last_word, speaks_in_first_person)
+                                                  is_headline, is_hostile, last_word, speaks_in_first_person)
 from services.classifier.core.folding import fold
 
 # What the fast paths replace
@@ -77,3 +77,14 @@ def test_the_last_word_read_back_is_the_last_the_pattern_finds(labelled_sentence
             end = rnd.randint(start, len(text))
             words = _WORD.findall(text[start:end])
             assert last_word(text, start, end) == (words[-1] if words else None), (text, start, end)
+
+
+def test_a_hostile_name_is_told_as_the_two_searches_tell_it(labelled_sentences):
+    pieces = _PIECES + ["Daesh ", "Da’esh", "da'esh ", "DAESH", "daeſh", "ISIL ", "isis", "ıSIS", "al-Qaeda ",
+                        "Al Qa'ida", "terrorists ", "Extremist", "criminals", "the group ", "Groups", "militants ",
+                        "attacker", "Offenders ", "fighters", "Fighter", "esh", "qa"]
+    rnd = random.Random(37)
+    names = labelled_sentences + ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6)))
+                                  for _ in range(20000)]
+    for name in names:
+        assert is_hostile(name) == bool(actors._HOSTILE.search(name) or actor_model._DAESH.search(name)), name
