@@ -178,7 +178,8 @@ def last_word(text: str, start: int, end: int) -> str | None:
 
 
 def _in_word_run(ch: str) -> bool:
-    """Whether ``ch`` is ``[\\w'’-]``: a word character (``str.isalnum``, as ``\\w`` reads it, or "_"), "'", "’" or "-"."""
+    """Whether ``ch`` is ``[\\w'’-]``: a word character (``str.isalnum``, as ``\\w`` reads it, or "_"), "'", "’"
+    or "-"."""
     return ch.isalnum() or ch == "_" or ch == "'" or ch == "’" or ch == "-"
 
 
