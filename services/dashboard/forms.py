@@ -69,7 +69,8 @@ class SubscriptionForm:
                    categories=tuple(form.get("categories", [])), kinds=tuple(form.get("kinds", [])),
                    actors=one("actors"), keywords=one("keywords"), sources=one("sources"),
                    min_confidence=one("min_confidence"), min_amount=one("min_amount"),
-                   max_amount=one("max_amount"), currency=one("currency"), mode=one("mode", "immediate"), timezone=one("timezone"),
+                   max_amount=one("max_amount"), currency=one("currency"), mode=one("mode", "immediate"),
+                   timezone=one("timezone"),
                    secret=(form.get("secret") or [""])[-1], secret_before=one("secret_before") == "1")
 
     def filter_data(self) -> dict[str, Any]:

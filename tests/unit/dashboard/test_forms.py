@@ -123,8 +123,8 @@ def test_a_range_of_money_typed_as_the_ledger_reads_one_is_the_subscriptions():
 
 
 @pytest.mark.parametrize(("money", "expected"), [
-    pytest.param({"min_amount": "-5m", "currency": "GBP"}, [("min_amount", "Money from", "is negative: give 0 or more")],
-                 id="negative"),
+    pytest.param({"min_amount": "-5m", "currency": "GBP"},
+                 [("min_amount", "Money from", "is negative: give 0 or more")], id="negative"),
     pytest.param({"min_amount": "tenner", "currency": "GBP"}, [
         ("min_amount", "Money from", "'tenner' is not an amount: give a number, such as 10000000 or 10m")],
         id="not-an-amount"),
