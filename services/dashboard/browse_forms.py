@@ -163,15 +163,20 @@ def _words(form: BrowseForm, errors: BrowseErrors) -> None:
 MONEY_LABELS = {"min_amount": "Money from", "max_amount": "Money to", "currency": "Currency"}
 
 
+def money_worded(message: str) -> str:
+    """A refusal of a range of amounts with the bounds it names (``min_amount``) named by their labels."""
+    for name in ("min_amount", "max_amount"):
+        message = message.replace(name, f"“{MONEY_LABELS[name]}”")
+    return message
+
+
 def _money(form: BrowseForm, errors: BrowseErrors) -> AmountRange | None:
     """The range of amounts typed, read as the ledger reads ``min_amount``, ``max_amount`` and ``currency``."""
     try:
         return amount_range(**{name: typed or None for name, typed in form.money.items()})
     except QueryError as exc:
         name, _, message = str(exc).partition(": ")
-        for other in ("min_amount", "max_amount"):
-            message = message.replace(other, f"“{MONEY_LABELS[other]}”")
-        errors.errors.append((name, f"{MONEY_LABELS[name]}: {message}."))
+        errors.errors.append((name, f"{MONEY_LABELS[name]}: {money_worded(message)}."))
         return None
 
 

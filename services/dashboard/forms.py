@@ -13,10 +13,13 @@ from zoneinfo import available_timezones
 
 from schemas.classified import Category, Kind
 
+from .browse_forms import MONEY_LABELS, money_worded
+
 CHANNELS = ("console", "webhook", "email", "apprise")
 FORM_ACTIONS = ("backtest", "create")  # the form's buttons: "Try it on the last 90 days", "Save subscription"
 BACKTEST_DAYS = 90
 _LISTS = ("actors", "keywords", "sources")
+_MONEY = ("min_amount", "max_amount", "currency")  # sent as typed: the API reads ``10m`` as the ledger does
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,9 @@ class SubscriptionForm:
     keywords: str = ""
     sources: str = ""
     min_confidence: str = ""
+    min_amount: str = ""  # a range of the commitments' money, in ``currency``
+    max_amount: str = ""
+    currency: str = ""
     mode: str = "immediate"
     timezone: str = ""  # an IANA name; empty: UTC
     secret: str = field(default="", repr=False)  # a webhook's signing key: sent as typed, never shown back
@@ -62,7 +68,9 @@ class SubscriptionForm:
                    counter_terrorism=one("counter_terrorism") in ("on", "true", "1"),
                    categories=tuple(form.get("categories", [])), kinds=tuple(form.get("kinds", [])),
                    actors=one("actors"), keywords=one("keywords"), sources=one("sources"),
-                   min_confidence=one("min_confidence"), mode=one("mode", "immediate"), timezone=one("timezone"),
+                   min_confidence=one("min_confidence"), min_amount=one("min_amount"),
+                   max_amount=one("max_amount"), currency=one("currency"), mode=one("mode", "immediate"),
+                   timezone=one("timezone"),
                    secret=(form.get("secret") or [""])[-1], secret_before=one("secret_before") == "1")
 
     def filter_data(self) -> dict[str, Any]:
@@ -79,6 +87,7 @@ class SubscriptionForm:
                 data[name] = words
         if self.min_confidence:
             data["min_confidence"] = _number(self.min_confidence)
+        data.update({name: getattr(self, name) for name in _MONEY if getattr(self, name)})
         return data
 
     def subscription_data(self) -> dict[str, Any]:
@@ -118,14 +127,14 @@ def _number(text: str) -> float | str:
 _INPUT_OF = {"id": "id", "mode": "mode", "channels": "target", "channels.0.secret": "secret", "filter.counter_terrorism": "counter_terrorism",
              "filter.categories": "categories", "filter.kinds": "kinds", "filter.actors": "actors",
              "filter.keywords": "keywords", "filter.sources": "sources", "filter.min_confidence": "min_confidence",
-             "timezone": "timezone"}
+             "timezone": "timezone", **{f"filter.{name}": name for name in _MONEY}}
 
 
 # How the summary at the top names each input: as its label does, not by the API's field path.
 _LABEL_OF = {"id": "Subscription name", "channel": "Send alerts by", "target": "To", "secret": "Webhook secret",
              "counter_terrorism": "Counter-terrorism only", "categories": "Categories", "kinds": "Kinds",
              "actors": "Actors", "keywords": "Keywords", "sources": "Sources",
-             "min_confidence": "Minimum confidence", "mode": "When", "timezone": "Time zone"}
+             "min_confidence": "Minimum confidence", "mode": "When", "timezone": "Time zone", **MONEY_LABELS}
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,8 @@ _NOT_TAKEN = {"target": "a console channel sends to no address: leave To empty, 
 def _worded(error: dict[str, str]) -> str:
     if error["message"] == "unknown field":
         return _NOT_TAKEN.get(input_of(error["field"]), error["message"])
+    if input_of(error["field"]) in _MONEY:  # "is less than min_amount": the bound named by its label
+        return money_worded(error["message"])
     return error["message"]
 
 

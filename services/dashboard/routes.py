@@ -558,4 +558,4 @@ def _common(visitor: Visitor, api_token: str | None, open_reads: bool) -> dict[s
     return {"signed_in": visitor.signed_in, "csrf": visitor.csrf, "can_sign_in": api_token is not None,
             "json_reads": open_reads,
             "channels": CHANNELS, "category_choices": CATEGORY_CHOICES, "kind_choices": KIND_CHOICES,
-            "zone_choices": ZONE_CHOICES, "failure": None, "sign_in_error": None}
+            "zone_choices": ZONE_CHOICES, "currency_choices": CURRENCIES, "failure": None, "sign_in_error": None}

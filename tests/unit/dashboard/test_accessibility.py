@@ -58,12 +58,13 @@ def test_a_form_with_nothing_refused_announces_no_error():
 def test_every_refusal_is_shown_beside_an_input_that_names_it():
     everything = FormErrors([{"field": f, "message": "refused"} for f in (
         "id", "channels.0.url", "channels.0.secret", "filter.categories.0", "filter.kinds.0", "filter.actors",
-        "filter.keywords", "filter.sources", "filter.min_confidence", "timezone")])
+        "filter.keywords", "filter.sources", "filter.min_confidence", "filter.min_amount", "filter.max_amount",
+        "filter.currency", "timezone")])
     page = _home(errors=everything, category_choices=CATEGORY_CHOICES, kind_choices=KIND_CHOICES)
     assert _dangling_descriptions(page) == []
     elements = _Elements(page)
     for name in ("id", "target", "secret", "categories", "kinds", "actors", "keywords", "sources",
-                 "min_confidence", "timezone"):
+                 "min_confidence", "min_amount", "max_amount", "currency", "timezone"):
         assert elements.by_id(f"{name}-error") is not None, f"no refusal shown beside {name}"
 
 

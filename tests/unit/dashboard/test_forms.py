@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
+from services.common.money import AmountRange
 from services.dashboard.forms import FormErrors, SubscriptionForm, input_of
-from services.notifier.subscriptions import SubscriptionError, parse_subscription
+from services.notifier.subscriptions import Filter, SubscriptionError, field_errors, parse_subscription
 
 
 def read(**fields):
@@ -108,3 +110,38 @@ def test_a_setting_the_channel_does_not_take_is_refused_in_the_forms_words(chann
     with pytest.raises(SubscriptionError) as refused:
         parse_subscription(read(id="x", channel=channel, target=target, secret=secret).subscription_data())
     assert FormErrors(refused.value.errors).summary == expected
+
+
+def test_a_range_of_money_typed_as_the_ledger_reads_one_is_the_subscriptions():
+    """Before: the form had no money fields, and what was posted for them was dropped."""
+    form = read(id="x", channel="console", min_amount=" 10m ", max_amount="1.5bn", currency="gbp")
+    assert (form.min_amount, form.max_amount, form.currency) == ("10m", "1.5bn", "gbp")
+    assert parse_subscription(form.subscription_data()).filter.money == AmountRange("GBP", 10_000_000, 1.5e9)
+    assert parse_subscription(read(id="x", channel="console", currency="EUR").subscription_data()
+                              ).filter.money == AmountRange("EUR")
+    assert "currency" not in read(id="x", channel="console", currency="").filter_data()
+
+
+@pytest.mark.parametrize(("money", "expected"), [
+    pytest.param({"min_amount": "-5m", "currency": "GBP"},
+                 [("min_amount", "Money from", "is negative: give 0 or more")], id="negative"),
+    pytest.param({"min_amount": "tenner", "currency": "GBP"}, [
+        ("min_amount", "Money from", "'tenner' is not an amount: give a number, such as 10000000 or 10m")],
+        id="not-an-amount"),
+    pytest.param({"min_amount": "10m", "max_amount": "250k", "currency": "GBP"},
+                 [("max_amount", "Money to", "is less than “Money from”")], id="max-below-min"),
+    pytest.param({"max_amount": "250k"}, [
+        ("currency", "Currency", "give the currency of “Money to” (amounts in two currencies are not compared)")],
+        id="bounds-without-currency"),
+    pytest.param({"currency": "XYZ"}, [
+        ("currency", "Currency", "'XYZ' is not a currency the ledger records (AUD, CAD, EUR, GBP, NZD, USD)")],
+        id="unknown-currency"),
+])
+def test_a_range_of_money_refused_is_placed_beside_its_input_in_the_forms_words(money, expected):
+    form = read(id="x", channel="console", **money)
+    with pytest.raises(SubscriptionError) as refused:
+        parse_subscription(form.subscription_data())
+    assert FormErrors(refused.value.errors).listed == expected
+    with pytest.raises(ValidationError) as tried:  # "Try it on the last 90 days" refuses it alike
+        Filter.model_validate(form.filter_data())
+    assert FormErrors(field_errors(tried.value, prefix="filter.")).listed == expected

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from schemas.alerts import DeliveryAttempt
+from services.common.money import CURRENCIES
 from services.dashboard.deliveries import delivery_statuses
 from services.dashboard.forms import FormErrors, SubscriptionForm
 from services.dashboard.pages import render
@@ -125,7 +126,7 @@ def test_a_filters_money_is_summarised(money, words):
 
 def _home(**overrides):
     context = dict(signed_in=True, csrf="tok", can_sign_in=True, channels=("console",), category_choices=[],
-                   kind_choices=[], zone_choices=["Australia/Sydney", "UTC"],
+                   kind_choices=[], zone_choices=["Australia/Sydney", "UTC"], currency_choices=CURRENCIES,
                    failure=None, sign_in_error=None, releases=[], timeline=[], chains=[],
                    subscriptions=[], notice=None, form=SubscriptionForm(), errors=FormErrors(), backtest=None, tried=False,
                    row_errors={}, row_notices={}, today="1 Dec 2017", pause_default="1 Dec 2017", json_reads=True)
