@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 RECLAIM_POLL_MS = (100, 1000)  # the least and the most time between two reclaim polls that found nothing
 KEEP_READ_IDLE_TIMES = 10  # a read being handled is kept from the reclaim this many idle times at most
+READS_END_SECONDS = 5.0  # the longest a subscriber's stop waits for its cancelled reads to end
 
 Handler = Callable[[CloudEvent[Any], Entry], Awaitable[None]]
 BatchHandler = Callable[[list[tuple[CloudEvent[Any], Entry]]], Awaitable[None]]
@@ -171,6 +172,7 @@ class StreamConsumer:
         notices = OutageNotices(f"{self.group} reading {self.stream}")
         for subscriber in (reading, reclaiming):
             keep_reading(subscriber, notices=notices, recreate_group=self._recreate_group)
+            self._stop_ending_reads(subscriber)
         if self._linger is not None:
             self._pace(reading, self._linger)
         stop = reclaiming.stop
@@ -184,6 +186,23 @@ class StreamConsumer:
         reclaiming.stop = stop_and_tell  # type: ignore[method-assign]
         if self._in_turn is not None:
             self._stop_in_turn(reading, self._in_turn)
+
+    @staticmethod
+    def _stop_ending_reads(subscriber: Any) -> None:
+        """The subscriber's stop returns once its reads have ended, not only been cancelled: the broker closes its
+        connection pool once every subscriber has stopped, and a read still under way then (a connection being
+        made for it) would leave a connection of that pool open that nothing closes."""
+        stop = subscriber.stop
+
+        async def stop_and_await_reads() -> None:
+            reads = [task for task in subscriber.tasks if not task.done()]
+            try:
+                await stop()
+            finally:
+                if reads:
+                    await asyncio.wait(reads, timeout=READS_END_SECONDS)
+
+        subscriber.stop = stop_and_await_reads
 
     @staticmethod
     def _stop_in_turn(reading: Any, in_turn: ReadsInTurn) -> None:

@@ -48,5 +48,5 @@ async def test_a_stop_right_after_a_step_of_a_service_stops_the_run_cleanly(sett
 
     assert [s.name for s in app.services if s.runtime.opened] == []
     left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-    assert [t for t in left if not t.cancelling()] == []  # the broker's readers: cancelled, not awaited by its stop
+    assert [t for t in left if not t.cancelling()] == []  # anything left (the readers end with their stop) cancelled
     await asyncio.wait(left or [asyncio.ensure_future(asyncio.sleep(0))], timeout=10)
