@@ -38,6 +38,7 @@ from .outages import OutageNotices, keep_reading
 from .read_linger import ReadLinger
 from .reads_in_turn import ReadsInTurn
 from .streams import Entry, Streams, as_text, parse_stream_id
+from .tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +173,7 @@ class StreamConsumer:
         notices = OutageNotices(f"{self.group} reading {self.stream}")
         for subscriber in (reading, reclaiming):
             keep_reading(subscriber, notices=notices, recreate_group=self._recreate_group)
-            self._stop_ending_reads(subscriber)
+            self._stop_ending_reads(subscriber, what=f"{self.group} reading {self.stream}")
         if self._linger is not None:
             self._pace(reading, self._linger)
         stop = reclaiming.stop
@@ -188,7 +189,7 @@ class StreamConsumer:
             self._stop_in_turn(reading, self._in_turn)
 
     @staticmethod
-    def _stop_ending_reads(subscriber: Any) -> None:
+    def _stop_ending_reads(subscriber: Any, *, what: str) -> None:
         """The subscriber's stop returns once its reads have ended, not only been cancelled: the broker closes its
         connection pool once every subscriber has stopped, and a read still under way then (a connection being
         made for it) would leave a connection of that pool open that nothing closes."""
@@ -198,9 +199,8 @@ class StreamConsumer:
             reads = [task for task in subscriber.tasks if not task.done()]
             try:
                 await stop()
-            finally:
-                if reads:
-                    await asyncio.wait(reads, timeout=READS_END_SECONDS)
+            finally:  # a read that absorbed its cancellation (redis-py mid-command) is cancelled again
+                await cancel_and_wait(reads, what=what, patience=READS_END_SECONDS)
 
         subscriber.stop = stop_and_await_reads
 
