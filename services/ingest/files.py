@@ -31,7 +31,7 @@ from services.common.yaml_lines import UniqueKeyLoader, yaml_error_line
 from .admission import check_published_at
 from .calendar_days import impossible_day
 from .errors import ContentError
-from .html_text import html_published, html_title
+from .html_text import html_meta, html_published, html_title
 from .identity import content_hash, release_id_for
 from .input_schema import document_release_input
 from .links import clean_url, release_id_problem
@@ -367,8 +367,26 @@ def _from_html(path: Path, text: str, url: str, source: str, published_at: datet
     body = page_to_text(text, name=str(path))
     title = html_title(text) or body.split("\n", 1)[0]
     _need_body(path, body, "the page holds no article text")
-    return _release(release_id=release_id_for(url), url=url, title=title, published_at=published,
-                    body=body, source=source)
+    release = _release(release_id=release_id_for(url), url=url, title=title, published_at=published,
+                       body=body, source=source)
+    return release.model_copy(update=_html_withdrawal(path, text))
+
+
+_WITHDRAWN_META = '<meta name="withdrawn" content="{}">'
+
+
+def _html_withdrawal(path: Path, text: str) -> dict[str, object]:
+    """The ``withdrawn`` and ``withdrawn_notice`` an HTML file's ``<head>`` gives as front matter gives them:
+    ``<meta name="withdrawn" content="true">`` (true or false in any case; false when there is none) and
+    ``<meta name="withdrawn_notice" content="…">``. Any other content is refused naming the element, as front
+    matter's ``withdrawn: yes`` is, never read as a yes."""
+    meta = html_meta(text, "withdrawn", "withdrawn_notice")
+    notice = " ".join(meta.get("withdrawn_notice", "").split()) or None
+    given = meta.get("withdrawn")
+    if given is None or given.strip().lower() in ("true", "false"):
+        return {"withdrawn": given is not None and given.strip().lower() == "true", "withdrawn_notice": notice}
+    raise ReleaseFileError(f"{path}: {_WITHDRAWN_META.format(given)}: not true or false "
+                           f"({_WITHDRAWN_META.format('true')} withdraws the release)")
 
 
 def _from_text(path: Path, text: str, url: str, source: str, published_at: datetime | None) -> ReleasePublished:
