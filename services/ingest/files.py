@@ -234,7 +234,8 @@ def load_release(
     path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str = "folder", published_at: datetime | None = None
 ) -> ReleasePublished:
     """Read ``path`` as version 1 of a release; ingest decides the real version. ``published_at`` (aware), when
-    given, is its publication time, whatever date the file gives (a date it gives is still checked)."""
+    given, is its publication time if the file gives no date of its own (in its name, front matter, JSON or
+    page); a date the file gives is its own, and ``published_at`` is not used."""
     path = Path(path)
     _check_suffix(path)
     try:
@@ -348,19 +349,18 @@ def _from_json(path: Path, text: str, url: str, source: str, published_at: datet
     title = fields.get("title")
     if isinstance(title, str) and not title.strip():
         raise ReleaseFileError(f'{path}: no title: give the release\'s title as "title"')
-    own_date = None if fields.get("published_at") is not None else _date_from_name(path)  # checked even when overridden
-    published = published_at or own_date
-    if published is None and fields.get("published_at") is None:
+    given = fields.get("published_at") is not None
+    published = None if given else _date_from_name(path) or published_at
+    if published is None and not given:
         raise NoPublicationDate(path, ("name the file YYYY-MM-DD-...", 'add "published_at"'))
     release = ReleaseInput.model_validate(
-        fields if published is None else {"published_at": published.isoformat(), **fields}
+        fields if published is None else {**fields, "published_at": published.isoformat()}
     ).to_release(default_url=url, source=source)
     return release if published is None else release.model_copy(update={"published_at": published})
 
 
 def _from_html(path: Path, text: str, url: str, source: str, published_at: datetime | None) -> ReleasePublished:
-    own_date = _parse_when(html_published(text)) or _date_from_name(path)
-    published = published_at or own_date
+    published = _parse_when(html_published(text)) or _date_from_name(path) or published_at
     if published is None:
         raise NoPublicationDate(path, ("name the file YYYY-MM-DD-...",
                                        'add <meta property="article:published_time">'))
@@ -402,8 +402,7 @@ def _from_text(path: Path, text: str, url: str, source: str, published_at: datet
         texts = {key: _meta_text(path, match, meta, key) for key in ("title", "url", "source", "withdrawn_notice")}
         text = text[match.end():]
     text = markup_to_text(text)
-    own_date = _front_matter_date(path, match, meta) or _date_from_name(path)  # checked even when overridden
-    published = published_at or own_date
+    published = _front_matter_date(path, match, meta) or _date_from_name(path) or published_at
     if published is None:
         ways = ("add a 'date:' front-matter line",)
         raise NoPublicationDate(path, ways if path == STDIN else ("name the file YYYY-MM-DD-...", *ways))

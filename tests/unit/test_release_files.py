@@ -380,3 +380,20 @@ def test_an_html_withdrawn_meta_neither_true_nor_false_is_refused_naming_it(tmp_
         load_release(path)
     assert str(caught.value) == (f'{path}: <meta name="withdrawn" content="{content}">: not true or false '
                                  '(<meta name="withdrawn" content="true"> withdraws the release)')
+
+
+@pytest.mark.parametrize(("name", "content", "own"), [
+    pytest.param("2019-05-15-named.txt", "Port plan\nThe UK will act.\n", "2019-05-15", id="name"),
+    pytest.param("front.md", "---\ndate: 2019-05-16\n---\nPort plan\nThe UK will act.\n", "2019-05-16", id="front"),
+    pytest.param("r.json", '{"id": "r", "title": "T", "body": "B", "published_at": "2019-05-17"}', "2019-05-17",
+                 id="json"),
+    pytest.param("r.html", '<meta property="article:published_time" content="2019-05-18"><h1>T</h1><p>B</p>',
+                 "2019-05-18", id="html"),
+    pytest.param("undated.txt", "Port plan\nThe UK will act.\n", "2026-03-01", id="undated"),
+])
+def test_a_date_given_dates_only_a_file_that_gives_none(tmp_path, name, content, own):
+    """Before: the date given stood over the date every file gave."""
+    path = tmp_path / name
+    path.write_text(content)
+    release = load_release(path, published_at=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    assert release.published_at.date().isoformat() == own
