@@ -34,16 +34,45 @@ from .reminder_listing import DEFAULT_LIMIT, MAX_LIMIT
 from .sent_back import SentBackError, kept_channels
 from .store import SubscriptionStore
 from .request_bodies import PauseRequest, SubscriptionChange
-from .subscriptions import Subscription, SubscriptionError, parse_subscription, refused_targets
+from .filter_schema import NOT_BLANK_PATTERN, document_filter
+from .stored_problems import stored_problems
+from .subscriptions import (SINGULAR, Filter, Subscription, SubscriptionError, parse_subscription,
+                            refused_targets)
 
 SubscriptionId = Annotated[str, Path(alias="id", description="The subscription's id.")]
 
 
-class ShownSubscription(Subscription):
+class ShownFilter(Filter):
+    """A filter as it is kept: as given, but for an actor or keyword of only dashes or accents, stored by an
+    earlier version before such were refused, shown as stored (it selects nothing; ``problems`` names it)."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema: document_filter(
+        schema, singular=SINGULAR, entries={"sources": NOT_BLANK_PATTERN}))
+
+
+class Problem(BaseModel):
+    field: str = Field(description="The field, as an error of the API names it (filter.keywords, channels.0.url).")
+    message: str = Field(description="What the API would say of it, given now.")
+
+
+class _AsKept(Subscription):
+    filter: ShownFilter = Field(default_factory=ShownFilter)
+    problems: list[Problem] = Field(default_factory=list, description=(
+        "Given only when there are some: each value the API would refuse were it given now, kept as an earlier "
+        "version stored it before the check (a keyword of only dashes or accents selects nothing; a webhook URL "
+        "no request can go to fails at each send, saying why). The subscription works as it did: change or "
+        "leave out the value to clear it."))
+
+
+class StoredSubscription(_AsKept):
+    """A subscription as it is stored, shown as :class:`ShownSubscription` is."""
+
+
+class ShownSubscription(_AsKept):
     """A subscription as the API shows it: secrets as ``***``, URLs redacted, and where it is defined."""
 
     origin: Literal["file", "api"]
-    overrides: Subscription | None = Field(
+    overrides: StoredSubscription | None = Field(
         default=None, description="On a subscription of the file: the stored one of the same id, which it overrides "
                                   "(that one receives nothing while the file defines the id).")
 
@@ -110,8 +139,10 @@ def _errors(status: int, errors: list[dict[str, str]]) -> JSONResponse:
     return errors_response(status, errors)
 
 
-def _public(sub: Subscription, origin: str) -> dict[str, Any]:
-    return {**sub.model_dump(mode="json", exclude_none=True), "origin": origin}
+def _kept(sub: Subscription, url_refusal: Callable[[str], str | None]) -> dict[str, Any]:
+    """``sub`` as shown, with the ``problems`` of a value stored before a check the API now makes."""
+    problems = stored_problems(sub, url_refusal)
+    return {**sub.model_dump(mode="json", exclude_none=True), **({"problems": problems} if problems else {})}
 
 
 def _keep_secrets(new: dict[str, Any], old: Subscription | None) -> dict[str, Any]:
@@ -142,6 +173,9 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
     why a webhook's or a self-hosted Apprise service's URL would be refused at every send (an IP literal outside
     the outbound policy); ``reminders(sub, limit, cursor)`` lists a page of the reminders planned for a
     subscription (:mod:`.reminder_listing`), for ``GET /subscriptions/{id}/reminders``."""
+    def _public(sub: Subscription, origin: str) -> dict[str, Any]:
+        return {**_kept(sub, url_refusal), "origin": origin}
+
     async def find(sub_id: str) -> tuple[SubscriptionStore, str, Subscription]:
         store = get_store()
         sub = await store.get(sub_id)
@@ -156,10 +190,11 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
     async def save(store: SubscriptionStore, data: Any, *, new_pause: bool = True,
                    old: Subscription | None = None) -> JSONResponse:
         """Validate and store; ``new_pause``: the pause is new input, so it must not be in the past; ``old``:
-        the stored version, whose channels are not judged again as new input."""
+        the stored version, whose channels (and actors and keywords) are not judged again as new input."""
         kept = old.channels if old is not None else []
         try:
-            sub = parse_subscription(data, now=clock() if new_pause else None, kept=kept)
+            sub = parse_subscription(data, now=clock() if new_pause else None, kept=kept,
+                                     kept_filter=old.filter if old is not None else None)
         except SubscriptionError as exc:
             return _errors(422, exc.errors)
         if refused := refused_targets(sub, url_refusal, kept):
@@ -176,7 +211,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         ids = {s.id for s in file_subs}
         stored = {s.id: s for s in await store.stored()}
         api_subs = [s for s in stored.values() if s.id not in ids]
-        out = [{**_public(s, "file"), **({"overrides": stored[s.id].model_dump(mode="json", exclude_none=True)}
+        out = [{**_public(s, "file"), **({"overrides": _kept(stored[s.id], url_refusal)}
                                         if s.id in stored else {})} for s in file_subs]
         out += [_public(s, "api") for s in api_subs]
         not_loaded = await store.not_loaded_from_file() if store.file.path is None else []
@@ -204,7 +239,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         if data.get("id", sub_id) != sub_id:
             return _errors(422, [{"field": "id", "message": f"does not match the URL ({sub_id!r})"}])
         old = await store.get(sub_id)
-        same_pause = old is not None and data.get("paused_until") == _public(old, "api").get("paused_until")
+        same_pause = old is not None and data.get("paused_until") == old.model_dump(mode="json").get("paused_until")
         return await save(store, _keep_secrets({**data, "id": sub_id}, old), new_pause=not same_pause,
                           old=old)
 
