@@ -59,3 +59,32 @@ async def test_an_older_subscription_is_paused_and_resumed_and_its_problem_clear
     assert (status, body.get("paused_until")) == (200, None), body
     status, body = await api_call(n, "PATCH", "/subscriptions/older", {"filter": {"keywords": ["bomb"]}})
     assert (status, body["filter"], "problems" in body) == (200, {"keywords": ["bomb"]}, False), body
+
+
+UNREADABLE = {"id": "older", "channels": [{"type": "console"}], "reminders": [f"P{day}D" for day in range(1, 25)]}
+
+
+async def test_a_subscription_this_version_cannot_read_is_listed_with_its_problems_and_named_when_asked_for(notifier):
+    """Before: stored by an earlier version before reminders were bounded (at most 20), it was left out of
+    `GET /subscriptions` without a word, and `GET /subscriptions/older` answered 500."""
+    n = await notifier(http=True)
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(UNREADABLE))
+    _, document = await api_call(n, "GET", "/openapi.json")
+    listed = ("get", "/subscriptions", *await api_call(n, "GET", "/subscriptions"))
+    one = ("get", "/subscriptions/{id}", *await api_call(n, "GET", "/subscriptions/older"))
+    assert (listed[2], one[2]) == (200, 409), one
+    assert [p for answer in (listed, one) for p in _problems(document, *answer)] == []
+    [unreadable] = listed[3]["unreadable"]
+    assert (unreadable["id"], [p["field"] for p in unreadable["problems"]]) == ("older", ["reminders"])
+    [error] = one[3]["errors"]
+    assert error["field"] == "id" and "reminders: " in error["message"] and "PUT" in error["message"], error
+
+
+@pytest.mark.parametrize(("method", "body", "status"), [("PUT", {"channels": ["console"]}, 200), ("DELETE", None, 204)])
+async def test_a_subscription_this_version_cannot_read_is_replaced_or_deleted(notifier, method, body, status):
+    n = await notifier(http=True)
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(UNREADABLE))
+    got, answer = await api_call(n, method, "/subscriptions/older", body)
+    assert got == status, answer
+    _, listed = await api_call(n, "GET", "/subscriptions")
+    assert "unreadable" not in listed
