@@ -361,6 +361,7 @@ async def test_a_filter_is_backtested_before_it_is_saved(ledger, api_headers):
     ({"currency": "gbp", "min_amount": 9_000_000, "max_amount": "0.01bn"}, [["c-again"], ["c-funding"]]),
     ({"currency": "GBP", "max_amount": "9,999,999"}, []),
     ({"currency": "EUR"}, []),
+    ({"currency": "£", "min_amount": "10m"}, [["c-again"], ["c-funding"]]),  # before: "not a currency"
 ])
 async def test_a_filters_money_is_backtested(ledger, api_headers, money, keys):
     _, url = ledger
@@ -379,6 +380,7 @@ async def test_a_filters_money_is_backtested(ledger, api_headers, money, keys):
     ({"filter": {"currency": "GBP", "min_amount": "9m", "max_amount": "1m"}, "since": "2017-01-01T00:00:00Z"}, 422,
      "filter.max_amount"),
     ({"filter": {"currency": "XYZ"}, "since": "2017-01-01T00:00:00Z"}, 422, "filter.currency"),
+    ({"filter": {"currency": "$"}, "since": "2017-01-01T00:00:00Z"}, 422, "filter.currency"),
     ({"filter": {"min_amount": "10m"}, "since": "2017-01-01T00:00:00Z"}, 422, "filter.currency"),
 ])
 async def test_a_bad_backtest_says_which_field(ledger, api_headers, body, status, field):
