@@ -122,7 +122,9 @@ class LedgerQuery:
         due_before: Annotated[date | None, Query(description="A deadline falls due on or before this day.")] = None,
         q: Annotated[str | None, Query(max_length=200, description=(
             "Words of the commitment, its actor or its release's title (all of them), without case or accents; "
-            'a phrase in double quotes: its words together.'))] = None,
+            'a phrase in double quotes: its words together. Money outside quotes is matched as the commitment\'s '
+            "money, any of the amounts written: £10m in pounds, 10m or 10 million (a scale, no currency) in any "
+            "currency, £ or GBP alone any amount in it; a number alone (2024) is words."))] = None,
         min_amount: Annotated[str | None, Query(max_length=40, description=(
             "Its money is at least this amount, in `currency` (needed with it): a number, such as 10000000, or with "
             "its scale, 10m (k, m, bn, …). Amounts in the words of `q` (£10m) are matched as amounts too, equal."
@@ -130,7 +132,8 @@ class LedgerQuery:
         max_amount: Annotated[str | None, Query(max_length=40, description=(
             "Its money is at most this amount, in `currency` (needed with it), written as `min_amount`."))] = None,
         currency: Annotated[str | None, Query(max_length=40, description=(
-            f"Its money is in this currency (ISO 4217, any case): {', '.join(CURRENCIES)}."))] = None,
+            f"Its money is in this currency (ISO 4217, any case): {', '.join(CURRENCIES)}; or its sign, £, € or US$ "
+            "($ alone, any of four dollars, is a 422 naming them)."))] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
         cursor: Annotated[str | None, Query(max_length=500, description="``next_cursor`` of the page before.")] = None,
     ) -> CommitmentQuery:
@@ -216,7 +219,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                            "true: only the withdrawn releases; false: only those not withdrawn."))] = None,
                        q: Annotated[str | None, Query(max_length=200, description=(
                            "Words of the title or the source (all of them), without case or accents; a phrase in "
-                           'double quotes: its words together; an amount (£10m) among the amounts the title writes.'
+                           'double quotes: its words together; money as for /ledger/commitments (£10m, 10m, £), '
+                           'any of the amounts written, among those the title writes with their currency.'
                        ))] = None,
                        published_after: Annotated[date | None, Query(description=(
                            "Published on or after this day (UTC)."))] = None,

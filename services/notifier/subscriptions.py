@@ -20,8 +20,8 @@ from pydantic import (AfterValidator, AliasChoices, AwareDatetime, BaseModel, Be
 
 from schemas.classified import Category, Kind
 from services.common.errors import readable_message
-from services.common.money import (AMOUNT_PATTERN, CURRENCIES, MAX_AMOUNT_TEXT, MAX_BELOW_MIN, AmountRange, amount_of,
-                                   bounds_problem, currency_code)
+from services.common.money import (AMOUNT_PATTERN, ANY_DOLLAR, CURRENCIES, MAX_AMOUNT_TEXT, MAX_BELOW_MIN, SIGNS,
+                                   AmountRange, amount_of, bounds_problem, currency_code)
 from services.common.shown_urls import HIDDEN, is_shown_form
 from services.common.text_folding import folded
 from services.common.url_hosts import sendable_url_problem
@@ -129,8 +129,10 @@ def looks_for_nothing(entry: str) -> bool:
 Amount = Annotated[float, BeforeValidator(amount_of), WithJsonSchema({"anyOf": [
     {"type": "number", "minimum": 0},
     {"type": "string", "pattern": AMOUNT_PATTERN, "maxLength": MAX_AMOUNT_TEXT, "examples": ["10m", "1.5bn"]}]})]
+# A currency: its code in any case, or its sign (``£``); the sign ``$`` alone is any dollar, refused naming them.
+_CURRENCY_WRITINGS = (*CURRENCIES, *(sign for sign, code in SIGNS.items() if code != ANY_DOLLAR))
 Currency = Annotated[str, AfterValidator(currency_code), WithJsonSchema(
-    {"type": "string", "pattern": r"^\s*" + any_case(CURRENCIES)[1:-1] + r"\s*$", "examples": ["GBP"]})]
+    {"type": "string", "pattern": r"^\s*" + any_case(_CURRENCY_WRITINGS)[1:-1] + r"\s*$", "examples": ["GBP"]})]
 
 
 class Filter(_Strict):
@@ -161,8 +163,9 @@ class Filter(_Strict):
         "Its money is at most this amount, in `currency` (needed with it), written as `min_amount`; not less "
         "than `min_amount`."))
     currency: Currency | None = Field(default=None, validate_default=True, description=(
-        f"Its money is in this currency (ISO 4217, any case): {', '.join(CURRENCIES)}; alone, every commitment "
-        "of money in it. Amounts in two currencies are never compared."))
+        f"Its money is in this currency (ISO 4217, any case): {', '.join(CURRENCIES)}, or its sign, £, € or US$ "
+        "(kept as its code; $ alone, any of four dollars, is refused naming them); alone, every commitment of money "
+        "in it. Amounts in two currencies are never compared."))
 
     @field_validator("max_amount")
     @classmethod
