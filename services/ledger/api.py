@@ -172,6 +172,17 @@ def _json(answer: BaseModel) -> Response:
     return Response(answer.model_dump_json(), media_type="application/json")
 
 
+_CSV_FILE = 'attachment; filename="commitments.csv"'
+# The OpenAPI ``headers`` of a page of commitments as CSV: the next page's address, and the file it is saved as.
+CSV_PAGE_HEADERS = {
+    "Link": {"description": "The next page's address, `</ledger/commitments.csv?…&cursor=…>; rel=\"next\"` "
+                            "(RFC 8288), the same parameters with the cursor; absent on the last page.",
+             "schema": {"type": "string"}},
+    "Content-Disposition": {"description": f"`{_CSV_FILE}`: saved as a file, not shown.",
+                            "schema": {"type": "string"}},
+}
+
+
 def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIndex], *,
                   subscription: Callable[[str], Awaitable[Subscription | None]], remind_at: time,
                   clock: Callable[[], datetime]) -> Routes:
@@ -189,7 +200,7 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
     async def commitments_as_csv(request: Request, query: Query_) -> Response:
         page = commitments_page(await index().cards(), query)
         entries = await store().entries([c.key for c in page.items])
-        headers = {"Content-Disposition": 'attachment; filename="commitments.csv"'}
+        headers = {"Content-Disposition": _CSV_FILE}
         if page.next_cursor is not None:
             headers["Link"] = f'<{_with_cursor(request, page.next_cursor)}>; rel="next"'
         return Response(commitments_csv(entries), media_type=CSV, headers=headers)
@@ -286,7 +297,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                          summary="Commitments the filters select, the latest first")
     routes.add_api_route("/ledger/commitments.csv", commitments_as_csv, methods=["GET"], response_class=Response,
                          dependencies=known_and_given, responses={
-                             200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, **answers(422)},
+                             200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                                   "headers": CSV_PAGE_HEADERS}, **answers(422)},
                          summary="The same page of commitments as CSV, for a spreadsheet; the next in its Link header")
     routes.add_api_route("/ledger/commitments/{key}", commitment, methods=["GET"], response_model=CommitmentDetail,
                          responses=answers(404),

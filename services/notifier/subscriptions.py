@@ -215,11 +215,13 @@ class Filter(_Strict):
     @field_validator("actors", "keywords")
     @classmethod
     def _something_to_look_for(cls, values: list[str] | None, info: ValidationInfo) -> list[str] | None:
-        """Refused when given; one stored before this check is read back, and selects nothing."""
+        """Refused when given; one stored before this check is read back, and selects nothing, and is kept when
+        its subscription is paused, resumed or changed otherwise (the context's ``kept_filter``)."""
         if values is None or info.context is None:
             return values
+        kept = getattr(info.context.get("kept_filter"), info.field_name or "", None) or []
         for place, value in enumerate(values, 1):
-            if looks_for_nothing(value):
+            if looks_for_nothing(value) and value not in kept:
                 raise ValueError(f"entry {place} ({value!r}) {NOTHING_TO_LOOK_FOR}")
         return values
 
@@ -632,16 +634,17 @@ def _url_refusal(url_refusal: Callable[[str], str | None], url: str) -> str | No
 
 
 def parse_subscription(data: Any, *, where: str = "", now: datetime | None = None,
-                       kept: Sequence[Channel] = ()) -> Subscription:
+                       kept: Sequence[Channel] = (), kept_filter: Filter | None = None) -> Subscription:
     """Validate one subscription; raise :class:`SubscriptionError` listing every bad field.
     With ``now`` (aware), a ``paused_until`` before it is refused too (new input, not a stored pause).
     ``kept``: the channels already stored for it; the checks made only of new input (a mailbox in two email
     channels, a webhook URL no request can go to) are not made again of them, so a subscription stored before
-    such a check can still be paused, resumed or changed in its other fields."""
+    such a check can still be paused, resumed or changed in its other fields; ``kept_filter``: the filter stored
+    for it, whose actors and keywords of only dashes or accents are kept so too."""
     if not isinstance(data, dict):
         raise SubscriptionError([{"field": where.rstrip(".") or "subscription", "message": "expected a mapping"}])
     try:
-        return Subscription.model_validate(data, context={"now": now, "kept": list(kept)})
+        return Subscription.model_validate(data, context={"now": now, "kept": list(kept), "kept_filter": kept_filter})
     except ValidationError as exc:
         raise SubscriptionError(field_errors(exc, prefix=where)) from None
 
