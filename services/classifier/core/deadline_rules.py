@@ -370,7 +370,7 @@ RULES: Final[list[Rule]] = [
     (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+)?(?P<part>q[1-4]|h[12]|(?:first|second|third|fourth|final|last)\s+"
               rf"quarter|(?:first|second)\s+half)(?:\s+of)?\s+(?:(?P<y>{YEAR})\b|{_RELATIVE_YEAR})"), _year_part),
     (_compile(rf"\b(?:(?P<prep>by|before|no\s+later\s+than|until|through)\s+(?:the\s+end\s+of\s+)?)?"
-              rf"(?:fiscal\s+year|fy)\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"), read_named),
+              rf"(?:fiscal\s+year(?:\s*\(fy\))?|fy)\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"), read_named),
     (_compile(rf"\b(?:for|during|over)\s+(?:the|a)\s+period\s+(?:beginning|starting|commencing)\s+(?:on\s+)?"
               rf"(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{MONTH}),?(?:\s+(?P<y1>{YEAR}))?,?\s+and\s+"
               rf"(?:ending|expiring)\s+(?:on\s+)?(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{MONTH}),?"
@@ -408,6 +408,7 @@ CORES: Final[dict[int, re.Pattern[str]]] = {
     19: re.compile(r"(?:or|to)\s+\S+\s+(?:(?:hour|minute|second)s?\s+)?(?:after|following)\s"),
     20: re.compile(rf"{YEAR}\s*(?:-|–|/)\s*(?:19|20)?\d\d\b"),  # "by 2023/24"
     22: re.compile(r"q[1-4]|h[12]|quarter|half"),  # "by the second quarter of 2019", "in H2 2020"
-    23: re.compile(rf"(?:fiscal\s+year|fy)\s*{YEAR}\b"),  # "by fiscal year 2025", "FY2024" ("fy" of "justify": none)
+    # "by fiscal year 2025", "FY2024" ("fy" of "justify": none), "Fiscal Year (FY) 2023"
+    23: re.compile(rf"(?:fiscal\s+year(?:\s*\(fy\))?|fy)\s*{YEAR}\b"),
     26: re.compile(rf"{YEAR},?\s+(?:and|&)\s+{YEAR}\b"),  # "in 2024 and 2025"
 }

@@ -60,6 +60,8 @@ def test_phrases_that_are_not_the_commitments_deadline(sentence):
                  ("period", "2018-10-01", "2019-09-30"), id="us-fiscal-year-named-by-its-end"),
     pytest.param("The agency will receive $3 million in FY2019.", 10, ("period", "2018-10-01", "2019-09-30"),
                  id="fy-abbreviation"),
+    pytest.param("In Fiscal Year (FY) 2019, the agency will provide $3 million for patrols.", 10,
+                 ("period", "2018-10-01", "2019-09-30"), id="fiscal-year-with-its-abbreviation-in-brackets"),
     pytest.param("The fund will pay out $3 million by the end of this financial year.", 7, ("date", "2018-06-30"),
                  id="this-financial-year-in-a-year-from-july"),
     pytest.param("The grants will be awarded next financial year.", 10, ("date", "2019-09-30"),
