@@ -295,7 +295,7 @@ def _gone_by(match: re.Match[str]) -> bool:
 
 
 def _this_unit(match: re.Match[str], published: date) -> Fields:
-    unit = " ".join(match["unit"].lower().split())
+    unit = " ".join(match["unit"].lower().replace("fiscal", "financial").split())
     if match["rel"].lower() == "the" and not match["edge"]:
         return None
     if (match["when"] or "").lower() == "earlier" or _gone_by(match):
@@ -311,7 +311,7 @@ def _this_unit(match: re.Match[str], published: date) -> Fields:
     return fields
 
 
-_UNIT: Final = r"(?P<unit>year|month|week|decade|financial\s+year)"
+_UNIT: Final = r"(?P<unit>year|month|week|decade|(?:financial|fiscal)\s+year)"
 
 RULES: Final[list[Rule]] = [
     (_compile(rf"\bwithin\s+(?:the\s+)?(?:(?P<low>{NUMBER})\s*(?:to|-|–|or)\s*)?(?P<high>{NUMBER})?\s*"

@@ -68,6 +68,10 @@ def test_phrases_that_are_not_the_commitments_deadline(sentence):
                  id="next-financial-year-in-a-year-from-october"),
     pytest.param("The fund will pay out $3 million next financial year.", 4, ("date", "2019-03-31"),
                  id="next-financial-year-in-a-year-from-april"),
+    pytest.param("The grants awarded this fiscal year will fund 40 new officers.", 10, ("date", "2018-09-30"),
+                 id="this-fiscal-year-in-a-year-from-october"),
+    pytest.param("The depots will be rebuilt by the end of next fiscal year.", 4, ("date", "2019-03-31"),
+                 id="end-of-next-fiscal-year-in-a-year-from-april"),
 ])
 def test_financial_years_end_where_the_publishers_own_year_ends(sentence, year_starts, expected):
     [deadline] = find_deadlines(sentence, PUBLISHED, year_starts=year_starts)
