@@ -322,7 +322,7 @@ RULES: Final[list[Rule]] = [
               rf"(?:(?P<n>{NUMBER})\s+|(?:several|few)\s+)?(?P<unit>day|week|month|year|decade)(?P<plural>s)?\b"
               r"(?:\s+(?:and|or)\s+(?:day|week|month|year)s)?"), _relative_period),
     (_compile(r"\btomorrow\b"), lambda match, published: {"type": "date", "due": published + timedelta(days=1)}),
-    (_compile(rf"\b(?:for|within|over|in)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|a\s+further\s+)?"
+    (_compile(rf"\b(?:for|within|over|in)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|(?:an\s+)?additional\s+)?"
               rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"
               rf"(?:,?\s+(?:(?:beginning|starting|commencing)\s+(?:in|on)|from)\s+(?:(?:fiscal|financial)\s+year\s+)?"
               rf"(?:(?P<from>{YEAR})(?:\s*[-–/]\s*(?P<to>(?:19|20)?\d\d))?\b(?!\s*[-–/]\s*\d)|"

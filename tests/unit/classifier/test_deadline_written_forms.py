@@ -151,3 +151,14 @@ def test_a_unit_apart_from_a_day_or_beyond_it_stays(sentence):
 def test_a_month_name_ending_a_sentence_leaves_out_its_full_stop(sentence, text):
     [deadline] = find_deadlines(sentence, PUBLISHED)
     assert deadline.text == text
+
+
+@pytest.mark.parametrize("sentence", [
+    "The service will be funded for an additional three years.",
+    "The mission's mandate is renewed for additional three years.",
+    "The programme will run for a further three years.",
+    "The programme will run for another three years.",
+])
+def test_an_additional_span_runs_from_publication_as_a_further_one_does(sentence):
+    # before: "an additional three years" was no deadline
+    assert _read(sentence) == ("period", PUBLISHED, date(2026, 5, 10))
