@@ -20,7 +20,7 @@ from .calendar_units import (
 )
 from .financial_years import FINANCIAL, FINANCIAL_FOLLOWING, full_year, read_due, read_named, read_span
 from .numbers import NUMBER, parse_number
-from .response_times import ANCHOR, read_bounded, read_instantly, read_within
+from .response_times import ANCHOR, read_bounded, read_cut, read_instantly, read_within
 
 COMMENCEMENT: Final = "commencement"
 Fields = dict | str | None
@@ -379,6 +379,9 @@ RULES: Final[list[Rule]] = [
               rf"(?P<y>{YEAR}))\s*[:–—-]\s"), _milestone_part),
     (_compile(rf"\b(?:in|during|over|across|throughout)\s+(?:both\s+)?(?P<years>{YEAR}(?:\s*,\s*{YEAR})*,?\s+(?:and|&)\s+"
               rf"{YEAR})\b(?!\s*[-–/]\s*\d)"), _years_in_a_row),
+    # A response time cut to a shorter one: "halved from 48 hours to 24", "from two hours to thirty minutes".
+    (_compile(rf"\bfrom\s+(?P<old>{NUMBER})\s+(?P<unit>second|minute|hour)s?\s+(?:down\s+)?to\s+(?P<new>{NUMBER})"
+              r"(?:\s+(?P<unit2>second|minute|hour)s?)?\b"), read_cut),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -389,7 +392,7 @@ NEEDS: Final[list[tuple[str, ...]]] = [
     _CENTURY, ("year", "month", "week", "decade"),
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
     ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY + ("this year", "next year"),
-    ("fiscal year", "fy"), ("period",), _CENTURY, _CENTURY,
+    ("fiscal year", "fy"), ("period",), _CENTURY, _CENTURY, ("from",),
 ]
 assert len(NEEDS) == len(RULES)
 
