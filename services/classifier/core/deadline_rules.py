@@ -296,9 +296,10 @@ def _gone_by(match: re.Match[str]) -> bool:
 
 def _this_unit(match: re.Match[str], published: date) -> Fields:
     unit = " ".join(match["unit"].lower().replace("fiscal", "financial").split())
-    if match["rel"].lower() == "the" and not match["edge"]:
+    within = (match["within"] or "").lower()  # "later in the year" is this year's end, as "later this year" is
+    if match["rel"].lower() == "the" and not match["edge"] and not within:
         return None
-    if (match["when"] or "").lower() == "earlier" or _gone_by(match):
+    if (match["when"] or within).lower() == "earlier" or _gone_by(match):
         return None  # "the talks earlier this year", "so far this year": when something happened
     following = 1 if (match["rel"] or "").lower() == "next" else 0
     due = end_of_unit(published, unit, following=following)
@@ -353,7 +354,8 @@ RULES: Final[list[Rule]] = [
     (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+year\s+)?(?:(?P<part>early|mid|late)[\s-]+)?(?P<y>{YEAR})\b"
               r"(?!\s*[-–/]\s*\d)"),
      _calendar_year),
-    (_compile(rf"{_BY_END}(?:(?P<when>later|earlier|early|mid|late)[\s-]+)?(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)(?!\s+(?:19|20)\d\d\b)"),
+    (_compile(rf"{_BY_END}(?:(?P<when>later|earlier|early|mid|late)[\s-]+|(?P<within>later|earlier)\s+in\s+(?=the\s))?"
+              rf"(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)(?!\s+(?:19|20)\d\d\b)"),
      _this_unit),
     (_compile(rf"^\s*(?P<text>(?:(?P<d>{_DAY})\s+)?(?P<m>{MONTH})\s+(?P<y>{YEAR}))\s*[:–—-]\s"), _milestone),
     (_compile(rf"\b(?:in\s+)?(?:under|less\s+than|no\s+more\s+than|at\s+most)\s+(?P<high>{NUMBER})\s*"

@@ -162,3 +162,16 @@ def test_a_month_name_ending_a_sentence_leaves_out_its_full_stop(sentence, text)
 def test_an_additional_span_runs_from_publication_as_a_further_one_does(sentence):
     # before: "an additional three years" was no deadline
     assert _read(sentence) == ("period", PUBLISHED, date(2026, 5, 10))
+
+
+@pytest.mark.parametrize(("sentence", "due"), [
+    ("Later in the year, the council will publish its new housing plan.", date(2023, 12, 31)),
+    ("The second round of grants will open later in the month.", date(2023, 5, 31)),
+], ids=["later-in-the-year", "later-in-the-month"])
+def test_later_in_the_unit_is_due_at_its_end_as_later_this_unit_is(sentence, due):
+    # before: no deadline
+    assert _read(sentence) == ("date", due)
+
+
+def test_earlier_in_the_year_is_when_something_happened():
+    assert find_deadlines("Earlier in the year, the council published its housing plan.", PUBLISHED) == []
