@@ -384,6 +384,9 @@ RULES: Final[list[Rule]] = [
     # A response time cut to a shorter one: "halved from 48 hours to 24", "from two hours to thirty minutes".
     (_compile(rf"\bfrom\s+(?P<old>{NUMBER})\s+(?P<unit>second|minute|hour)s?\s+(?:down\s+)?to\s+(?P<new>{NUMBER})"
               r"(?:\s+(?P<unit2>second|minute|hour)s?)?\b"), read_cut),
+    # The financial year that names a budget: "The 2019-20 Budget will provide", as "in the 2019-20 Budget" is read.
+    (_compile(rf"\bthe\s+(?P<text>(?P<y1>{YEAR})\s*[-–/]\s*(?P<y2>(?:19|20)?\d\d))\b(?!\s*[-–/]\s*\d)"
+              r"(?=\s+(?:[\w'’$.,-]+\s+){0,6}?budget\b)"), read_span),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -394,7 +397,7 @@ NEEDS: Final[list[tuple[str, ...]]] = [
     _CENTURY, ("year", "month", "week", "decade"),
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
     ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY + ("this year", "next year"),
-    ("fiscal year", "fy"), ("period",), _CENTURY, _CENTURY, ("from",),
+    ("fiscal year", "fy"), ("period",), _CENTURY, _CENTURY, ("from",), ("budget",),
 ]
 assert len(NEEDS) == len(RULES)
 

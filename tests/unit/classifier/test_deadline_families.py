@@ -102,3 +102,18 @@ def test_this_financial_year_is_the_one_holding_publication_in_the_publishers_ow
 def test_calendar_forms_are_due_at_the_end_of_their_unit(sentence, due):
     [deadline] = find_deadlines(sentence, PUBLISHED)
     assert (deadline.type, deadline.due) == ("date", due)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The 2018-19 Budget will provide $12 million for regional police stations.",
+    "The 2018-19 State Government's record $1.2 billion policing budget will fund 300 more officers.",
+], ids=["the-budget", "words-between"])
+def test_the_financial_year_naming_a_budget_is_its_period_as_in_the_budget_is(sentence):
+    # before: no deadline (only "in the 2018-19 Budget" was read)
+    [deadline] = find_deadlines(sentence, PUBLISHED, year_starts=7)
+    assert (deadline.type, deadline.text, deadline.start.isoformat(), deadline.end.isoformat()) == \
+        ("period", "2018-19", "2018-07-01", "2019-06-30")
+
+
+def test_a_financial_year_naming_something_else_is_read_as_before():
+    assert find_deadlines("The 2018-19 figures show crime fell.", PUBLISHED, year_starts=7) == []
