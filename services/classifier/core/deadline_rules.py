@@ -213,6 +213,20 @@ def _day(match: re.Match[str], published: date) -> Fields:
     return _due(match, due, published)
 
 
+def _days_of_a_month(match: re.Match[str], published: date) -> Fields:
+    """"from 5 to 8 August", "on 16-17 May 2023", "on 3 and 4 December": something held over days of one month,
+    due on the last of them; days gone by are when something happened."""
+    if _year_unread(match, "y"):
+        return None
+    month, first, day = month_number(match["m"]), int(_NON_DIGITS.sub("", match["d1"])), int(_NON_DIGITS.sub("", match["d"]))
+    if first >= day:
+        return None
+    due = date(full_year(match["y"], upcoming_month_year(month, published)), month, day)
+    if not match["y"] and published - _RECENT_PAST <= _same_year_day(published.year, month, day) < published:
+        return None
+    return {"type": "date", "due": due} if due > published else None
+
+
 def _same_year_day(year: int, month: int, day: int) -> date:
     return date(year, month, min(day, end_of_month(year, month).day))
 
@@ -387,6 +401,8 @@ RULES: Final[list[Rule]] = [
     # The financial year that names a budget: "The 2019-20 Budget will provide", as "in the 2019-20 Budget" is read.
     (_compile(rf"\bthe\s+(?P<text>(?P<y1>{YEAR})\s*[-–/]\s*(?P<y2>(?:19|20)?\d\d))\b(?!\s*[-–/]\s*\d)"
               r"(?=\s+(?:[\w'’$.,-]+\s+){0,6}?budget\b)"), read_span),
+    (_compile(rf"\b(?:on|from|between)\s+(?P<d1>{_DAY})\s*(?:-|–|to|and|until)\s*(?P<d>{_DAY})\s+(?:of\s+)?"
+              rf"(?P<m>{MONTH})(?:,?\s+(?P<y>{YEAR}))?\b(?!\s*\d)"), _days_of_a_month),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -397,7 +413,7 @@ NEEDS: Final[list[tuple[str, ...]]] = [
     _CENTURY, ("year", "month", "week", "decade"),
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
     ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY + ("this year", "next year"),
-    ("fiscal year", "fy"), ("period",), _CENTURY, _CENTURY, ("from",), ("budget",),
+    ("fiscal year", "fy"), ("period",), _CENTURY, _CENTURY, ("from",), ("budget",), (MONTH_NAME,),
 ]
 assert len(NEEDS) == len(RULES)
 

@@ -175,3 +175,17 @@ def test_later_in_the_unit_is_due_at_its_end_as_later_this_unit_is(sentence, due
 
 def test_earlier_in_the_year_is_when_something_happened():
     assert find_deadlines("Earlier in the year, the council published its housing plan.", PUBLISHED) == []
+
+
+@pytest.mark.parametrize(("sentence", "due"), [
+    ("The conference will be held in Geneva from 5 to 8 August.", date(2023, 8, 8)),
+    ("Ministers will meet in Oslo on 16-17 June 2023.", date(2023, 6, 17)),
+    ("The summit will take place on 3 and 4 December.", date(2023, 12, 4)),
+], ids=["from-day-to-day-month", "day-hyphen-day-month-year", "day-and-day-month"])
+def test_days_of_one_month_are_due_on_the_last(sentence, due):
+    # before: no deadline (the last day had no preposition of its own)
+    assert _read(sentence) == ("date", due)
+
+
+def test_days_of_one_month_gone_by_are_when_something_happened():
+    assert find_deadlines("Ministers met in Oslo on 2-3 May.", PUBLISHED) == []
