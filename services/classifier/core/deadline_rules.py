@@ -117,6 +117,17 @@ def _fixed_duration(match: re.Match[str], published: date) -> Fields:
     return {"type": "period", "start": published, "end": add_units(published, amount, match["unit"])}
 
 
+def _more_units(match: re.Match[str], published: date) -> Fields:
+    """"a further year of funding", "for another year", "a two-year extension": a period from publication, as "for a
+    further three years" is."""
+    if _LASTING.search(match.string, max(0, match.start() - 60), match.start()):
+        return None
+    amount = parse_number(match["n"]) if match["n"] else 1.0
+    if amount is None:
+        return None
+    return {"type": "period", "start": published, "end": add_units(published, amount, match["unit"] or match["unit2"])}
+
+
 def _from_year(match: re.Match[str], amount: float) -> Fields:
     first = int(match["from"])
     financial = match["to"] is not None
@@ -403,6 +414,8 @@ RULES: Final[list[Rule]] = [
               r"(?=\s+(?:[\w'’$.,-]+\s+){0,6}?budget\b)"), read_span),
     (_compile(rf"\b(?:on|from|between)\s+(?P<d1>{_DAY})\s*(?:-|–|to|and|until)\s*(?P<d>{_DAY})\s+(?:of\s+)?"
               rf"(?P<m>{MONTH})(?:,?\s+(?P<y>{YEAR}))?\b(?!\s*\d)"), _days_of_a_month),
+    (_compile(rf"\b(?:(?:a\s+further|another|(?:an\s+)?additional)\s+(?P<unit>year|month|week)\b(?!['’]s)|"
+              rf"an?\s+(?P<n>{NUMBER})[\s-]+(?P<unit2>year|month|week)\s+(?:extension|renewal)\b)"), _more_units),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -413,7 +426,7 @@ NEEDS: Final[list[tuple[str, ...]]] = [
     _CENTURY, ("year", "month", "week", "decade"),
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
     ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY + ("this year", "next year"),
-    ("fiscal year", "fy"), ("period",), _CENTURY, _CENTURY, ("from",), ("budget",), (MONTH_NAME,),
+    ("fiscal year", "fy"), ("period",), _CENTURY, _CENTURY, ("from",), ("budget",), (MONTH_NAME,), ("further", "another", "additional", "extension", "renewal"),
 ]
 assert len(NEEDS) == len(RULES)
 

@@ -189,3 +189,14 @@ def test_days_of_one_month_are_due_on_the_last(sentence, due):
 
 def test_days_of_one_month_gone_by_are_when_something_happened():
     assert find_deadlines("Ministers met in Oslo on 2-3 May.", PUBLISHED) == []
+
+
+@pytest.mark.parametrize(("sentence", "end"), [
+    ("The scheme will receive a further year of funding.", date(2024, 5, 10)),
+    ("The council will fund the pilot for another year.", date(2024, 5, 10)),
+    ("Ministers agreed a two-year extension of the programme.", date(2025, 5, 10)),
+    ("The board approved a six-month renewal of the licence scheme.", date(2023, 11, 10)),
+], ids=["a-further-year", "another-year", "two-year-extension", "six-month-renewal"])
+def test_a_further_unit_or_an_extension_runs_from_publication(sentence, end):
+    # before: no deadline
+    assert _read(sentence) == ("period", PUBLISHED, end)
