@@ -389,7 +389,7 @@ RULES: Final[list[Rule]] = [
     (_compile(rf"\b(?P<low>an?|{NUMBER})\s+(?:(?P<unit>second|minute|hour)s?\s+)?(?:or|to)\s+(?P<high>{NUMBER})\s+"
               r"(?(unit)|(?P<unit2>second|minute|hour)s?\s+)(?:after|following)\s+"
               rf"{ANCHOR}"), read_bounded),
-    (_compile(rf"\b(?P<prep>by|before|no\s+later\s+than)\s+(?:the\s+end\s+of\s+)?(?:the\s+)?"
+    (_compile(rf"\b(?P<prep>by|before|no\s+later\s+than|until|till|through|to)\s+(?:the\s+end\s+of\s+)?(?:the\s+)?"
               rf"(?:(?:financial|fiscal)\s+year\s+)?(?P<y1>{YEAR})\s*(?:-|–|/)\s*(?P<y2>(?:19|20)?\d\d)\b"
               r"(?!\s*[-–/]\s*\d)"), read_due),
     (_compile(r"\b(?:soon|shortly|in\s+the\s+near\s+future|in\s+due\s+course|imminently)\b"),

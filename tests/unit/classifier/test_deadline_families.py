@@ -117,3 +117,18 @@ def test_the_financial_year_naming_a_budget_is_its_period_as_in_the_budget_is(se
 
 def test_a_financial_year_naming_something_else_is_read_as_before():
     assert find_deadlines("The 2018-19 figures show crime fell.", PUBLISHED, year_starts=7) == []
+
+
+@pytest.mark.parametrize(("sentence", "text"), [
+    ("The service will be funded to 2018-19.", "to 2018-19"),
+    ("Funding will continue until 2018-19.", "until 2018-19"),
+    ("The scheme will run through 2018/19.", "through 2018/19"),
+], ids=["to", "until", "through"])
+def test_until_a_financial_year_is_due_on_its_last_day_as_by_one_is(sentence, text):
+    # before: no deadline
+    [deadline] = find_deadlines(sentence, PUBLISHED, year_starts=7)
+    assert (deadline.type, deadline.text, deadline.due.isoformat()) == ("date", text, "2019-06-30")
+
+
+def test_a_run_of_financial_years_is_not_due_at_its_last():
+    assert find_deadlines("The service will be funded from 2017-18 to 2019-20.", PUBLISHED, year_starts=7) == []
