@@ -83,10 +83,16 @@ def _due(match: re.Match[str], due: date, published: date, first: date | None = 
     return {"type": "date", "due": due}
 
 
+def _amount(match: re.Match[str]) -> float | None:
+    """The number of units a match counts: "three", "2.5", "two and a half" (the ``half`` group)."""
+    amount = parse_number(match["n"])
+    return None if amount is None else amount + 0.5 * bool(match["half"])
+
+
 def _relative_period(match: re.Match[str], published: date) -> Fields:
     unit = match["unit"].lower()
     if match["n"]:
-        amount = parse_number(match["n"])
+        amount = _amount(match)
     else:
         amount = None if match["plural"] else 1.0
     if amount is None:
@@ -105,7 +111,7 @@ _LASTING: Final = re.compile(r"\b(?:keep|kept|keeps|retain\w*|stor(?:e|ed|es|ing
 def _fixed_duration(match: re.Match[str], published: date) -> Fields:
     if _LASTING.search(match.string, max(0, match.start() - 60), match.start()):
         return None
-    amount = parse_number(match["n"])
+    amount = _amount(match)
     if amount is None:
         return None
     if match["fm"]:  # "over two years from April 2025", "for two years from 1 April 2025": from that day
@@ -345,11 +351,11 @@ RULES: Final[list[Rule]] = [
               rf"(?:\s+(?:of|after|from|following|upon)\s+{ANCHOR})?"), read_within),
     (_compile(r"\binstantly\b"), read_instantly),
     (_compile(rf"\b(?:over|during|in|within|for|across)\s+the\s+(?:next|coming|following|forthcoming)\s+"
-              rf"(?:(?P<n>{NUMBER})\s+|(?:several|few)\s+)?(?P<unit>day|week|month|year|decade)(?P<plural>s)?\b"
+              rf"(?:(?P<n>{NUMBER})(?P<half>\s+and\s+a\s+half)?\s+|(?:several|few)\s+)?(?P<unit>day|week|month|year|decade)(?P<plural>s)?\b"
               r"(?:\s+(?:and|or)\s+(?:day|week|month|year)s)?"), _relative_period),
     (_compile(r"\btomorrow\b"), lambda match, published: {"type": "date", "due": published + timedelta(days=1)}),
     (_compile(rf"\b(?:for|within|over|in)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|(?:an\s+)?additional\s+)?"
-              rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"
+              rf"(?P<n>{NUMBER})(?P<half>\s+and\s+a\s+half)?\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"
               rf"(?:,?\s+(?:(?:beginning|starting|commencing)\s+(?:in|on)|from)\s+(?:(?:fiscal|financial)\s+year\s+)?"
               rf"(?:(?P<from>{YEAR})(?:\s*[-–/]\s*(?P<to>(?:19|20)?\d\d))?\b(?!\s*[-–/]\s*\d)|"
               rf"(?:(?P<fd>{_DAY})\s+(?:of\s+)?)?(?P<fm>{MONTH})\s+(?P<fy>{YEAR})\b))?"), _fixed_duration),

@@ -200,3 +200,12 @@ def test_days_of_one_month_gone_by_are_when_something_happened():
 def test_a_further_unit_or_an_extension_runs_from_publication(sentence, end):
     # before: no deadline
     assert _read(sentence) == ("period", PUBLISHED, end)
+
+
+@pytest.mark.parametrize(("sentence", "end"), [
+    ("The mandate of the mission is extended for two and a half years.", date(2025, 11, 10)),
+    ("Over the next one and a half years, the council will rebuild ten schools.", date(2024, 11, 10)),
+], ids=["for-two-and-a-half-years", "over-the-next-one-and-a-half-years"])
+def test_units_and_a_half_run_from_publication_as_whole_units_do(sentence, end):
+    # before: no deadline
+    assert _read(sentence) == ("period", PUBLISHED, end)
