@@ -45,17 +45,18 @@ _ACADEMIC: Final = re.compile(r"\b(?:academic|school)\s+year\b", re.IGNORECASE)
 _ACADEMIC_AFTER: Final = re.compile(r"\s+(?:academic|school)\s+years?\b", re.IGNORECASE)
 
 
-# A year before "to": "from 2024-25 to 2026-27" is a run of years, not a day it is due by.
-_A_YEAR_BEFORE: Final = re.compile(r"\d\s*$")
+# Before "to", a year ("from 2024-25 to 2026-27": a run of years) or a comparison ("compared to 2016-17", "relative
+# to"): no day it is due by.
+_NOT_UNTIL: Final = re.compile(r"(?:\d|\b(?:compared|relative|comparison))\s*$", re.IGNORECASE)
 
 
 def read_due(match: re.Match[str], published: date) -> dict | None:
     """"by 2023/24", "until 2023/24", "to 2030-31" → the last day of that financial year (31 March of its second
-    year); "from 2024-25 to 2026-27" → None."""
+    year); "from 2024-25 to 2026-27", "compared to 2016-17" → None."""
     first, second = int(match["y1"]), full_year(match["y2"], 0)
     if second % 100 != (first + 1) % 100:
         return None
-    if match["prep"].lower() == "to" and _A_YEAR_BEFORE.search(match.string, max(0, match.start() - 4), match.start()):
+    if match["prep"].lower() == "to" and _NOT_UNTIL.search(match.string, max(0, match.start() - 12), match.start()):
         return None
     return {"type": "date", "due": date(first + 1, 3, 31), FINANCIAL: True}
 

@@ -132,3 +132,16 @@ def test_until_a_financial_year_is_due_on_its_last_day_as_by_one_is(sentence, te
 
 def test_a_run_of_financial_years_is_not_due_at_its_last():
     assert find_deadlines("The service will be funded from 2017-18 to 2019-20.", PUBLISHED, year_starts=7) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "No school will lose more than 1.5% per pupil in its budget compared to 2017-18.",
+    "Spending rises by 4% relative to 2017-18.",
+], ids=["compared-to", "relative-to"])
+def test_a_financial_year_compared_to_is_no_deadline(sentence):
+    assert find_deadlines(sentence, PUBLISHED, year_starts=7) == []
+
+
+def test_up_to_a_financial_year_is_due_on_its_last_day():
+    [deadline] = find_deadlines("The service will be funded up to 2018-19.", PUBLISHED, year_starts=7)
+    assert (deadline.type, deadline.text, deadline.due.isoformat()) == ("date", "to 2018-19", "2019-06-30")
