@@ -1,5 +1,5 @@
 """What ``pledgewatch classify`` reads besides release files: a text on standard input (the PATH ``-``), and
-the ``--published`` date that dates a text which gives none (or overrides the one it gives), which
+the ``--published`` date that dates a text which gives none (a date a file gives is its own), which
 ``pledgewatch ingest`` takes too."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from datetime import datetime, timezone
 from typing import BinaryIO
 
 PUBLISHED_HINT = "pass --published YYYY-MM-DD"
-PUBLISHED_HELP = ("the publication date (YYYY-MM-DD, or an ISO 8601 time with its zone) its deadlines resolve "
-                  "against, for a text that gives none; it overrides one a file gives")
+PUBLISHED_HELP = ("the publication date (YYYY-MM-DD, or an ISO 8601 time with its zone) that deadlines resolve "
+                  "against, for a text that gives none (a file's date in its name, front matter, JSON or page is "
+                  "kept)")
 
 
 class StandardInput:

@@ -157,7 +157,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     model = chosen_model(args.model, settings).model
     files, failed = _release_files(args.paths)
     watched, given = distinct_folders(settings.watch), _folders_given(args.paths)
-    # --published dates every file it is given with: offered only where it would date the one file alone
+    # --published dates every undated file alike: offered only where it would date the one file alone
     one_file = len(args.paths) == 1 and not given
     for path in files:
         try:
@@ -259,7 +259,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise usage_error("give release files or folders, or --backfill")
     if args.published is not None and (len(args.paths) > 1 or args.paths[0].is_dir()):
         raise usage_error("pledgewatch ingest: --published dates one release file (given for several, it would "
-                          "stand over the date each gives, in what is published); give one file with it")
+                          "publish every one that gives no date of its own as of that one day); give one file "
+                          "with it")
     settings = load_settings()
     files, missing = _release_files(args.paths)
     settings, redis_source = command_redis(settings)

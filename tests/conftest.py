@@ -305,6 +305,22 @@ def documented_answer(document: dict, method: str, path: str, status: str = "200
     return Draft202012Validator({"$ref": "urn:openapi" + schema["$ref"]}, registry=registry)
 
 
+# The answer headers a client reads (a feed's validators, a 401's challenge, a CSV page's next page and file name):
+# each served must be documented beside the answer that carries it, or a client generated from the document
+# does not read it.
+READ_HEADERS = frozenset({"etag", "last-modified", "cache-control", "www-authenticate", "retry-after", "location",
+                          "link", "content-disposition"})
+
+
+def undocumented_headers(document: dict, method: str, path: str, status: int, served: object) -> list[str]:
+    """``method path status name`` for each of :data:`READ_HEADERS` among ``served`` (an answer's header names)
+    that ``document`` (``/openapi.json``) does not give that operation's answer of ``status``."""
+    answer = document["paths"][path][method]["responses"][str(status)]
+    documented = {name.lower() for name in answer.get("headers", {})}
+    return [f"{method} {path} {status} {name}" for name in sorted({str(h).lower() for h in served} & READ_HEADERS)
+            if name not in documented]
+
+
 async def document_and_answer(session, method: str, path: str) -> tuple[dict, int, object]:  # type: ignore[no-untyped-def]
     """What ``session`` (an aiohttp session on a server's base URL, or given whole URLs) reads: ``/openapi.json``,
     then the status and JSON answer of ``method path``."""

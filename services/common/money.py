@@ -2,7 +2,8 @@
 ``max_amount`` and ``currency``, a subscription filter's alike), and the range they make. Pure.
 
 An amount is a number, perhaps with its scale (``10000000``, ``10m``, ``1.5bn``, ``250k``); a currency is an ISO
-4217 code the classifier writes, in any case. Amounts in two currencies are never compared.
+4217 code the classifier writes, in any case, or its sign (``£``, ``€``, ``US$``; ``$`` alone, any of four dollars, is
+refused naming them). Amounts in two currencies are never compared.
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ from dataclasses import dataclass
 
 # The currencies the classifier writes: the pound, the euro, and the dollars a release's "$" may mean.
 CURRENCIES = ("AUD", "CAD", "EUR", "GBP", "NZD", "USD")
+# The dollars: a release's "$" is read as the dollar of the country it names, so "$" in a search is any of them.
+DOLLARS = ("AUD", "CAD", "NZD", "USD")
+ANY_DOLLAR = "$"
+# A currency by its sign, as a search writes it (``£10m``, ``US$5bn``).
+SIGNS = {"£": "GBP", "€": "EUR", "us$": "USD", "$": ANY_DOLLAR}
 SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9,
           "tn": 1e12, "trillion": 1e12}
 SCALE = r"(?:thousand|million|billion|trillion|mn|bn|tn|k|m|b)"
@@ -56,8 +62,12 @@ def amount_of(given: str | float) -> float:
 
 
 def currency_code(given: str) -> str:
-    """The ISO code of ``given`` (any case), one the classifier writes; a ValueError saying why not."""
-    code = given.strip().upper()
+    """The ISO code of ``given`` (any case), one the classifier writes, or of its sign (``£``, ``€``, ``US$``); a
+    ValueError saying why not: ``$`` alone is any of four dollars, and amounts in two currencies are not compared."""
+    code = SIGNS.get(given.strip().lower(), given.strip().upper())
+    if code == ANY_DOLLAR:
+        raise ValueError(f"'$' is any dollar: give the one meant, {', '.join(DOLLARS[:-1])} or {DOLLARS[-1]} "
+                         "(amounts in two currencies are not compared)")
     if code not in CURRENCIES:
         raise ValueError(f"{given[:40]!r} is not a currency the ledger records ({', '.join(CURRENCIES)})")
     return code

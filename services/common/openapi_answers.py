@@ -50,6 +50,8 @@ SERVER_ANSWERS = {
     "503": ("Redis cannot be reached, cannot take the work for now, or did not answer in time (field `server`).",
             _RETRY_AFTER),
 }
+# FastAPI's own 422, which it lists for every route with a parameter or a body, whether or not it can fail.
+_FASTAPI_422 = "Validation Error"
 # Answered 200 while Redis is out of reach, without what could not be read (decision 0083): never that 503.
 SERVED_WITHOUT_REDIS = frozenset({"/metrics"})
 
@@ -73,6 +75,14 @@ def complete(document: dict[str, Any], models: Sequence[type[BaseModel]]) -> dic
     return document
 
 
+def _validated(operation: dict[str, Any]) -> bool:
+    """Whether FastAPI checks something of the requests ``operation`` takes: a body, or a parameter with bounds, a
+    pattern or a type narrower than text (a path parameter of any text is whatever the path holds)."""
+    return "requestBody" in operation or any(
+        {key: value for key, value in parameter.get("schema", {}).items() if key not in ("title", "description")}
+        != {"type": "string"} for parameter in operation.get("parameters", []))
+
+
 def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> None:
     always = needs_token(method, path, open_reads=True)
     sometimes = needs_token(method, path, open_reads=False)
@@ -81,6 +91,8 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
     for answer in answers.values():
         if "HTTPValidationError" in str(answer.get("content")):
             answer["content"] = ERRORS
+    if answers.get("422", {}).get("description") == _FASTAPI_422 and not _validated(operation):
+        del answers["422"]  # a path of any text, and nothing else read: nothing FastAPI could refuse
     added = dict(ANY_BODY_ANSWER) | ({} if path in OPEN_PATHS else SERVER_ANSWERS)  # a health check: its own 503
     if path in SERVED_WITHOUT_REDIS:
         added.pop("503")

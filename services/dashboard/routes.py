@@ -381,7 +381,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             try:
                 until = paused_until(raw)
                 sub = parse_subscription({**json.loads(sub.stored()), "paused_until": until and until.isoformat()},
-                                         kept=sub.channels)
+                                         kept=sub.channels, kept_filter=sub.filter)
             except (Refused, SubscriptionError) as exc:
                 problem, status = (exc.message if isinstance(exc, Refused) else exc.errors[0]["message"]), 422
         if problem is not None:

@@ -31,7 +31,7 @@ from services.common.yaml_lines import UniqueKeyLoader, yaml_error_line
 from .admission import ReleaseRefused, check_published_at
 from .calendar_days import impossible_day
 from .errors import ContentError
-from .html_text import html_published, html_title
+from .html_text import html_meta, html_published, html_title
 from .identity import content_hash, release_id_for
 from .input_schema import document_release_input
 from .links import clean_url, release_id_problem
@@ -243,7 +243,8 @@ def load_release(
     path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str = "folder", published_at: datetime | None = None
 ) -> ReleasePublished:
     """Read ``path`` as version 1 of a release; ingest decides the real version. ``published_at`` (aware), when
-    given, is its publication time, whatever date the file gives (a date it gives is still checked)."""
+    given, is its publication time if the file gives no date of its own (in its name, front matter, JSON or
+    page); a date the file gives is its own, and ``published_at`` is not used."""
     path = Path(path)
     _check_suffix(path)
     try:
@@ -357,27 +358,44 @@ def _from_json(path: Path, text: str, url: str, source: str, published_at: datet
     title = fields.get("title")
     if isinstance(title, str) and not title.strip():
         raise ReleaseFileError(f'{path}: no title: give the release\'s title as "title"')
-    own_date = None if fields.get("published_at") is not None else _date_from_name(path)  # checked even when overridden
-    published = published_at or own_date
-    if published is None and fields.get("published_at") is None:
+    given = fields.get("published_at") is not None
+    published = None if given else _date_from_name(path) or published_at
+    if published is None and not given:
         raise NoPublicationDate(path, ("name the file YYYY-MM-DD-...", 'add "published_at"'))
     release = ReleaseInput.model_validate(
-        fields if published is None else {"published_at": published.isoformat(), **fields}
+        fields if published is None else {**fields, "published_at": published.isoformat()}
     ).to_release(default_url=url, source=source)
     return release if published is None else release.model_copy(update={"published_at": published})
 
 
 def _from_html(path: Path, text: str, url: str, source: str, published_at: datetime | None) -> ReleasePublished:
-    own_date = _parse_when(html_published(text)) or _date_from_name(path)
-    published = published_at or own_date
+    published = _parse_when(html_published(text)) or _date_from_name(path) or published_at
     if published is None:
         raise NoPublicationDate(path, ("name the file YYYY-MM-DD-...",
                                        'add <meta property="article:published_time">'))
     body = page_to_text(text, name=str(path))
     title = html_title(text) or body.split("\n", 1)[0]
     _need_body(path, body, "the page holds no article text")
-    return _release(release_id=release_id_for(url), url=url, title=title, published_at=published,
-                    body=body, source=source)
+    release = _release(release_id=release_id_for(url), url=url, title=title, published_at=published,
+                       body=body, source=source)
+    return release.model_copy(update=_html_withdrawal(path, text))
+
+
+_WITHDRAWN_META = '<meta name="withdrawn" content="{}">'
+
+
+def _html_withdrawal(path: Path, text: str) -> dict[str, object]:
+    """The ``withdrawn`` and ``withdrawn_notice`` an HTML file's ``<head>`` gives as front matter gives them:
+    ``<meta name="withdrawn" content="true">`` (true or false in any case; false when there is none) and
+    ``<meta name="withdrawn_notice" content="…">``. Any other content is refused naming the element, as front
+    matter's ``withdrawn: yes`` is, never read as a yes."""
+    meta = html_meta(text, "withdrawn", "withdrawn_notice")
+    notice = " ".join(meta.get("withdrawn_notice", "").split()) or None
+    given = meta.get("withdrawn")
+    if given is None or given.strip().lower() in ("true", "false"):
+        return {"withdrawn": given is not None and given.strip().lower() == "true", "withdrawn_notice": notice}
+    raise ReleaseFileError(f"{path}: {_WITHDRAWN_META.format(given)}: not true or false "
+                           f"({_WITHDRAWN_META.format('true')} withdraws the release)")
 
 
 def _from_text(path: Path, text: str, url: str, source: str, published_at: datetime | None) -> ReleasePublished:
@@ -393,8 +411,7 @@ def _from_text(path: Path, text: str, url: str, source: str, published_at: datet
         texts = {key: _meta_text(path, match, meta, key) for key in ("title", "url", "source", "withdrawn_notice")}
         text = text[match.end():]
     text = markup_to_text(text)
-    own_date = _front_matter_date(path, match, meta) or _date_from_name(path)  # checked even when overridden
-    published = published_at or own_date
+    published = _front_matter_date(path, match, meta) or _date_from_name(path) or published_at
     if published is None:
         ways = ("add a 'date:' front-matter line",)
         raise NoPublicationDate(path, ways if path == STDIN else ("name the file YYYY-MM-DD-...", *ways))

@@ -57,7 +57,9 @@ def _walked_with(folder: Path, other: Path) -> bool:
 WATCHED = "the watched folder {}"
 _WITHDRAW = {".txt": "put the file back with `withdrawn: true` in its front matter",
              ".md": "put the file back with `withdrawn: true` in its front matter",
-             ".json": 'put the file back with "withdrawn": true'}
+             ".json": 'put the file back with "withdrawn": true',
+             ".html": 'put the file back with <meta name="withdrawn" content="true"> in its <head>',
+             ".htm": 'put the file back with <meta name="withdrawn" content="true"> in its <head>'}
 
 
 def removed_words(path: Path) -> str:

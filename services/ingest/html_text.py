@@ -166,3 +166,12 @@ def html_published(html: str) -> str | None:
             return node.attributes["content"]
     node = tree.css_first("time[datetime]")
     return node.attributes.get("datetime") if node is not None else None
+
+
+def html_meta(html: str, *names: str) -> dict[str, str]:
+    """The ``content`` of the page's first ``<meta name="…">`` of each of ``names`` that it has, by name: ``""``
+    for one with no content; a name the page has no such element of is left out."""
+    check_depth(html)
+    tree = HTMLParser(html)
+    found = {name: tree.css_first(f'meta[name="{name}"]') for name in names}
+    return {name: node.attributes.get("content") or "" for name, node in found.items() if node is not None}

@@ -224,7 +224,7 @@ class IngestService:
         it came from; a release that gives no url or id of its own is named by the file's place, its folder's
         name and its path inside it (:mod:`.file_places`): the watched folder holding it, else the first of
         ``within`` (the folders a command was given), else its own. ``published_at`` (aware): its publication
-        time, over any the file gives."""
+        time if the file gives no date of its own."""
         path = path.absolute()
         raw: bytes | None = None
         try:

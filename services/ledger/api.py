@@ -122,7 +122,9 @@ class LedgerQuery:
         due_before: Annotated[date | None, Query(description="A deadline falls due on or before this day.")] = None,
         q: Annotated[str | None, Query(max_length=200, description=(
             "Words of the commitment, its actor or its release's title (all of them), without case or accents; "
-            'a phrase in double quotes: its words together.'))] = None,
+            'a phrase in double quotes: its words together. Money outside quotes is matched as the commitment\'s '
+            "money, any of the amounts written: £10m in pounds, 10m or 10 million (a scale, no currency) in any "
+            "currency, £ or GBP alone any amount in it; a number alone (2024) is words."))] = None,
         min_amount: Annotated[str | None, Query(max_length=40, description=(
             "Its money is at least this amount, in `currency` (needed with it): a number, such as 10000000, or with "
             "its scale, 10m (k, m, bn, …). Amounts in the words of `q` (£10m) are matched as amounts too, equal."
@@ -130,7 +132,8 @@ class LedgerQuery:
         max_amount: Annotated[str | None, Query(max_length=40, description=(
             "Its money is at most this amount, in `currency` (needed with it), written as `min_amount`."))] = None,
         currency: Annotated[str | None, Query(max_length=40, description=(
-            f"Its money is in this currency (ISO 4217, any case): {', '.join(CURRENCIES)}."))] = None,
+            f"Its money is in this currency (ISO 4217, any case): {', '.join(CURRENCIES)}; or its sign, £, € or US$ "
+            "($ alone, any of four dollars, is a 422 naming them)."))] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
         cursor: Annotated[str | None, Query(max_length=500, description="``next_cursor`` of the page before.")] = None,
     ) -> CommitmentQuery:
@@ -169,6 +172,17 @@ def _json(answer: BaseModel) -> Response:
     return Response(answer.model_dump_json(), media_type="application/json")
 
 
+_CSV_FILE = 'attachment; filename="commitments.csv"'
+# The OpenAPI ``headers`` of a page of commitments as CSV: the next page's address, and the file it is saved as.
+CSV_PAGE_HEADERS = {
+    "Link": {"description": "The next page's address, `</ledger/commitments.csv?…&cursor=…>; rel=\"next\"` "
+                            "(RFC 8288), the same parameters with the cursor; absent on the last page.",
+             "schema": {"type": "string"}},
+    "Content-Disposition": {"description": f"`{_CSV_FILE}`: saved as a file, not shown.",
+                            "schema": {"type": "string"}},
+}
+
+
 def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIndex], *,
                   subscription: Callable[[str], Awaitable[Subscription | None]], remind_at: time,
                   clock: Callable[[], datetime]) -> Routes:
@@ -186,7 +200,7 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
     async def commitments_as_csv(request: Request, query: Query_) -> Response:
         page = commitments_page(await index().cards(), query)
         entries = await store().entries([c.key for c in page.items])
-        headers = {"Content-Disposition": 'attachment; filename="commitments.csv"'}
+        headers = {"Content-Disposition": _CSV_FILE}
         if page.next_cursor is not None:
             headers["Link"] = f'<{_with_cursor(request, page.next_cursor)}>; rel="next"'
         return Response(commitments_csv(entries), media_type=CSV, headers=headers)
@@ -205,7 +219,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                            "true: only the withdrawn releases; false: only those not withdrawn."))] = None,
                        q: Annotated[str | None, Query(max_length=200, description=(
                            "Words of the title or the source (all of them), without case or accents; a phrase in "
-                           'double quotes: its words together; an amount (£10m) among the amounts the title writes.'
+                           'double quotes: its words together; money as for /ledger/commitments (£10m, 10m, £), '
+                           'any of the amounts written, among those the title writes with their currency.'
                        ))] = None,
                        published_after: Annotated[date | None, Query(description=(
                            "Published on or after this day (UTC)."))] = None,
@@ -282,7 +297,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                          summary="Commitments the filters select, the latest first")
     routes.add_api_route("/ledger/commitments.csv", commitments_as_csv, methods=["GET"], response_class=Response,
                          dependencies=known_and_given, responses={
-                             200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, **answers(422)},
+                             200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                                   "headers": CSV_PAGE_HEADERS}, **answers(422)},
                          summary="The same page of commitments as CSV, for a spreadsheet; the next in its Link header")
     routes.add_api_route("/ledger/commitments/{key}", commitment, methods=["GET"], response_model=CommitmentDetail,
                          responses=answers(404),

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from services.common.text_folding import folded
 
-from .core.amounts import AskedAmount, amounts_asked
+from .core.amounts import AskedAmount, amounts_asked, amounts_written
 from .core.cursors import decode_cursor, encode_cursor
 from .core.queries import QueryError, refuse_wordless_search
 from .core.search_text import has_terms, search_terms
@@ -35,7 +35,7 @@ class ReleaseQuery:
     cursor: str | None = None
     withdrawn: bool | None = None  # True: withdrawn ones only; False: those not withdrawn
     words: tuple[str, ...] = ()  # each word or quoted phrase in the title or the source (:func:`search_terms`)
-    amounts: tuple[AskedAmount, ...] = ()  # each amount written in the title (:func:`amounts_asked`)
+    amounts: tuple[AskedAmount, ...] = ()  # any of them written in the title (:func:`amounts_asked`)
     published_from: date | None = None  # UTC days, both included
     published_to: date | None = None
 
@@ -70,11 +70,11 @@ def cursor_place(cursor: str) -> Place:
 
 
 def matches(summary: ReleaseSummary, words: tuple[str, ...], amounts: tuple[AskedAmount, ...] = ()) -> bool:
-    """Whether every word and phrase is in the release's title or source (without case or accents), and every
-    amount among the amounts its title writes (``£10`` is not "£100 million")."""
+    """Whether every word and phrase is in the release's title or source (without case or accents), and any amount
+    asked among the amounts its title writes with their currency (``£10`` is not "£100 million")."""
     if amounts:
-        written = amounts_asked(summary.title or "")[0]
-        if not all(any(asked.matches(w.amount, c) for w in written for c in w.currencies) for asked in amounts):
+        written = amounts_written(summary.title or "")
+        if not any(asked.matches(w.amount, c) for asked in amounts for w in written for c in w.currencies):
             return False
     return has_terms(words, f"{folded(summary.title or '')}\n{folded(summary.source or '')}")
 

@@ -32,24 +32,63 @@ from .file_ids import absent_text
 from .probe import ChannelOutcome
 from .reminder_listing import DEFAULT_LIMIT, MAX_LIMIT
 from .sent_back import SentBackError, kept_channels
-from .store import SubscriptionStore
+from .store import SubscriptionStore, UnreadableSubscription
 from .request_bodies import PauseRequest, SubscriptionChange
-from .subscriptions import Subscription, SubscriptionError, parse_subscription, refused_targets
+from .filter_schema import NOT_BLANK_PATTERN, document_filter
+from .stored_problems import stored_problems
+from .subscriptions import (SINGULAR, Filter, Subscription, SubscriptionError, parse_subscription,
+                            refused_targets)
 
 SubscriptionId = Annotated[str, Path(alias="id", description="The subscription's id.")]
 
 
-class ShownSubscription(Subscription):
+class ShownFilter(Filter):
+    """A filter as it is kept: as given, but for an actor or keyword of only dashes or accents, stored by an
+    earlier version before such were refused, shown as stored (it selects nothing; ``problems`` names it)."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema: document_filter(
+        schema, singular=SINGULAR, entries={"sources": NOT_BLANK_PATTERN}))
+
+
+class Problem(BaseModel):
+    field: str = Field(description="The field, as an error of the API names it (filter.keywords, channels.0.url).")
+    message: str = Field(description="What the API would say of it, given now.")
+
+
+class _AsKept(Subscription):
+    filter: ShownFilter = Field(default_factory=ShownFilter)
+    problems: list[Problem] = Field(default_factory=list, description=(
+        "Given only when there are some: each value the API would refuse were it given now, kept as an earlier "
+        "version stored it before the check (a keyword of only dashes or accents selects nothing; a webhook URL "
+        "no request can go to fails at each send, saying why). The subscription works as it did: change or "
+        "leave out the value to clear it."))
+
+
+class StoredSubscription(_AsKept):
+    """A subscription as it is stored, shown as :class:`ShownSubscription` is."""
+
+
+class ShownSubscription(_AsKept):
     """A subscription as the API shows it: secrets as ``***``, URLs redacted, and where it is defined."""
 
     origin: Literal["file", "api"]
-    overrides: Subscription | None = Field(
+    overrides: StoredSubscription | None = Field(
         default=None, description="On a subscription of the file: the stored one of the same id, which it overrides "
                                   "(that one receives nothing while the file defines the id).")
 
 
+class UnreadableShown(BaseModel):
+    id: str
+    problems: list[Problem] = Field(description="Each value this version refuses, as the API's 422 names it.")
+
+
 class SubscriptionList(BaseModel):
     subscriptions: list[ShownSubscription]
+    unreadable: list[UnreadableShown] = Field(
+        default_factory=list, description="Given only when there are some: the stored subscriptions this version "
+                                          "cannot read, stored by an earlier one before a bound it now keeps (at "
+                                          "most 20 reminders, say); they receive nothing, and are kept until "
+                                          "replaced (PUT) or deleted.")
     not_loaded: list[str] = Field(
         default_factory=list, description="Given only when there are some: the ids read from a subscriptions file "
                                           "in an earlier run that this run, given no subscriptions file, does not "
@@ -110,8 +149,10 @@ def _errors(status: int, errors: list[dict[str, str]]) -> JSONResponse:
     return errors_response(status, errors)
 
 
-def _public(sub: Subscription, origin: str) -> dict[str, Any]:
-    return {**sub.model_dump(mode="json", exclude_none=True), "origin": origin}
+def _kept(sub: Subscription, url_refusal: Callable[[str], str | None]) -> dict[str, Any]:
+    """``sub`` as shown, with the ``problems`` of a value stored before a check the API now makes."""
+    problems = stored_problems(sub, url_refusal)
+    return {**sub.model_dump(mode="json", exclude_none=True), **({"problems": problems} if problems else {})}
 
 
 def _keep_secrets(new: dict[str, Any], old: Subscription | None) -> dict[str, Any]:
@@ -142,9 +183,17 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
     why a webhook's or a self-hosted Apprise service's URL would be refused at every send (an IP literal outside
     the outbound policy); ``reminders(sub, limit, cursor)`` lists a page of the reminders planned for a
     subscription (:mod:`.reminder_listing`), for ``GET /subscriptions/{id}/reminders``."""
+    def _public(sub: Subscription, origin: str) -> dict[str, Any]:
+        return {**_kept(sub, url_refusal), "origin": origin}
+
     async def find(sub_id: str) -> tuple[SubscriptionStore, str, Subscription]:
         store = get_store()
-        sub = await store.get(sub_id)
+        try:
+            sub = await store.get(sub_id)
+        except UnreadableSubscription as exc:
+            problems = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors)
+            raise field_error(409, "id", f"{sub_id!r} was stored by an earlier version with values this version "
+                                         f"refuses ({problems}): replace it (PUT) or delete it") from None
         if sub is None:
             raise field_error(404, "id", await absent_text(store, sub_id))
         return store, sub_id, sub
@@ -156,10 +205,11 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
     async def save(store: SubscriptionStore, data: Any, *, new_pause: bool = True,
                    old: Subscription | None = None) -> JSONResponse:
         """Validate and store; ``new_pause``: the pause is new input, so it must not be in the past; ``old``:
-        the stored version, whose channels are not judged again as new input."""
+        the stored version, whose channels (and actors and keywords) are not judged again as new input."""
         kept = old.channels if old is not None else []
         try:
-            sub = parse_subscription(data, now=clock() if new_pause else None, kept=kept)
+            sub = parse_subscription(data, now=clock() if new_pause else None, kept=kept,
+                                     kept_filter=old.filter if old is not None else None)
         except SubscriptionError as exc:
             return _errors(422, exc.errors)
         if refused := refused_targets(sub, url_refusal, kept):
@@ -174,13 +224,16 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         store = get_store()
         file_subs = store.file.current()
         ids = {s.id for s in file_subs}
-        stored = {s.id: s for s in await store.stored()}
+        readable, unreadable = await store.stored_and_unreadable()
+        stored = {s.id: s for s in readable}
         api_subs = [s for s in stored.values() if s.id not in ids]
-        out = [{**_public(s, "file"), **({"overrides": stored[s.id].model_dump(mode="json", exclude_none=True)}
+        out = [{**_public(s, "file"), **({"overrides": _kept(stored[s.id], url_refusal)}
                                         if s.id in stored else {})} for s in file_subs]
         out += [_public(s, "api") for s in api_subs]
         not_loaded = await store.not_loaded_from_file() if store.file.path is None else []
-        return JSONResponse({"subscriptions": out, **({"not_loaded": not_loaded} if not_loaded else {})})
+        unread = [{"id": exc.sub_id, "problems": exc.errors} for exc in unreadable]
+        return JSONResponse({"subscriptions": out, **({"unreadable": unread} if unread else {}),
+                             **({"not_loaded": not_loaded} if not_loaded else {})})
 
     async def create(request: Request) -> JSONResponse:
         store, data = get_store(), await read_json_body(request)
@@ -203,8 +256,11 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
             return _errors(422, [NO_OBJECT])
         if data.get("id", sub_id) != sub_id:
             return _errors(422, [{"field": "id", "message": f"does not match the URL ({sub_id!r})"}])
-        old = await store.get(sub_id)
-        same_pause = old is not None and data.get("paused_until") == _public(old, "api").get("paused_until")
+        try:
+            old = await store.get(sub_id)
+        except UnreadableSubscription:  # replaced whole by what is given: nothing of it is carried along
+            old = None
+        same_pause = old is not None and data.get("paused_until") == old.model_dump(mode="json").get("paused_until")
         return await save(store, _keep_secrets({**data, "id": sub_id}, old), new_pause=not same_pause,
                           old=old)
 
@@ -219,9 +275,10 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         return await save(store, merged, new_pause="paused_until" in data, old=sub)
 
     async def delete(sub_id: SubscriptionId) -> Response:
-        store, sub_id, _ = await find(sub_id)
+        store = get_store()
         writable(store, sub_id)
-        await store.delete(sub_id)
+        if not await store.delete(sub_id):  # one this version cannot read is deleted too
+            raise field_error(404, "id", await absent_text(store, sub_id))
         return Response(status_code=204)
 
     async def pause(request: Request, sub_id: SubscriptionId) -> JSONResponse:
@@ -278,7 +335,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
     routes.add_api_route("/subscriptions", create, methods=["POST"], status_code=201, **shown,
                          responses={201: created, **answers(400, 409, 422)}, openapi_extra=routes.json_body(Subscription),
                          summary="Create a subscription")
-    routes.add_api_route(one, show, methods=["GET"], **shown, responses=answers(404), summary="One subscription")
+    routes.add_api_route(one, show, methods=["GET"], **shown, responses=answers(404, 409), summary="One subscription")
     routes.add_api_route(one, replace, methods=["PUT"], **shown,
                          responses={201: {"model": ShownSubscription, **created}, **answers(400, 409, 422)},
                          openapi_extra=routes.json_body(Subscription), summary="Create or replace a subscription")
@@ -292,8 +349,9 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
     routes.add_api_route(one + "/resume", resume, methods=["POST"], **shown, responses=answers(404, 409),
                          summary="Resume")
     routes.add_api_route(one + "/test", test, methods=["POST"], response_model=TestOutcome,
-                         responses=answers(404, 501), summary="Send a test notification through its channels now")
+                         responses=answers(404, 409, 501),
+                         summary="Send a test notification through its channels now")
     routes.add_api_route(one + "/reminders", planned, methods=["GET"], response_model=ReminderList,
-                         responses=answers(404, 422, 501),
+                         responses=answers(404, 409, 422, 501),
                          summary="The reminders planned for it and not fired yet, soonest first")
     return routes

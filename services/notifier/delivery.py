@@ -392,7 +392,9 @@ class DeliveryWorker:
         except ValueError as exc:
             await self._record(job, None, DeliveryResult.failed(f"bad channel: {exc}", retryable=False))
             return
-        limit = self._limits.setdefault(dest, asyncio.Semaphore(self.config.destination_concurrency))
+        limit = self._limits.get(dest)
+        if limit is None:  # made once a destination, not for every job (setdefault would make one each time)
+            limit = self._limits[dest] = asyncio.Semaphore(self.config.destination_concurrency)
         async with limit:
             result = await self._send(channel, job)
         sent()

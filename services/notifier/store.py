@@ -24,10 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import redis.asyncio as aioredis
+from pydantic import ValidationError
 from redis.asyncio.client import Pipeline
 import yaml
 
 from services.common.encodings import NotText, decode_bytes
+from services.common.errors import field_errors
 from services.common.yaml_lines import yaml_error_line
 
 from .reminder_scripts import HELPERS
@@ -257,6 +259,23 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class UnreadableSubscription(ValueError):
+    """A stored subscription this version cannot read: stored by an earlier one, before a bound it now keeps (at
+    most 20 reminders, say). ``errors``: ``{"field", "message"}`` each, as the API's 422 names them."""
+
+    def __init__(self, sub_id: str, errors: list[dict[str, str]]) -> None:
+        self.sub_id, self.errors = sub_id, errors
+        super().__init__(f"stored subscription {sub_id} cannot be read: "
+                         + "; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+
+def _read_stored(sub_id: str, data: bytes) -> Subscription:
+    try:
+        return Subscription.model_validate_json(data)
+    except ValidationError as exc:
+        raise UnreadableSubscription(sub_id, field_errors(exc, whole="subscription")) from None
+
+
 class SubscriptionStore:
     def __init__(self, client: aioredis.Redis, *, key: str, file: FileSubscriptions,
                  kept_for: Callable[[str], list[str]] = lambda sub_id: [],
@@ -358,15 +377,25 @@ class SubscriptionStore:
                         if sub_id.decode() not in in_file}
 
     def parse_stored(self, raw: dict[bytes, bytes]) -> list[Subscription]:
-        subs, parsed = [], {}
+        return self.read_stored(raw)[0]
+
+    def read_stored(self, raw: dict[bytes, bytes]) -> tuple[list[Subscription], list[UnreadableSubscription]]:
+        """The stored subscriptions of ``raw`` (id -> JSON), and those this version cannot read (logged, and kept
+        as they are: replaced or deleted through the API)."""
+        subs, parsed, unreadable = [], {}, []
         for sub_id, data in sorted(raw.items()):
             try:
-                parsed[data] = self._parsed.get(data) or Subscription.model_validate_json(data)
+                parsed[data] = self._parsed.get(data) or _read_stored(sub_id.decode(), data)
                 subs.append(parsed[data])
-            except ValueError as exc:
-                log.error("stored subscription %s is invalid, skipped: %s", sub_id.decode(), exc)
+            except UnreadableSubscription as exc:
+                log.error("%s; skipped", exc)
+                unreadable.append(exc)
         self._parsed = parsed
-        return subs
+        return subs, unreadable
+
+    async def stored_and_unreadable(self) -> tuple[list[Subscription], list[UnreadableSubscription]]:
+        """The stored subscriptions, and those this version cannot read (:meth:`read_stored`)."""
+        return self.read_stored(await self.client.hgetall(self.key))
 
     async def effective(self) -> list[Subscription]:
         return self.effective_of(await self.client.hgetall(self.key))
@@ -393,7 +422,7 @@ class SubscriptionStore:
             if sub.id == sub_id:
                 return sub
         raw = await self.client.hget(self.key, sub_id)
-        return Subscription.model_validate_json(raw) if raw else None
+        return _read_stored(sub_id, raw) if raw else None
 
     async def put(self, sub: Subscription) -> bool:
         """Store ``sub``; True when it was created, False when replaced."""

@@ -20,8 +20,8 @@ from pydantic import (AfterValidator, AliasChoices, AwareDatetime, BaseModel, Be
 
 from schemas.classified import Category, Kind
 from services.common.errors import readable_message
-from services.common.money import (AMOUNT_PATTERN, CURRENCIES, MAX_AMOUNT_TEXT, MAX_BELOW_MIN, AmountRange, amount_of,
-                                   bounds_problem, currency_code)
+from services.common.money import (AMOUNT_PATTERN, ANY_DOLLAR, CURRENCIES, MAX_AMOUNT_TEXT, MAX_BELOW_MIN, SIGNS,
+                                   AmountRange, amount_of, bounds_problem, currency_code)
 from services.common.shown_urls import HIDDEN, is_shown_form
 from services.common.text_folding import folded
 from services.common.url_hosts import sendable_url_problem
@@ -129,8 +129,10 @@ def looks_for_nothing(entry: str) -> bool:
 Amount = Annotated[float, BeforeValidator(amount_of), WithJsonSchema({"anyOf": [
     {"type": "number", "minimum": 0},
     {"type": "string", "pattern": AMOUNT_PATTERN, "maxLength": MAX_AMOUNT_TEXT, "examples": ["10m", "1.5bn"]}]})]
+# A currency: its code in any case, or its sign (``£``); the sign ``$`` alone is any dollar, refused naming them.
+_CURRENCY_WRITINGS = (*CURRENCIES, *(sign for sign, code in SIGNS.items() if code != ANY_DOLLAR))
 Currency = Annotated[str, AfterValidator(currency_code), WithJsonSchema(
-    {"type": "string", "pattern": r"^\s*" + any_case(CURRENCIES)[1:-1] + r"\s*$", "examples": ["GBP"]})]
+    {"type": "string", "pattern": r"^\s*" + any_case(_CURRENCY_WRITINGS)[1:-1] + r"\s*$", "examples": ["GBP"]})]
 
 
 class Filter(_Strict):
@@ -161,8 +163,9 @@ class Filter(_Strict):
         "Its money is at most this amount, in `currency` (needed with it), written as `min_amount`; not less "
         "than `min_amount`."))
     currency: Currency | None = Field(default=None, validate_default=True, description=(
-        f"Its money is in this currency (ISO 4217, any case): {', '.join(CURRENCIES)}; alone, every commitment "
-        "of money in it. Amounts in two currencies are never compared."))
+        f"Its money is in this currency (ISO 4217, any case): {', '.join(CURRENCIES)}, or its sign, £, € or US$ "
+        "(kept as its code; $ alone, any of four dollars, is refused naming them); alone, every commitment of money "
+        "in it. Amounts in two currencies are never compared."))
 
     @field_validator("max_amount")
     @classmethod
@@ -212,11 +215,13 @@ class Filter(_Strict):
     @field_validator("actors", "keywords")
     @classmethod
     def _something_to_look_for(cls, values: list[str] | None, info: ValidationInfo) -> list[str] | None:
-        """Refused when given; one stored before this check is read back, and selects nothing."""
+        """Refused when given; one stored before this check is read back, and selects nothing, and is kept when
+        its subscription is paused, resumed or changed otherwise (the context's ``kept_filter``)."""
         if values is None or info.context is None:
             return values
+        kept = getattr(info.context.get("kept_filter"), info.field_name or "", None) or []
         for place, value in enumerate(values, 1):
-            if looks_for_nothing(value):
+            if looks_for_nothing(value) and value not in kept:
                 raise ValueError(f"entry {place} ({value!r}) {NOTHING_TO_LOOK_FOR}")
         return values
 
@@ -629,16 +634,17 @@ def _url_refusal(url_refusal: Callable[[str], str | None], url: str) -> str | No
 
 
 def parse_subscription(data: Any, *, where: str = "", now: datetime | None = None,
-                       kept: Sequence[Channel] = ()) -> Subscription:
+                       kept: Sequence[Channel] = (), kept_filter: Filter | None = None) -> Subscription:
     """Validate one subscription; raise :class:`SubscriptionError` listing every bad field.
     With ``now`` (aware), a ``paused_until`` before it is refused too (new input, not a stored pause).
     ``kept``: the channels already stored for it; the checks made only of new input (a mailbox in two email
     channels, a webhook URL no request can go to) are not made again of them, so a subscription stored before
-    such a check can still be paused, resumed or changed in its other fields."""
+    such a check can still be paused, resumed or changed in its other fields; ``kept_filter``: the filter stored
+    for it, whose actors and keywords of only dashes or accents are kept so too."""
     if not isinstance(data, dict):
         raise SubscriptionError([{"field": where.rstrip(".") or "subscription", "message": "expected a mapping"}])
     try:
-        return Subscription.model_validate(data, context={"now": now, "kept": list(kept)})
+        return Subscription.model_validate(data, context={"now": now, "kept": list(kept), "kept_filter": kept_filter})
     except ValidationError as exc:
         raise SubscriptionError(field_errors(exc, prefix=where)) from None
 

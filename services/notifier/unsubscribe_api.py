@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 from redis.exceptions import RedisError
 
-from services.common.api import ApiError, Routes, answers, errors_response, field_error
+from services.common.api import ApiError, Errors, Routes, answers, errors_response, field_error
 from services.common.http import RETRY_AFTER_SECONDS, log_redis_unavailable, redis_unavailable
 
 from .resubscribe import Resubscription, resubscribe
@@ -181,6 +181,8 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
     routes.add_api_route("/subscriptions/{id}/unsubscribed", listing, methods=["GET"], response_model=Unsubscribers,
                          responses=answers(404), summary="Who unsubscribed from a subscription")
     routes.add_api_route("/subscriptions/{id}/unsubscribed/{address}", undo, methods=["DELETE"], status_code=204,
-                         response_class=Response, responses=answers(404, 422),
+                         response_class=Response, responses={**answers(404), 422: {"model": Errors, "description": (
+                             "Not an email address: it holds a character no address may, such as U+200B ZERO WIDTH "
+                             "SPACE (field `address`).")}},
                          summary="Undo one recipient's unsubscribe")
     return routes

@@ -44,3 +44,38 @@ async def test_closing_fails_what_is_still_pending():
     await writer.close()
     with pytest.raises(asyncio.CancelledError):
         await pending
+
+
+async def test_a_submitter_cancelled_while_waiting_leaves_its_item_to_be_written_and_the_others_their_outcome():
+    writes, release = [], asyncio.Event()
+
+    async def write(items):
+        await release.wait()
+        writes.append(list(items))
+
+    writer = BatchWriter(write)
+    cancelled = asyncio.ensure_future(writer.submit(0))
+    waiting = asyncio.ensure_future(writer.submit(1))
+    await asyncio.sleep(0.01)  # both in the batch the writer has started
+    cancelled.cancel()
+    release.set()
+    await waiting
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    assert writes == [[0, 1]]
+    await writer.submit(2)  # the writer goes on
+    assert writes == [[0, 1], [2]]
+
+
+async def test_a_submitter_cancelled_before_its_batch_is_written_leaves_its_item_in_it():
+    writes = []
+
+    async def write(items):
+        writes.append(list(items))
+
+    writer = BatchWriter(write)
+    cancelled = asyncio.ensure_future(writer.submit(0))
+    await asyncio.sleep(0)  # queued, the write not yet under way
+    cancelled.cancel()
+    await writer.submit(1)
+    assert [item for batch in writes for item in batch] == [0, 1]

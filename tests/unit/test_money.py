@@ -23,9 +23,16 @@ def test_what_is_no_amount_is_refused_saying_why(given, words):
         amount_of(given)
 
 
-def test_a_currency_is_an_iso_code_in_any_case():
-    assert currency_code(" gbp") == "GBP"
+def test_a_currency_is_an_iso_code_in_any_case_or_its_sign():
+    given = (" gbp", "£", " € ", "US$", "us$")
+    assert [currency_code(one) for one in given] == ["GBP", "GBP", "EUR", "USD", "USD"]
     with pytest.raises(ValueError, match="AUD, CAD, EUR, GBP, NZD, USD"):
+        currency_code("JPY")
+
+
+def test_a_dollar_sign_alone_is_refused_naming_the_dollars():
+    """Before: "not a currency the ledger records", where a search's ``$10m`` is any of them."""
+    with pytest.raises(ValueError, match=r"^'\$' is any dollar: give the one meant, AUD, CAD, NZD or USD \(amounts"):
         currency_code("$")
 
 

@@ -345,3 +345,55 @@ def test_front_matter_withdraws_a_text_release(tmp_path):
     assert (release.withdrawn, release.withdrawn_notice) == (True, "Published in error.")
     assert (release.release_id, release.title, release.body) == (before.release_id, before.title, before.body)
     assert not before.withdrawn and before.withdrawn_notice is None
+
+
+_PAGE = ("<html><head><title>Border plan</title>{meta}</head><body><article><h1>Border plan</h1>"
+         "<p>The UK will invest £5m by 1 May 2027.</p></article></body></html>")
+
+
+def test_a_meta_withdraws_an_html_release(tmp_path):
+    """Before: an .html file had no way to say its release was withdrawn (front matter is a text file's), so a
+    release of a watched .html file could not be withdrawn at all, and deleting the file withdraws nothing."""
+    path = tmp_path / "2026-12-07-plan.html"
+    path.write_text(_PAGE.format(meta=""))
+    before = load_release(path)
+    path.write_text(_PAGE.format(meta='<meta name="withdrawn" content="true">'
+                                      '<meta name="withdrawn_notice" content="Published in error.">'))
+    release = load_release(path)
+    assert (release.withdrawn, release.withdrawn_notice) == (True, "Published in error.")
+    assert (release.release_id, release.title, release.body) == (before.release_id, before.title, before.body)
+    assert not before.withdrawn and before.withdrawn_notice is None
+
+
+@pytest.mark.parametrize(("content", "withdrawn"), [("false", False), ("TRUE", True), (" true ", True)])
+def test_an_html_withdrawn_meta_is_true_or_false_in_any_case(tmp_path, content, withdrawn):
+    path = tmp_path / "2026-12-07-plan.html"
+    path.write_text(_PAGE.format(meta=f'<meta name="withdrawn" content="{content}">'))
+    assert load_release(path).withdrawn is withdrawn
+
+
+@pytest.mark.parametrize("content", ["yes", "1", ""])
+def test_an_html_withdrawn_meta_neither_true_nor_false_is_refused_naming_it(tmp_path, content):
+    path = tmp_path / "2026-12-07-plan.html"
+    path.write_text(_PAGE.format(meta=f'<meta name="withdrawn" content="{content}">'))
+    with pytest.raises(ReleaseFileError) as caught:
+        load_release(path)
+    assert str(caught.value) == (f'{path}: <meta name="withdrawn" content="{content}">: not true or false '
+                                 '(<meta name="withdrawn" content="true"> withdraws the release)')
+
+
+@pytest.mark.parametrize(("name", "content", "own"), [
+    pytest.param("2019-05-15-named.txt", "Port plan\nThe UK will act.\n", "2019-05-15", id="name"),
+    pytest.param("front.md", "---\ndate: 2019-05-16\n---\nPort plan\nThe UK will act.\n", "2019-05-16", id="front"),
+    pytest.param("r.json", '{"id": "r", "title": "T", "body": "B", "published_at": "2019-05-17"}', "2019-05-17",
+                 id="json"),
+    pytest.param("r.html", '<meta property="article:published_time" content="2019-05-18"><h1>T</h1><p>B</p>',
+                 "2019-05-18", id="html"),
+    pytest.param("undated.txt", "Port plan\nThe UK will act.\n", "2026-03-01", id="undated"),
+])
+def test_a_date_given_dates_only_a_file_that_gives_none(tmp_path, name, content, own):
+    """Before: the date given stood over the date every file gave."""
+    path = tmp_path / name
+    path.write_text(content)
+    release = load_release(path, published_at=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    assert release.published_at.date().isoformat() == own

@@ -20,7 +20,7 @@ from .calendar_units import (
 )
 from .financial_years import FINANCIAL, FINANCIAL_FOLLOWING, full_year, read_due, read_named, read_span
 from .numbers import NUMBER, parse_number
-from .response_times import ANCHOR, read_bounded, read_instantly, read_within
+from .response_times import ANCHOR, read_bounded, read_cut, read_instantly, read_within
 
 COMMENCEMENT: Final = "commencement"
 Fields = dict | str | None
@@ -83,10 +83,16 @@ def _due(match: re.Match[str], due: date, published: date, first: date | None = 
     return {"type": "date", "due": due}
 
 
+def _amount(match: re.Match[str]) -> float | None:
+    """The number of units a match counts: "three", "2.5", "two and a half" (the ``half`` group)."""
+    amount = parse_number(match["n"])
+    return None if amount is None else amount + 0.5 * bool(match["half"])
+
+
 def _relative_period(match: re.Match[str], published: date) -> Fields:
     unit = match["unit"].lower()
     if match["n"]:
-        amount = parse_number(match["n"])
+        amount = _amount(match)
     else:
         amount = None if match["plural"] else 1.0
     if amount is None:
@@ -105,7 +111,7 @@ _LASTING: Final = re.compile(r"\b(?:keep|kept|keeps|retain\w*|stor(?:e|ed|es|ing
 def _fixed_duration(match: re.Match[str], published: date) -> Fields:
     if _LASTING.search(match.string, max(0, match.start() - 60), match.start()):
         return None
-    amount = parse_number(match["n"])
+    amount = _amount(match)
     if amount is None:
         return None
     if match["fm"]:  # "over two years from April 2025", "for two years from 1 April 2025": from that day
@@ -115,6 +121,17 @@ def _fixed_duration(match: re.Match[str], published: date) -> Fields:
     if match["from"]:  # "over five years beginning in 2015-16", "over four years from 2018-19": from that year's first day
         return _from_year(match, amount)
     return {"type": "period", "start": published, "end": add_units(published, amount, match["unit"])}
+
+
+def _more_units(match: re.Match[str], published: date) -> Fields:
+    """"a further year of funding", "for another year", "a two-year extension": a period from publication, as "for a
+    further three years" is."""
+    if _LASTING.search(match.string, max(0, match.start() - 60), match.start()):
+        return None
+    amount = parse_number(match["n"]) if match["n"] else 1.0
+    if amount is None:
+        return None
+    return {"type": "period", "start": published, "end": add_units(published, amount, match["unit"] or match["unit2"])}
 
 
 def _from_year(match: re.Match[str], amount: float) -> Fields:
@@ -213,6 +230,20 @@ def _day(match: re.Match[str], published: date) -> Fields:
     return _due(match, due, published)
 
 
+def _days_of_a_month(match: re.Match[str], published: date) -> Fields:
+    """"from 5 to 8 August", "on 16-17 May 2023", "on 3 and 4 December": something held over days of one month,
+    due on the last of them; days gone by are when something happened."""
+    if _year_unread(match, "y"):
+        return None
+    month, first, day = month_number(match["m"]), int(_NON_DIGITS.sub("", match["d1"])), int(_NON_DIGITS.sub("", match["d"]))
+    if first >= day:
+        return None
+    due = date(full_year(match["y"], upcoming_month_year(month, published)), month, day)
+    if not match["y"] and published - _RECENT_PAST <= _same_year_day(published.year, month, day) < published:
+        return None
+    return {"type": "date", "due": due} if due > published else None
+
+
 def _same_year_day(year: int, month: int, day: int) -> date:
     return date(year, month, min(day, end_of_month(year, month).day))
 
@@ -295,10 +326,11 @@ def _gone_by(match: re.Match[str]) -> bool:
 
 
 def _this_unit(match: re.Match[str], published: date) -> Fields:
-    unit = " ".join(match["unit"].lower().split())
-    if match["rel"].lower() == "the" and not match["edge"]:
+    unit = " ".join(match["unit"].lower().replace("fiscal", "financial").split())
+    within = (match["within"] or "").lower()  # "later in the year" is this year's end, as "later this year" is
+    if match["rel"].lower() == "the" and not match["edge"] and not within:
         return None
-    if (match["when"] or "").lower() == "earlier" or _gone_by(match):
+    if (match["when"] or within).lower() == "earlier" or _gone_by(match):
         return None  # "the talks earlier this year", "so far this year": when something happened
     following = 1 if (match["rel"] or "").lower() == "next" else 0
     due = end_of_unit(published, unit, following=following)
@@ -311,7 +343,7 @@ def _this_unit(match: re.Match[str], published: date) -> Fields:
     return fields
 
 
-_UNIT: Final = r"(?P<unit>year|month|week|decade|financial\s+year)"
+_UNIT: Final = r"(?P<unit>year|month|week|decade|(?:financial|fiscal)\s+year)"
 
 RULES: Final[list[Rule]] = [
     (_compile(rf"\bwithin\s+(?:the\s+)?(?:(?P<low>{NUMBER})\s*(?:to|-|–|or)\s*)?(?P<high>{NUMBER})?\s*"
@@ -319,11 +351,11 @@ RULES: Final[list[Rule]] = [
               rf"(?:\s+(?:of|after|from|following|upon)\s+{ANCHOR})?"), read_within),
     (_compile(r"\binstantly\b"), read_instantly),
     (_compile(rf"\b(?:over|during|in|within|for|across)\s+the\s+(?:next|coming|following|forthcoming)\s+"
-              rf"(?:(?P<n>{NUMBER})\s+|(?:several|few)\s+)?(?P<unit>day|week|month|year|decade)(?P<plural>s)?\b"
+              rf"(?:(?P<n>{NUMBER})(?P<half>\s+and\s+a\s+half)?\s+|(?:several|few)\s+)?(?P<unit>day|week|month|year|decade)(?P<plural>s)?\b"
               r"(?:\s+(?:and|or)\s+(?:day|week|month|year)s)?"), _relative_period),
     (_compile(r"\btomorrow\b"), lambda match, published: {"type": "date", "due": published + timedelta(days=1)}),
-    (_compile(rf"\b(?:for|within|over|in)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|a\s+further\s+)?"
-              rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"
+    (_compile(rf"\b(?:for|within|over|in)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|(?:an\s+)?additional\s+)?"
+              rf"(?P<n>{NUMBER})(?P<half>\s+and\s+a\s+half)?\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"
               rf"(?:,?\s+(?:(?:beginning|starting|commencing)\s+(?:in|on)|from)\s+(?:(?:fiscal|financial)\s+year\s+)?"
               rf"(?:(?P<from>{YEAR})(?:\s*[-–/]\s*(?P<to>(?:19|20)?\d\d))?\b(?!\s*[-–/]\s*\d)|"
               rf"(?:(?P<fd>{_DAY})\s+(?:of\s+)?)?(?P<fm>{MONTH})\s+(?P<fy>{YEAR})\b))?"), _fixed_duration),
@@ -353,7 +385,8 @@ RULES: Final[list[Rule]] = [
     (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+year\s+)?(?:(?P<part>early|mid|late)[\s-]+)?(?P<y>{YEAR})\b"
               r"(?!\s*[-–/]\s*\d)"),
      _calendar_year),
-    (_compile(rf"{_BY_END}(?:(?P<when>later|earlier|early|mid|late)[\s-]+)?(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)(?!\s+(?:19|20)\d\d\b)"),
+    (_compile(rf"{_BY_END}(?:(?P<when>later|earlier|early|mid|late)[\s-]+|(?P<within>later|earlier)\s+in\s+(?=the\s))?"
+              rf"(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)(?!\s+(?:19|20)\d\d\b)"),
      _this_unit),
     (_compile(rf"^\s*(?P<text>(?:(?P<d>{_DAY})\s+)?(?P<m>{MONTH})\s+(?P<y>{YEAR}))\s*[:–—-]\s"), _milestone),
     (_compile(rf"\b(?:in\s+)?(?:under|less\s+than|no\s+more\s+than|at\s+most)\s+(?P<high>{NUMBER})\s*"
@@ -362,7 +395,7 @@ RULES: Final[list[Rule]] = [
     (_compile(rf"\b(?P<low>an?|{NUMBER})\s+(?:(?P<unit>second|minute|hour)s?\s+)?(?:or|to)\s+(?P<high>{NUMBER})\s+"
               r"(?(unit)|(?P<unit2>second|minute|hour)s?\s+)(?:after|following)\s+"
               rf"{ANCHOR}"), read_bounded),
-    (_compile(rf"\b(?P<prep>by|before|no\s+later\s+than)\s+(?:the\s+end\s+of\s+)?(?:the\s+)?"
+    (_compile(rf"\b(?P<prep>by|before|no\s+later\s+than|until|till|through|to)\s+(?:the\s+end\s+of\s+)?(?:the\s+)?"
               rf"(?:(?:financial|fiscal)\s+year\s+)?(?P<y1>{YEAR})\s*(?:-|–|/)\s*(?P<y2>(?:19|20)?\d\d)\b"
               r"(?!\s*[-–/]\s*\d)"), read_due),
     (_compile(r"\b(?:soon|shortly|in\s+the\s+near\s+future|in\s+due\s+course|imminently)\b"),
@@ -370,7 +403,7 @@ RULES: Final[list[Rule]] = [
     (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+)?(?P<part>q[1-4]|h[12]|(?:first|second|third|fourth|final|last)\s+"
               rf"quarter|(?:first|second)\s+half)(?:\s+of)?\s+(?:(?P<y>{YEAR})\b|{_RELATIVE_YEAR})"), _year_part),
     (_compile(rf"\b(?:(?P<prep>by|before|no\s+later\s+than|until|through)\s+(?:the\s+end\s+of\s+)?)?"
-              rf"(?:fiscal\s+year|fy)\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"), read_named),
+              rf"(?:fiscal\s+year(?:\s*\(fy\))?|fy)\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"), read_named),
     (_compile(rf"\b(?:for|during|over)\s+(?:the|a)\s+period\s+(?:beginning|starting|commencing)\s+(?:on\s+)?"
               rf"(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{MONTH}),?(?:\s+(?P<y1>{YEAR}))?,?\s+and\s+"
               rf"(?:ending|expiring)\s+(?:on\s+)?(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{MONTH}),?"
@@ -379,6 +412,16 @@ RULES: Final[list[Rule]] = [
               rf"(?P<y>{YEAR}))\s*[:–—-]\s"), _milestone_part),
     (_compile(rf"\b(?:in|during|over|across|throughout)\s+(?:both\s+)?(?P<years>{YEAR}(?:\s*,\s*{YEAR})*,?\s+(?:and|&)\s+"
               rf"{YEAR})\b(?!\s*[-–/]\s*\d)"), _years_in_a_row),
+    # A response time cut to a shorter one: "halved from 48 hours to 24", "from two hours to thirty minutes".
+    (_compile(rf"\bfrom\s+(?P<old>{NUMBER})\s+(?P<unit>second|minute|hour)s?\s+(?:down\s+)?to\s+(?P<new>{NUMBER})"
+              r"(?:\s+(?P<unit2>second|minute|hour)s?)?\b"), read_cut),
+    # The financial year that names a budget: "The 2019-20 Budget will provide", as "in the 2019-20 Budget" is read.
+    (_compile(rf"\bthe\s+(?P<text>(?P<y1>{YEAR})\s*[-–/]\s*(?P<y2>(?:19|20)?\d\d))\b(?!\s*[-–/]\s*\d)"
+              r"(?=\s+(?:[\w'’$.,-]+\s+){0,6}?budget\b)"), read_span),
+    (_compile(rf"\b(?:on|from|between)\s+(?P<d1>{_DAY})\s*(?:-|–|to|and|until)\s*(?P<d>{_DAY})\s+(?:of\s+)?"
+              rf"(?P<m>{MONTH})(?:,?\s+(?P<y>{YEAR}))?\b(?!\s*\d)"), _days_of_a_month),
+    (_compile(rf"\b(?:(?:a\s+further|another|(?:an\s+)?additional)\s+(?P<unit>year|month|week)\b(?!['’]s)|"
+              rf"an?\s+(?P<n>{NUMBER})[\s-]+(?P<unit2>year|month|week)\s+(?:extension|renewal)\b)"), _more_units),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -389,7 +432,7 @@ NEEDS: Final[list[tuple[str, ...]]] = [
     _CENTURY, ("year", "month", "week", "decade"),
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
     ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY + ("this year", "next year"),
-    ("fiscal year", "fy"), ("period",), _CENTURY, _CENTURY,
+    ("fiscal year", "fy"), ("period",), _CENTURY, _CENTURY, ("from",), ("budget",), (MONTH_NAME,), ("further", "another", "additional", "extension", "renewal"),
 ]
 assert len(NEEDS) == len(RULES)
 
@@ -408,6 +451,7 @@ CORES: Final[dict[int, re.Pattern[str]]] = {
     19: re.compile(r"(?:or|to)\s+\S+\s+(?:(?:hour|minute|second)s?\s+)?(?:after|following)\s"),
     20: re.compile(rf"{YEAR}\s*(?:-|–|/)\s*(?:19|20)?\d\d\b"),  # "by 2023/24"
     22: re.compile(r"q[1-4]|h[12]|quarter|half"),  # "by the second quarter of 2019", "in H2 2020"
-    23: re.compile(rf"(?:fiscal\s+year|fy)\s*{YEAR}\b"),  # "by fiscal year 2025", "FY2024" ("fy" of "justify": none)
+    # "by fiscal year 2025", "FY2024" ("fy" of "justify": none), "Fiscal Year (FY) 2023"
+    23: re.compile(rf"(?:fiscal\s+year(?:\s*\(fy\))?|fy)\s*{YEAR}\b"),
     26: re.compile(rf"{YEAR},?\s+(?:and|&)\s+{YEAR}\b"),  # "in 2024 and 2025"
 }

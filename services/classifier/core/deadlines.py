@@ -43,7 +43,7 @@ _FIRST: Final = {id(RULES[i][0]): WordSet(words) for i, words in (
     (14, PREP_WORDS + ("later", "this", "next")),
     (15, PREP_WORDS),
     (16, PREP_WORDS + END_OF_WORDS + ("later", "earlier", "early", "mid", "late", "this", "next")),
-    (18, ("in", "under", "less", "no", "at")), (20, ("by", "before", "no")), (22, PREP_WORDS),
+    (18, ("in", "under", "less", "no", "at")), (20, ("by", "before", "no", "until", "till", "through", "to")), (22, PREP_WORDS),
     (24, ("for", "during", "over")), (26, ("in", "during", "over", "across", "throughout")))} | \
     {id(RULES[6][0]): _CENTURY_STARTS}
 # The rules of _FIRST that begin with "\b": as each of their first words begins with a word character, a match

@@ -28,12 +28,13 @@ def full_year(text: str | None, fallback: int) -> int:
 
 def read_span(match: re.Match[str], published: date) -> dict | None:
     """"2018-19" → 2018-04-01..2019-03-31; "across 2018-19 and 2019-20" → 2018-04-01..2020-03-31; an academic or
-    school year so named ("the 2018/19 academic year", "the academic year 2018-19") → 2018-09-01..2019-08-31."""
+    school year so named ("the 2018/19 academic year", "the academic year 2018-19") → 2018-09-01..2019-08-31; "The
+    2018-19 Budget will provide" (a match with no ``y3``) → that financial year."""
     first, second = int(match["y1"]), full_year(match["y2"], 0)
     if second % 100 != (first + 1) % 100:
         return None
     last = first
-    if match["y3"] and full_year(match["y4"], 0) % 100 == (int(match["y3"]) + 1) % 100 and int(match["y3"]) > first:
+    if "y3" in match.re.groupindex and match["y3"] and full_year(match["y4"], 0) % 100 == (int(match["y3"]) + 1) % 100 and int(match["y3"]) > first:
         last = int(match["y3"])
     if _ACADEMIC.search(match.group()) or _ACADEMIC_AFTER.match(match.string, match.end()):
         return {"type": "period", "start": date(first, 9, 1), "end": date(last + 1, 8, 31)}
@@ -44,10 +45,18 @@ _ACADEMIC: Final = re.compile(r"\b(?:academic|school)\s+year\b", re.IGNORECASE)
 _ACADEMIC_AFTER: Final = re.compile(r"\s+(?:academic|school)\s+years?\b", re.IGNORECASE)
 
 
+# Before "to", a year ("from 2024-25 to 2026-27": a run of years) or a comparison ("compared to 2016-17", "relative
+# to"): no day it is due by.
+_NOT_UNTIL: Final = re.compile(r"(?:\d|\b(?:compared|relative|comparison))\s*$", re.IGNORECASE)
+
+
 def read_due(match: re.Match[str], published: date) -> dict | None:
-    """"by 2023/24" → the last day of that financial year (31 March of its second year)."""
+    """"by 2023/24", "until 2023/24", "to 2030-31" → the last day of that financial year (31 March of its second
+    year); "from 2024-25 to 2026-27", "compared to 2016-17" → None."""
     first, second = int(match["y1"]), full_year(match["y2"], 0)
     if second % 100 != (first + 1) % 100:
+        return None
+    if match["prep"].lower() == "to" and _NOT_UNTIL.search(match.string, max(0, match.start() - 12), match.start()):
         return None
     return {"type": "date", "due": date(first + 1, 3, 31), FINANCIAL: True}
 

@@ -58,6 +58,20 @@ def hyphenated(first: str, between: str, second: str) -> float | None:
     return parse_number(f"{first} {second}")
 
 
+def read_cut(match: re.Match[str], published: date) -> dict | None:
+    """A response time cut to a shorter one, "halved from 48 hours to 24", "from two hours to thirty minutes":
+    the new one, with no event named; a length that rises ("from 9 hours to 17 hours") is none."""
+    old, new = parse_number(match["old"]), parse_number(match["new"])
+    if old is None or new is None:
+        return None
+    code = {"second": "S", "minute": "M", "hour": "H"}
+    old_code, new_code = code[match["unit"].lower()], code[(match["unit2"] or match["unit"]).lower()]
+    seconds = {"S": 1, "M": 60, "H": 3600}
+    if new * seconds[new_code] >= old * seconds[old_code]:
+        return None
+    return _response_time(new, new, new_code, None)
+
+
 def read_instantly(match: re.Match[str], published: date) -> dict:
     return {"type": "response_time", "min": "PT0S", "max": "PT0S", "anchor": UNSTATED_ANCHOR}
 

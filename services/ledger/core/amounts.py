@@ -5,7 +5,9 @@ in its currency, never as text; and a range of amounts in one currency (``min_am
 ``£10`` is ten pounds, so it does not find "£100m" (as text, it was the start of it); ``£10m``, ``£10 million``
 and ``£10,000,000`` are one amount, and find a commitment of £10m however its release wrote it. ``$`` is any
 dollar the classifier records (US, Australian, Canadian, New Zealand: a release's "$" is read by the country it
-names), ``US$`` or ``USD`` the US dollar only.
+names), ``US$`` or ``USD`` the US dollar only. An amount with its scale and no currency (``10m``, ``1.5bn``,
+``10 million``) is that amount in any currency; a number alone (``2024``, ``10``) stays words. A currency alone
+(``£``, ``$``, ``GBP`` in capitals) is any amount in it. Several amounts: a commitment of any of them.
 """
 
 from __future__ import annotations
@@ -14,48 +16,70 @@ import math
 import re
 from dataclasses import dataclass
 
-from services.common.money import CURRENCIES, NUMBER, SCALE, AmountRange, amount_of, bounds_problem, scaled
+from services.common.money import (ANY_DOLLAR, CURRENCIES, DOLLARS, NUMBER, SCALE, SIGNS, AmountRange, amount_of,
+                                   bounds_problem, scaled)
 from services.common.money import currency_code as _currency_code
 
 from .cursors import QueryError
 
-__all__ = ["CURRENCIES", "AmountRange", "AskedAmount", "amount_range", "amounts_asked", "bound", "currency_code"]
+__all__ = ["CURRENCIES", "AmountRange", "AskedAmount", "amount_range", "amounts_asked", "amounts_written", "bound",
+           "currency_code"]
 
-DOLLARS = frozenset({"AUD", "CAD", "NZD", "USD"})
-_SIGNS = {"£": frozenset({"GBP"}), "€": frozenset({"EUR"}), "$": DOLLARS, "us$": frozenset({"USD"})}
-# An amount in the search words: a sign or an ISO code, the number, perhaps its scale ("£10m", "GBP 10 million").
-_ASKED = re.compile(rf"(?<![\w$£€])(?P<sign>us\$|[£$€]|(?:{'|'.join(CURRENCIES)})\s?)(?P<number>{NUMBER})"
-                    rf"(?:\s?(?P<scale>{SCALE}))?(?!\w)", re.IGNORECASE)
+_CURRENCY = rf"us\$|[£$€]|{'|'.join(CURRENCIES)}"
+# A scale after a number with no currency: a word, apart or joined ("10 million"), or a suffix joined to it ("10m",
+# "1.5bn"); not "b" (a label: "Article 2b"), nor a letter apart ("10 m": metres).
+_BARE_SCALE = r"\s?(?:thousand|million|billion|trillion)|mn|bn|tn|k|m"
+# Money in search words (any case, but a code alone in capitals: "aud" is the start of "audit"):
+_ASKED = re.compile(
+    r"(?<![\w$£€])(?<!\d[.,])(?:"
+    rf"(?P<sign>{_CURRENCY})\s?(?P<number>{NUMBER})(?:\s?(?P<scale>{SCALE}))?"  # £10m, GBP 10 million
+    rf"|(?P<number_first>{NUMBER})(?:\s?(?P<scale_first>{SCALE}))?\s?(?P<code>{_CURRENCY})"  # 10m GBP
+    rf"|(?P<bare>{NUMBER})(?P<bare_scale>{_BARE_SCALE})"  # 10m, 10 million: in any currency
+    rf"|(?P<alone>us\$|[£$€]|(?-i:{'|'.join(CURRENCIES)}))"  # £, GBP: any amount in it
+    r")(?![\w$£€])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class AskedAmount:
-    amount: float
+    amount: float | None  # None: any amount in its currencies
     currencies: frozenset[str]
 
     def matches(self, amount: float | None, currency: str | None) -> bool:
-        return amount is not None and currency in self.currencies and math.isclose(amount, self.amount)
+        return (amount is not None and currency in self.currencies
+                and (self.amount is None or math.isclose(amount, self.amount)))
 
 
 def amounts_asked(words: str) -> tuple[tuple[AskedAmount, ...], str]:
-    """The amounts written in search words outside double quotes, and the words without them:
-    ``£10m Iraq`` -> ((10000000 in GBP), " Iraq"). Within quotes, a phrase is words: "£10m in Iraq" stays so."""
+    """The money written in search words outside double quotes, and the words without it: ``£10m Iraq`` ->
+    ((10000000 in GBP), " Iraq"); ``10m`` is 10000000 in any currency, ``£`` any amount in GBP. Within quotes, a
+    phrase is words: "£10m in Iraq" stays so."""
     asked: list[AskedAmount] = []
     parts = words.replace("\u201c", '"').replace("\u201d", '"').split('"')
     for place in range(0, len(parts), 2):
-        found = list(_ASKED.finditer(parts[place]))
-        asked += [AskedAmount(_value(m), _currencies(m["sign"])) for m in found]
+        asked += [_asked(m) for m in _ASKED.finditer(parts[place])]
         parts[place] = _ASKED.sub(" ", parts[place])
     return tuple(asked), '"'.join(parts)
 
 
+def amounts_written(text: str) -> tuple[AskedAmount, ...]:
+    """The amounts ``text`` (a release's title) writes with their currency: ``£100 million for policing`` ->
+    (100000000 in GBP); a number without its currency ("1.5 million people") is no money."""
+    return tuple(_asked(m) for m in _ASKED.finditer(text) if m["sign"] or m["code"])
+
+
+def _asked(match: re.Match[str]) -> AskedAmount:
+    if match["sign"]:
+        return AskedAmount(scaled(match["number"], match["scale"]), _currencies(match["sign"]))
+    if match["code"]:
+        return AskedAmount(scaled(match["number_first"], match["scale_first"]), _currencies(match["code"]))
+    if match["bare"]:
+        return AskedAmount(scaled(match["bare"], match["bare_scale"].strip()), frozenset(CURRENCIES))
+    return AskedAmount(None, _currencies(match["alone"]))
+
+
 def _currencies(sign: str) -> frozenset[str]:
-    sign = sign.strip().lower()
-    return _SIGNS.get(sign) or frozenset({sign.upper()})
-
-
-def _value(match: re.Match[str]) -> float:
-    return scaled(match["number"], match["scale"])
+    code = SIGNS.get(sign.strip().lower(), sign.strip().upper())
+    return frozenset(DOLLARS) if code == ANY_DOLLAR else frozenset({code})
 
 
 def bound(name: str, given: str) -> float:

@@ -45,7 +45,8 @@ class CommitmentQuery(BaseModel):
     q: str | None = Field(default=None, min_length=1, max_length=200,
                           description=(
                               "Words in the commitment, its actor or its release's title, without case or accents; "
-                              'a phrase in double quotes: its words together.'))
+                              'a phrase in double quotes: its words together; money outside quotes (£10m, 10m, £) '
+                              "is matched as the commitment's money, any of the amounts written."))
     currency: str | None = Field(default=None, description="Its money is in this currency (ISO 4217).")
     min_amount: float | None = Field(default=None, ge=0, allow_inf_nan=False, description=(
         "Its money is at least this amount, in ``currency``."))
@@ -102,7 +103,7 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
             and (keywords is None or has_folded_keyword(keywords, card.folded_text))
             and (f.sources is None or source_matches(f.sources, card.source))
             and (terms is None or has_terms(terms, card.searchable))
-            and all(asked.matches(card.amount, card.currency) for asked in amounts)
+            and (not amounts or any(asked.matches(card.amount, card.currency) for asked in amounts))
             and (money is None or money.matches(card.amount, card.currency))
             and (filter_money is None or filter_money.matches(card.amount, card.currency))
             and (not windowed or bool(_due_in_window(query, card)))

@@ -96,21 +96,33 @@ def test_an_undated_file_is_classified_with_published_and_refused_without_saying
     assert event["data"]["url"] == note.as_uri()
 
 
-def test_published_overrides_the_date_a_file_gives_for_every_kind_of_file(tmp_path):
-    dated = tmp_path / "2019-05-15-note.md"
-    dated.write_text(NOTE)
-    front = tmp_path / "front.md"
-    front.write_text("---\ndate: 2019-05-15\n---\n" + NOTE)
-    as_json = tmp_path / "note.json"
-    as_json.write_text(json.dumps({"id": "note", "title": "Port plan", "published_at": "2019-05-15T00:00:00Z",
-                                   "body": NOTE.split("\n\n", 1)[1]}))
-    page = tmp_path / "note.html"
-    page.write_text('<html><head><title>Port plan</title><meta property="article:published_time" '
-                    f'content="2019-05-15"></head><body><article><p>{NOTE.split(chr(10))[2]}</p></article></body>'
-                    "</html>")
-    events = _events(_classify(dated, front, as_json, page, "--published", "2026-03-01"))
-    assert [e["data"]["published_at"] for e in events] == ["2026-03-01T00:00:00Z"] * 4
-    assert {(_deadline(e)["start"], _deadline(e)["end"]) for e in events} == {("2026-03-01", "2026-03-31")}
+def test_published_dates_only_the_files_that_give_no_date_of_their_own_of_every_kind(tmp_path):
+    """Before: `classify DIR --published DATE` stood over the date of every file that gave its own, resolving
+    their deadlines against it, where a date given on the command line is expected to fill in where a file
+    gives none (as `ingest` refused it for a folder, for that reason)."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "2019-05-15-a-named.md").write_text(NOTE)
+    (folder / "b-front.md").write_text("---\ndate: 2019-05-15\n---\n" + NOTE)
+    (folder / "c-note.json").write_text(json.dumps({"id": "note", "title": "Port plan",
+                                                    "published_at": "2019-05-15T00:00:00Z",
+                                                    "body": NOTE.split("\n\n", 1)[1]}))
+    (folder / "d-note.html").write_text('<html><head><title>Port plan</title><meta property="article:published_time" '
+                                        f'content="2019-05-15"></head><body><article><p>{NOTE.split(chr(10))[2]}</p>'
+                                        "</article></body></html>")
+    (folder / "e-undated.txt").write_text(NOTE)
+    for paths in ((folder,), sorted(folder.iterdir())):
+        events = _events(_classify(*paths, "--published", "2026-03-01"))
+        assert [e["data"]["published_at"] for e in events] == ["2019-05-15T00:00:00Z"] * 4 + ["2026-03-01T00:00:00Z"]
+        assert [(_deadline(e)["start"], _deadline(e)["end"]) for e in events] == \
+            [("2019-05-15", "2019-06-14")] * 4 + [("2026-03-01", "2026-03-31")]
+
+
+def test_published_dates_a_json_file_named_by_its_date_by_its_name(tmp_path):
+    as_json = tmp_path / "2019-05-15-note.json"
+    as_json.write_text(json.dumps({"id": "note", "title": "Port plan", "body": NOTE.split("\n\n", 1)[1]}))
+    (event,) = _events(_classify(as_json, "--published", "2026-03-01"))
+    assert event["data"]["published_at"] == "2019-05-15T00:00:00Z"
 
 
 def test_a_json_file_with_no_published_at_takes_published(tmp_path):

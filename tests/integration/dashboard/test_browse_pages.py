@@ -340,6 +340,9 @@ async def _with_money(store: LedgerStore) -> None:
 @pytest.mark.parametrize(("query", "listed"), [
     pytest.param("?q=%C2%A310", [], id="ten-pounds-is-not-a-prefix"),  # before: £10m and £100m
     pytest.param("?q=%C2%A310m", ["gov-uk/money-0"], id="ten-million"),
+    pytest.param("?q=100+million", ["gov-uk/money-1"], id="no-currency"),  # before: none, "£100m" written
+    pytest.param("?q=%C2%A310m+%C2%A3100m", ["gov-uk/money-0", "gov-uk/money-1"], id="either-amount"),  # before: none
+    pytest.param("?q=GBP+policing", ["gov-uk/money-0", "gov-uk/money-1"], id="a-currency-alone"),  # before: none
     pytest.param("?currency=GBP&min_amount=50m", ["gov-uk/money-1"], id="range"),
     pytest.param("?currency=GBP&max_amount=100m&from=2027-05-01", ["gov-uk/money-0", "gov-uk/money-1"], id="with-days"),
 ])

@@ -233,3 +233,23 @@ async def test_a_form_pressed_with_no_button_of_the_form_is_refused_and_saves_no
     assert "<title>Error: " in page and f"‘{action}’" in page
     async with subscription_store(settings) as store:
         assert await store.get("desk") is None
+
+
+async def test_a_subscription_stored_with_a_keyword_of_only_a_dash_is_paused_from_the_dashboard(ledger_app, settings):
+    """Before: refused, "entry 1 ('-') is only dashes or accents", a value stored before that check, not given."""
+    base = await ledger_app()
+    client = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        store = SubscriptionStore(client, key=settings.key("notifier:subscriptions"), file=FileSubscriptions(None))
+        await client.hset(store.key, "desk", '{"id": "desk", "channels": [{"type": "console"}], '
+                                             '"filter": {"keywords": ["-", "bomb"]}}')
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+            csrf = await signed_in(browser, base)
+            async with browser.post(f"{base}/dashboard/subscriptions/desk/pause",
+                                    data={"csrf": csrf, "until": "2031-02-01"}) as answer:
+                status = answer.status
+        paused = await store.get("desk")
+    finally:
+        await client.aclose()
+    assert (status, paused.paused_until, paused.filter.keywords) == (
+        200, datetime(2031, 2, 1, tzinfo=timezone.utc), ["-", "bomb"])

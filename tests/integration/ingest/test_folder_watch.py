@@ -538,3 +538,22 @@ async def test_a_fixed_file_whose_letter_was_dropped_already_names_no_letter_to_
         assert published.fixed_words() == ""
     finally:
         await ingester.runtime.close()
+
+
+async def test_an_html_file_given_the_withdrawn_meta_publishes_its_release_withdrawn(watching, published):
+    """Before: a release of a watched .html file could not be withdrawn (its meta was not read, and deleting the
+    file withdraws nothing)."""
+    folder, start = watching
+    page = ("<html><head><title>Port fund</title>{meta}</head><body><article><h1>Port fund</h1>"
+            "<p>The UK will invest £24m in port security by 1 June 2027.</p></article></body></html>")
+    path = write_settled(folder / "2026-12-05-port.html", page.format(meta=""))
+    await start(poll_seconds=30)
+    await wait_for_titles(published, ["Port fund"])
+    path.write_text(page.format(meta='<meta name="withdrawn" content="true">'
+                                     '<meta name="withdrawn_notice" content="Replaced by the ports programme.">'))
+    past = time.time() - 2
+    os.utime(path, (past, past))
+    await wait_for_titles(published, ["Port fund"] * 2, timeout=5)
+    first, last = await published()
+    assert (last.release_id, last.version, last.withdrawn) == (first.release_id, 2, True)
+    assert last.withdrawn_notice == "Replaced by the ports programme." and not first.withdrawn

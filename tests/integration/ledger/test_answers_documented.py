@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 import aiohttp
 import pytest
 
-from tests.conftest import document_and_answer, documented_answer, unrequired_fields
+from tests.conftest import document_and_answer, documented_answer, undocumented_headers, unrequired_fields
 from tests.unit.notifier.samples import FUNDING, dated, release
 
 pytestmark = pytest.mark.integration
@@ -37,3 +37,17 @@ async def test_every_field_answered_is_documented_as_required(ledger, path, oper
     validator = documented_answer(document, "get", operation)
     assert [e.message for e in validator.iter_errors(answer)] == []
     assert unrequired_fields(validator, answer) == []
+
+
+async def test_the_headers_of_a_page_of_commitments_as_csv_are_documented(ledger):
+    """Before: ``/ledger/commitments.csv`` served the next page in ``Link`` (and its file name in
+    ``Content-Disposition``), as API.md says, but ``/openapi.json`` gave its 200 no headers: a client generated
+    from the document did not read the next page."""
+    path = "/ledger/commitments.csv"
+    async with aiohttp.ClientSession(ledger) as session:
+        async with session.get("/openapi.json") as resp:
+            document = await resp.json()
+        async with session.get(f"{path}?limit=1") as resp:
+            assert resp.status == 200 and "Link" in resp.headers and "Content-Disposition" in resp.headers
+            served = set(resp.headers)
+    assert undocumented_headers(document, "get", path, 200, served) == []

@@ -126,6 +126,9 @@ async def test_the_same_pages_as_csv_each_linking_to_the_next_by_its_link_header
     pytest.param("?currency=GBP&min_amount=5m&max_amount=1m", "max_amount", "is less than min_amount", id="min>max"),
     pytest.param("?currency=XYZ", "currency", "'XYZ' is not a currency the ledger records", id="unknown-currency"),
     pytest.param("?min_amount=1", "currency", "give the currency of min_amount", id="amount-without-currency"),
+    # before: "'$' is not a currency the ledger records", as though it meant none
+    pytest.param("?currency=%24&min_amount=1", "currency",
+                 "'$' is any dollar: give the one meant, AUD, CAD, NZD or USD", id="any-dollar"),
 ])
 @pytest.mark.parametrize("path", ["/ledger/commitments", "/ledger/commitments.csv", "/ledger/deadlines"])
 async def test_a_bad_query_is_a_422_naming_the_parameter(ledger, path, query, field, message):
@@ -358,6 +361,7 @@ async def test_a_filter_is_backtested_before_it_is_saved(ledger, api_headers):
     ({"currency": "gbp", "min_amount": 9_000_000, "max_amount": "0.01bn"}, [["c-again"], ["c-funding"]]),
     ({"currency": "GBP", "max_amount": "9,999,999"}, []),
     ({"currency": "EUR"}, []),
+    ({"currency": "£", "min_amount": "10m"}, [["c-again"], ["c-funding"]]),  # before: "not a currency"
 ])
 async def test_a_filters_money_is_backtested(ledger, api_headers, money, keys):
     _, url = ledger
@@ -376,6 +380,7 @@ async def test_a_filters_money_is_backtested(ledger, api_headers, money, keys):
     ({"filter": {"currency": "GBP", "min_amount": "9m", "max_amount": "1m"}, "since": "2017-01-01T00:00:00Z"}, 422,
      "filter.max_amount"),
     ({"filter": {"currency": "XYZ"}, "since": "2017-01-01T00:00:00Z"}, 422, "filter.currency"),
+    ({"filter": {"currency": "$"}, "since": "2017-01-01T00:00:00Z"}, 422, "filter.currency"),
     ({"filter": {"min_amount": "10m"}, "since": "2017-01-01T00:00:00Z"}, 422, "filter.currency"),
 ])
 async def test_a_bad_backtest_says_which_field(ledger, api_headers, body, status, field):
@@ -640,6 +645,12 @@ async def test_a_release_counts_its_removed_and_withdrawn_commitments_apart(ledg
     pytest.param("?currency=GBP&min_amount=10.5m", [], id="more-than-any"),
     pytest.param("?currency=gbp&max_amount=10000000", ["c-again", "c-funding"], id="at-most"),
     pytest.param("?currency=USD", [], id="another-currency"),
+    pytest.param("?q=10+million", ["c-again", "c-funding"], id="no-currency-any"),  # before: the words, found nowhere
+    pytest.param("?q=10m+USD", [], id="no-currency-then-its-code"),
+    pytest.param("?q=%C2%A38m+%C2%A310m", ["c-again", "c-funding"], id="either-amount"),  # before: both, so none
+    pytest.param("?q=GBP+iraq", ["c-again", "c-funding"], id="a-currency-alone"),  # before: the word "GBP"
+    pytest.param("?q=%24", [], id="a-sign-alone"),
+    pytest.param("?currency=%C2%A3&min_amount=10m", ["c-again", "c-funding"], id="a-currency-by-its-sign"),
 ])
 async def test_commitments_are_selected_by_their_amount_and_a_range_of_amounts(ledger, query, keys):
     _, url = ledger
@@ -648,6 +659,14 @@ async def test_commitments_are_selected_by_their_amount_and_a_range_of_amounts(l
     assert _keys(page) == keys
     status, text, _ = await _get(f"{url}/ledger/commitments.csv{query}")
     assert status == 200 and [row["key"] for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))] == keys
+
+
+async def test_the_deadlines_are_searched_by_money_as_the_commitments_are(ledger):
+    _, url = ledger
+    for query in ("?q=10+million", "?q=%C2%A38m+%C2%A310m", "?q=GBP", "?q=%C2%A3"):
+        status, page, _ = await _get(f"{url}/ledger/deadlines{query}")
+        assert status == 200 and [d["commitment"]["key"] for d in page["deadlines"]] == ["c-again", "c-funding"], \
+            (query, page)
 
 
 async def test_the_range_of_amounts_is_documented(ledger):

@@ -665,3 +665,21 @@ def test_validate_refuses_bad_money_in_a_filter_naming_it(write_yaml, capsys):
     good = write_yaml("id: big\nfilter: {currency: GBP, min_amount: 10m, max_amount: 1.5bn}\nchannels: [console]\n",
                       "good.yaml")
     assert subscriptions_cli(["subscriptions", "validate", str(good)]) == 0, capsys.readouterr().err
+
+
+async def test_listing_says_on_stderr_which_stored_subscriptions_this_version_cannot_read(notifier, capsys,
+                                                                                         monkeypatch, settings):
+    """Before: such a subscription was left out of the list without a word, receiving nothing."""
+    import json
+
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    stored = {"id": "older", "channels": [{"type": "console"}], "reminders": [f"P{day}D" for day in range(1, 25)]}
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(stored))
+    capsys.readouterr()
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "list"]) == 0
+    said = capsys.readouterr()
+    assert said.out == "console\tapi\timmediate\tconsole\n"
+    assert said.err.startswith("warning: stored subscription 'older' cannot be read by this version (reminders: ")
+    assert said.err.endswith("): it receives nothing; replace it (`pledgewatch subscriptions add FILE --replace`) "
+                             "or delete it (`pledgewatch subscriptions delete older`)\n")

@@ -60,12 +60,18 @@ def test_phrases_that_are_not_the_commitments_deadline(sentence):
                  ("period", "2018-10-01", "2019-09-30"), id="us-fiscal-year-named-by-its-end"),
     pytest.param("The agency will receive $3 million in FY2019.", 10, ("period", "2018-10-01", "2019-09-30"),
                  id="fy-abbreviation"),
+    pytest.param("In Fiscal Year (FY) 2019, the agency will provide $3 million for patrols.", 10,
+                 ("period", "2018-10-01", "2019-09-30"), id="fiscal-year-with-its-abbreviation-in-brackets"),
     pytest.param("The fund will pay out $3 million by the end of this financial year.", 7, ("date", "2018-06-30"),
                  id="this-financial-year-in-a-year-from-july"),
     pytest.param("The grants will be awarded next financial year.", 10, ("date", "2019-09-30"),
                  id="next-financial-year-in-a-year-from-october"),
     pytest.param("The fund will pay out $3 million next financial year.", 4, ("date", "2019-03-31"),
                  id="next-financial-year-in-a-year-from-april"),
+    pytest.param("The grants awarded this fiscal year will fund 40 new officers.", 10, ("date", "2018-09-30"),
+                 id="this-fiscal-year-in-a-year-from-october"),
+    pytest.param("The depots will be rebuilt by the end of next fiscal year.", 4, ("date", "2019-03-31"),
+                 id="end-of-next-fiscal-year-in-a-year-from-april"),
 ])
 def test_financial_years_end_where_the_publishers_own_year_ends(sentence, year_starts, expected):
     [deadline] = find_deadlines(sentence, PUBLISHED, year_starts=year_starts)
@@ -96,3 +102,46 @@ def test_this_financial_year_is_the_one_holding_publication_in_the_publishers_ow
 def test_calendar_forms_are_due_at_the_end_of_their_unit(sentence, due):
     [deadline] = find_deadlines(sentence, PUBLISHED)
     assert (deadline.type, deadline.due) == ("date", due)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The 2018-19 Budget will provide $12 million for regional police stations.",
+    "The 2018-19 State Government's record $1.2 billion policing budget will fund 300 more officers.",
+], ids=["the-budget", "words-between"])
+def test_the_financial_year_naming_a_budget_is_its_period_as_in_the_budget_is(sentence):
+    # before: no deadline (only "in the 2018-19 Budget" was read)
+    [deadline] = find_deadlines(sentence, PUBLISHED, year_starts=7)
+    assert (deadline.type, deadline.text, deadline.start.isoformat(), deadline.end.isoformat()) == \
+        ("period", "2018-19", "2018-07-01", "2019-06-30")
+
+
+def test_a_financial_year_naming_something_else_is_read_as_before():
+    assert find_deadlines("The 2018-19 figures show crime fell.", PUBLISHED, year_starts=7) == []
+
+
+@pytest.mark.parametrize(("sentence", "text"), [
+    ("The service will be funded to 2018-19.", "to 2018-19"),
+    ("Funding will continue until 2018-19.", "until 2018-19"),
+    ("The scheme will run through 2018/19.", "through 2018/19"),
+], ids=["to", "until", "through"])
+def test_until_a_financial_year_is_due_on_its_last_day_as_by_one_is(sentence, text):
+    # before: no deadline
+    [deadline] = find_deadlines(sentence, PUBLISHED, year_starts=7)
+    assert (deadline.type, deadline.text, deadline.due.isoformat()) == ("date", text, "2019-06-30")
+
+
+def test_a_run_of_financial_years_is_not_due_at_its_last():
+    assert find_deadlines("The service will be funded from 2017-18 to 2019-20.", PUBLISHED, year_starts=7) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "No school will lose more than 1.5% per pupil in its budget compared to 2017-18.",
+    "Spending rises by 4% relative to 2017-18.",
+], ids=["compared-to", "relative-to"])
+def test_a_financial_year_compared_to_is_no_deadline(sentence):
+    assert find_deadlines(sentence, PUBLISHED, year_starts=7) == []
+
+
+def test_up_to_a_financial_year_is_due_on_its_last_day():
+    [deadline] = find_deadlines("The service will be funded up to 2018-19.", PUBLISHED, year_starts=7)
+    assert (deadline.type, deadline.text, deadline.due.isoformat()) == ("date", "to 2018-19", "2019-06-30")

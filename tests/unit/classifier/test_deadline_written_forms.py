@@ -151,3 +151,61 @@ def test_a_unit_apart_from_a_day_or_beyond_it_stays(sentence):
 def test_a_month_name_ending_a_sentence_leaves_out_its_full_stop(sentence, text):
     [deadline] = find_deadlines(sentence, PUBLISHED)
     assert deadline.text == text
+
+
+@pytest.mark.parametrize("sentence", [
+    "The service will be funded for an additional three years.",
+    "The mission's mandate is renewed for additional three years.",
+    "The programme will run for a further three years.",
+    "The programme will run for another three years.",
+])
+def test_an_additional_span_runs_from_publication_as_a_further_one_does(sentence):
+    # before: "an additional three years" was no deadline
+    assert _read(sentence) == ("period", PUBLISHED, date(2026, 5, 10))
+
+
+@pytest.mark.parametrize(("sentence", "due"), [
+    ("Later in the year, the council will publish its new housing plan.", date(2023, 12, 31)),
+    ("The second round of grants will open later in the month.", date(2023, 5, 31)),
+], ids=["later-in-the-year", "later-in-the-month"])
+def test_later_in_the_unit_is_due_at_its_end_as_later_this_unit_is(sentence, due):
+    # before: no deadline
+    assert _read(sentence) == ("date", due)
+
+
+def test_earlier_in_the_year_is_when_something_happened():
+    assert find_deadlines("Earlier in the year, the council published its housing plan.", PUBLISHED) == []
+
+
+@pytest.mark.parametrize(("sentence", "due"), [
+    ("The conference will be held in Geneva from 5 to 8 August.", date(2023, 8, 8)),
+    ("Ministers will meet in Oslo on 16-17 June 2023.", date(2023, 6, 17)),
+    ("The summit will take place on 3 and 4 December.", date(2023, 12, 4)),
+], ids=["from-day-to-day-month", "day-hyphen-day-month-year", "day-and-day-month"])
+def test_days_of_one_month_are_due_on_the_last(sentence, due):
+    # before: no deadline (the last day had no preposition of its own)
+    assert _read(sentence) == ("date", due)
+
+
+def test_days_of_one_month_gone_by_are_when_something_happened():
+    assert find_deadlines("Ministers met in Oslo on 2-3 May.", PUBLISHED) == []
+
+
+@pytest.mark.parametrize(("sentence", "end"), [
+    ("The scheme will receive a further year of funding.", date(2024, 5, 10)),
+    ("The council will fund the pilot for another year.", date(2024, 5, 10)),
+    ("Ministers agreed a two-year extension of the programme.", date(2025, 5, 10)),
+    ("The board approved a six-month renewal of the licence scheme.", date(2023, 11, 10)),
+], ids=["a-further-year", "another-year", "two-year-extension", "six-month-renewal"])
+def test_a_further_unit_or_an_extension_runs_from_publication(sentence, end):
+    # before: no deadline
+    assert _read(sentence) == ("period", PUBLISHED, end)
+
+
+@pytest.mark.parametrize(("sentence", "end"), [
+    ("The mandate of the mission is extended for two and a half years.", date(2025, 11, 10)),
+    ("Over the next one and a half years, the council will rebuild ten schools.", date(2024, 11, 10)),
+], ids=["for-two-and-a-half-years", "over-the-next-one-and-a-half-years"])
+def test_units_and_a_half_run_from_publication_as_whole_units_do(sentence, end):
+    # before: no deadline
+    assert _read(sentence) == ("period", PUBLISHED, end)

@@ -220,6 +220,9 @@ def test_a_deadline_search_selects_by_a_range_of_amounts_and_keeps_it_in_its_lin
                                        "not compared)."),
     ({"currency": "JPY"}, "currency",
      "Currency: 'JPY' is not a currency the ledger records (AUD, CAD, EUR, GBP, NZD, USD)."),
+    ({"currency": "$"}, "currency",
+     "Currency: '$' is any dollar: give the one meant, AUD, CAD, NZD or USD (amounts in two currencies are not "
+     "compared)."),
 ])
 def test_a_range_of_amounts_that_cannot_be_read_is_named_field_by_field(params, field, message):
     assert errors_of(lambda form: deadline_query_of(form, today=TODAY), **params) == [(field, message)]

@@ -136,6 +136,9 @@ def test_a_range_of_money_typed_as_the_ledger_reads_one_is_the_subscriptions():
     pytest.param({"currency": "XYZ"}, [
         ("currency", "Currency", "'XYZ' is not a currency the ledger records (AUD, CAD, EUR, GBP, NZD, USD)")],
         id="unknown-currency"),
+    pytest.param({"min_amount": "10m", "currency": "$"}, [
+        ("currency", "Currency", "'$' is any dollar: give the one meant, AUD, CAD, NZD or USD (amounts in two "
+                                 "currencies are not compared)")], id="any-dollar"),
 ])
 def test_a_range_of_money_refused_is_placed_beside_its_input_in_the_forms_words(money, expected):
     form = read(id="x", channel="console", **money)

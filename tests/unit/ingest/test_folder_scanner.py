@@ -313,7 +313,11 @@ def test_a_file_read_and_then_deleted_is_noted_as_removed(tmp_path, full_scan):
     ("r.txt", ": to withdraw the release, put the file back with `withdrawn: true` in its front matter"),
     ("r.md", ": to withdraw the release, put the file back with `withdrawn: true` in its front matter"),
     ("r.json", ': to withdraw the release, put the file back with "withdrawn": true'),
-    ("r.html", ""),
+    ("r.html", ': to withdraw the release, put the file back with <meta name="withdrawn" content="true"> in its '
+               "<head>"),
+    ("r.htm", ': to withdraw the release, put the file back with <meta name="withdrawn" content="true"> in its '
+              "<head>"),
+    ("r.pdf", ""),
 ])
 def test_a_removed_file_is_told_to_withdraw_nothing(name, how):
     assert removed_words(Path("seeds") / name) == (

@@ -123,6 +123,7 @@ def test_deadlines_leave_out_a_commitment_no_longer_made_unless_its_state_is_ask
     ({"min_amount": ["1m"]}, "currency: give the currency of min_amount "),  # (amounts in two currencies …)
     ({"max_amount": ["1m"]}, "currency: give the currency of max_amount "),
     ({"currency": ["JPY"]}, "currency: 'JPY' is not a currency the ledger records "),  # (AUD, CAD, …)
+    ({"currency": ["$"]}, r"currency: '\$' is any dollar: give the one meant, AUD, CAD, NZD or USD (amounts in two "),
     ({"currency": ["GBP", "USD"]}, "currency: give it once"),
     ({"min_amount": [""], "currency": ["GBP"]}, "min_amount: no value"),
     ({"currency": [""]}, "currency: no value"),
@@ -283,6 +284,56 @@ def test_money_in_the_search_words_selects_by_amount_in_its_currency_never_as_a_
     assert money_keys({"q": [q]}) == expected
 
 
+@pytest.mark.parametrize(("q", "expected"), [
+    pytest.param("10m", ["aussie", "dollars", "ten-m"], id="scale-suffix-any-currency"),
+    pytest.param("10 million", ["aussie", "dollars", "ten-m"], id="scale-word-any-currency"),
+    pytest.param("0.1BN", ["hundred-m"], id="another-scale"),
+    pytest.param("10m iraq", ["ten-m"], id="with-words"),
+    pytest.param('"10 million"', ["aussie"], id="a-phrase-is-words"),
+    pytest.param("2027", ["none"], id="a-year-is-words"),
+    pytest.param("10", ["aussie", "dollars", "ten", "hundred-m", "ten-m"], id="a-number-alone-is-words"),
+    pytest.param("10 m", ["aussie"], id="a-letter-apart-is-words"),  # "10" and "m…": "$10 million"
+    pytest.param("10m GBP", ["ten-m"], id="its-code-after-it"),
+    pytest.param("£ 10m", ["ten-m"], id="its-sign-apart"),
+])
+def test_an_amount_written_with_its_scale_and_no_currency_selects_that_amount_in_any_currency(q, expected):
+    """Before: ``10m`` was the text "10m", found in "£10m" and "$10m" but not in "$10 million", and ``10 million``
+    found neither."""
+    assert money_keys({"q": [q]}) == expected
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    pytest.param("£10m £100m", ["hundred-m", "ten-m"], id="either-amount"),
+    pytest.param("£10m US$10m", ["dollars", "ten-m"], id="either-currency"),
+    pytest.param("£10 10m", ["aussie", "dollars", "ten", "ten-m"], id="signed-or-bare"),
+    pytest.param("£10m £100m iraq", ["ten-m"], id="words-still-all"),
+])
+def test_several_amounts_searched_select_a_commitment_of_any_of_them(q, expected):
+    """Before: every amount had to be the commitment's one amount, and two amounts found nothing."""
+    assert money_keys({"q": [q]}) == expected
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    pytest.param("£", ["ten", "hundred-m", "ten-m"], id="pound-sign"),
+    pytest.param("GBP", ["ten", "hundred-m", "ten-m"], id="iso-code"),
+    pytest.param("$", ["aussie", "dollars"], id="any-dollar"),
+    pytest.param("US$", ["dollars"], id="us-dollar"),
+    pytest.param("€", [], id="none-in-euros"),
+    pytest.param("£ iraq", ["ten-m"], id="with-words"),
+    pytest.param("£ $", ["aussie", "dollars", "ten", "hundred-m", "ten-m"], id="either-currency"),
+    pytest.param("aud", [], id="a-code-in-small-letters-is-a-word"),  # the start of "audit"
+])
+def test_a_currency_alone_selects_the_commitments_of_money_in_it(q, expected):
+    """Before: ``£`` was searched as the text "£" and ``GBP`` or ``$`` found nothing."""
+    assert money_keys({"q": [q]}) == expected
+
+
+def test_a_currency_alone_is_never_searched_as_its_sign_in_the_text():
+    """Before: ``£`` found a commitment whose text wrote "£" with no money of its own (a rate is none)."""
+    cards = [replace(BASE, key="rate", text="a fare of £2.50 per passenger will be scrapped"), MONEY[0]]
+    assert [c.key for c in commitments_page(cards, parse_query({"q": ["£"]})).items] == ["ten-m"]
+
+
 @pytest.mark.parametrize(("params", "expected"), [
     pytest.param({"currency": ["GBP"]}, ["ten", "hundred-m", "ten-m"], id="currency"),
     pytest.param({"currency": ["usd"]}, ["dollars"], id="currency-any-case"),
@@ -291,6 +342,8 @@ def test_money_in_the_search_words_selects_by_amount_in_its_currency_never_as_a_
     pytest.param({"currency": ["GBP"], "min_amount": ["11m"], "max_amount": ["1bn"]}, ["hundred-m"], id="range"),
     pytest.param({"currency": ["GBP"], "min_amount": ["0"], "max_amount": ["0"]}, [], id="zero"),
     pytest.param({"currency": ["AUD"], "min_amount": ["1.5k"]}, ["aussie"], id="scaled-decimal"),
+    pytest.param({"currency": ["£"], "min_amount": ["10m"]}, ["hundred-m", "ten-m"], id="pound-sign"),
+    pytest.param({"currency": ["US$"]}, ["dollars"], id="us-dollar-sign"),
 ])
 def test_a_money_range_selects_commitments_of_that_currency_within_it(params, expected):
     assert money_keys(params) == expected
@@ -309,8 +362,17 @@ def test_search_words_and_a_range_of_amounts_never_raise_anything_but_a_query_er
     from services.ledger.core.amounts import amount_range, amounts_asked
 
     asked, rest = amounts_asked(words)
-    assert all(a.amount >= 0 for a in asked) and len(rest) <= len(words) + len(asked)
+    assert all(a.amount is None or a.amount >= 0 for a in asked) and len(rest) <= len(words) + len(asked)
     try:
         amount_range(min_amount=low, max_amount=high, currency=currency)
     except QueryError:
         pass
+
+
+@given(st.integers(min_value=0), st.sampled_from(["", " ", " people", "th", "b", " m"]))
+def test_a_number_without_a_currency_or_a_scale_is_never_money(number, after):
+    """A year, a count or a label (``2027``, ``10,000``, ``2b``) stays words: a scale or a currency makes money."""
+    from services.ledger.core.amounts import amounts_asked
+
+    for written in (str(number), f"{number:,}"):
+        assert amounts_asked(written + after)[0] == ()

@@ -48,7 +48,20 @@ MONEY_TITLE = ReleaseSummary(release_id="r2", version=1, title="£100 million fo
     ("GBP 100,000,000", True),
     ("€100m", False),
     ('"£100 million for"', True),  # within quotes, words
+    ("100m", True),  # its scale and no currency: in any currency
+    ("£10m £100m", True),  # any of the amounts
+    ("£", True),  # a currency alone: any amount in it
+    ("$", False),
 ])
 def test_an_amount_searched_in_release_titles_is_matched_as_an_amount(q, found):
     query = release_query(q=q)
     assert matches(MONEY_TITLE, query.words, query.amounts) is found
+
+
+def test_a_number_a_title_writes_without_its_currency_is_no_money_it_writes():
+    """"1.5 million people" in a title is a count: a search for money (``£1.5m``, ``1.5m``, ``£``) does not find it."""
+    title = ReleaseSummary(release_id="r3", version=1, title="1.5 million people to get help", source="gov-uk",
+                           commitments=1)
+    for q in ("£1.5m", "1.5m", "£"):
+        query = release_query(q=q)
+        assert not matches(title, query.words, query.amounts), q

@@ -5,6 +5,8 @@ fields); its channel's position is read back from its id."""
 import json
 from datetime import datetime, timezone
 
+import pytest
+
 from samples import BORDERS, release
 from services.notifier.outbox import DeliveryJob, jobs_for
 from services.notifier.planning import plan_alerts
@@ -28,6 +30,18 @@ def test_a_replayed_job_keeps_its_round() -> None:
     assert json.loads(document)["replays"] == 2
     assert DeliveryJob.model_validate_json(document) == job
 
+
+
+@pytest.mark.parametrize("replays", [0, 1, 3], ids=["never-replayed", "replayed-once", "replayed-three-times"])
+def test_every_form_of_a_jobs_document_has_its_replays_only_once_replayed(replays: int) -> None:
+    job = _job(replays=replays, attempts=2, event_json='{"id": "a1"}')
+    expected = {"job_id": "j1", "subscription_id": "desk", "channel": {"type": "webhook", "url": "https://x.example/h"},
+                "kind": "alert", "message": {"alert_id": "a1"}, "attempts": 2,
+                **({"replays": replays} if replays else {}), "event_json": '{"id": "a1"}'}
+    assert job.model_dump() == json.loads(job.model_dump_json()) == expected  # in this order, as always written
+    assert list(json.loads(job.model_dump_json())) == list(expected)
+    assert json.loads(job.json_naming_event()) == {k: v for k, v in expected.items() if k != "event_json"}
+    assert DeliveryJob.model_validate_json(job.model_dump_json()) == job
 
 
 def test_a_job_knows_its_channels_position_from_its_id_until_its_channel_is_replaced() -> None:

@@ -37,6 +37,12 @@ def test_a_commitment_without_money_is_not_selected_by_a_currency():
     assert "c-borders" not in selected(currency="GBP", min_amount="0")
 
 
+@pytest.mark.parametrize("sign, code", [("£", "GBP"), ("€", "EUR"), ("us$", "USD")])
+def test_a_currency_is_taken_by_its_sign_as_a_search_writes_it_and_kept_as_its_code(sign, code):
+    """Before: ``£`` was "not a currency", where ``q=£10m`` reads it as the pound."""
+    assert Filter.model_validate({"currency": sign, "min_amount": "1m"}).model_dump()["currency"] == code
+
+
 def test_the_bounds_are_kept_as_amounts_and_written_back_so():
     flt = Filter.model_validate({"currency": "gbp", "min_amount": "1.5bn", "max_amount": "2bn"})
     assert flt.model_dump() == {"currency": "GBP", "min_amount": 1.5e9, "max_amount": 2e9}
@@ -50,7 +56,8 @@ def test_the_bounds_are_kept_as_amounts_and_written_back_so():
     ({"currency": "GBP", "max_amount": True}, "filter.max_amount", "is not an amount"),
     ({"currency": "GBP", "min_amount": "10m", "max_amount": "5m"}, "filter.max_amount", "less than min_amount"),
     ({"currency": "XYZ", "min_amount": "10m"}, "filter.currency", "not a currency"),
-    ({"currency": "$", "min_amount": "10m"}, "filter.currency", "not a currency"),
+    ({"currency": "$", "min_amount": "10m"}, "filter.currency",
+     "'$' is any dollar: give the one meant, AUD, CAD, NZD or USD"),
     ({"min_amount": "10m"}, "filter.currency", "give the currency of min_amount"),
     ({"max_amount": "10m"}, "filter.currency", "give the currency of max_amount"),
 ])
@@ -64,7 +71,8 @@ def test_bad_money_criteria_are_refused_naming_the_field(criteria, field, words)
 @pytest.mark.parametrize("criteria", [
     {"currency": "GBP", "min_amount": "10m"}, {"currency": " gbp ", "max_amount": 5}, {"currency": "usd"},
     {"currency": "EUR", "min_amount": "1.5BN", "max_amount": "2 billion"}, {"min_amount": None},
-    {"currency": "GBP", "min_amount": "-0"}, {"currency": "GBP", "min_amount": "2,500k"}])
+    {"currency": "GBP", "min_amount": "-0"}, {"currency": "GBP", "min_amount": "2,500k"}, {"currency": "£"},
+    {"currency": " € ", "min_amount": "1m"}, {"currency": "US$"}])
 def test_the_filters_json_schema_takes_what_the_api_takes(criteria):
     Filter.model_validate(criteria, context={})
     jsonschema.validate(criteria, Filter.model_json_schema(), cls=jsonschema.Draft202012Validator)
@@ -72,7 +80,7 @@ def test_the_filters_json_schema_takes_what_the_api_takes(criteria):
 
 @pytest.mark.parametrize("criteria", [
     {"currency": "GBP", "min_amount": "-5m"}, {"currency": "GBP", "min_amount": -1}, {"currency": "XYZ"},
-    {"min_amount": "10m"}, {"max_amount": 10}, {"currency": "GBP", "max_amount": "ten"}])
+    {"min_amount": "10m"}, {"max_amount": 10}, {"currency": "GBP", "max_amount": "ten"}, {"currency": "$"}])
 def test_the_filters_json_schema_refuses_bad_money(criteria):
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(criteria, Filter.model_json_schema(), cls=jsonschema.Draft202012Validator)

@@ -1,0 +1,90 @@
+"""A subscription stored by an earlier version, before a check the API now makes of what is given, is shown as
+its documented schema admits it: a client validating the answers reads it, and is told what is wrong with it."""
+
+import json
+
+import pytest
+
+from notifier_harness import api_call
+from test_api_answers_as_documented import _problems
+
+pytestmark = pytest.mark.integration
+
+OLDER = [
+    pytest.param({"filter": {"keywords": ["-"]}}, "filter.keywords", id="keyword-of-a-dash"),
+    pytest.param({"filter": {"actors": ["home office", "\u2014"]}}, "filter.actors", id="actor-of-a-dash"),
+    pytest.param({"channels": [{"type": "webhook", "url": "http://127.1/in"}]}, "channels.0.url",
+                 id="webhook-numeric-host"),
+    pytest.param({"channels": [{"type": "webhook", "url": "http://hooks.example.org:0/in"}]}, "channels.0.url",
+                 id="webhook-port-0"),
+]
+
+
+@pytest.mark.parametrize(("older", "field"), OLDER)
+async def test_an_older_subscription_is_shown_as_its_schema_admits_and_says_what_is_wrong(notifier, older, field):
+    """Before: shown with the value as stored, which the documented schema refuses (a keyword of only dashes
+    selects nothing, and was refused once it was matched folded), so a client validating the answer failed."""
+    n = await notifier(http=True)
+    stored = {"id": "older", "channels": [{"type": "console"}], **older}
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(stored))
+    status, document = await api_call(n, "GET", "/openapi.json")
+    answers = [("get", "/subscriptions", *await api_call(n, "GET", "/subscriptions")),
+               ("get", "/subscriptions/{id}", *await api_call(n, "GET", "/subscriptions/older"))]
+    assert [status for _, _, status, _ in answers] == [200, 200]
+    assert [p for answer in answers for p in _problems(document, *answer)] == []
+    [listed] = [s for s in answers[0][3]["subscriptions"] if s["id"] == "older"]
+    for shown in (listed, answers[1][3]):
+        assert [problem["field"] for problem in shown["problems"]] == [field], shown
+
+
+async def test_the_stored_subscription_a_file_overrides_is_shown_with_its_problems(notifier, write_yaml):
+    n = await notifier(http=True, subscriptions=write_yaml("subscriptions: [{id: older, channels: [console]}]"))
+    stored = {"id": "older", "channels": [{"type": "console"}], "filter": {"keywords": ["\u2013"]}}
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(stored))
+    _, document = await api_call(n, "GET", "/openapi.json")
+    status, answer = await api_call(n, "GET", "/subscriptions")
+    assert _problems(document, "get", "/subscriptions", status, answer) == []
+    [shown] = answer["subscriptions"]
+    assert "problems" not in shown and shown["overrides"]["filter"] == {"keywords": ["\u2013"]}
+    assert [problem["field"] for problem in shown["overrides"]["problems"]] == ["filter.keywords"]
+
+
+async def test_an_older_subscription_is_paused_and_resumed_and_its_problem_cleared_by_a_change(notifier):
+    n = await notifier(http=True)
+    stored = {"id": "older", "channels": [{"type": "console"}], "filter": {"keywords": ["-", "bomb"]}}
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(stored))
+    status, body = await api_call(n, "POST", "/subscriptions/older/pause", {"until": "2030-01-01T00:00:00Z"})
+    assert (status, body.get("paused_until"), len(body.get("problems", []))) == (200, "2030-01-01T00:00:00Z", 1), body
+    status, body = await api_call(n, "POST", "/subscriptions/older/resume")
+    assert (status, body.get("paused_until")) == (200, None), body
+    status, body = await api_call(n, "PATCH", "/subscriptions/older", {"filter": {"keywords": ["bomb"]}})
+    assert (status, body["filter"], "problems" in body) == (200, {"keywords": ["bomb"]}, False), body
+
+
+UNREADABLE = {"id": "older", "channels": [{"type": "console"}], "reminders": [f"P{day}D" for day in range(1, 25)]}
+
+
+async def test_a_subscription_this_version_cannot_read_is_listed_with_its_problems_and_named_when_asked_for(notifier):
+    """Before: stored by an earlier version before reminders were bounded (at most 20), it was left out of
+    `GET /subscriptions` without a word, and `GET /subscriptions/older` answered 500."""
+    n = await notifier(http=True)
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(UNREADABLE))
+    _, document = await api_call(n, "GET", "/openapi.json")
+    listed = ("get", "/subscriptions", *await api_call(n, "GET", "/subscriptions"))
+    one = ("get", "/subscriptions/{id}", *await api_call(n, "GET", "/subscriptions/older"))
+    assert (listed[2], one[2]) == (200, 409), one
+    assert [p for answer in (listed, one) for p in _problems(document, *answer)] == []
+    [unreadable] = listed[3]["unreadable"]
+    assert (unreadable["id"], [p["field"] for p in unreadable["problems"]]) == ("older", ["reminders"])
+    [error] = one[3]["errors"]
+    assert error["field"] == "id" and "reminders: " in error["message"] and "PUT" in error["message"], error
+
+
+@pytest.mark.parametrize(("method", "body", "status"), [("PUT", {"channels": ["console"]}, 200), ("DELETE", None, 204)])
+async def test_a_subscription_this_version_cannot_read_is_replaced_or_deleted(notifier, method, body, status):
+    n = await notifier(http=True)
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(UNREADABLE))
+    got, answer = await api_call(n, method, "/subscriptions/older", body)
+    assert got == status, answer
+    _, listed = await api_call(n, "GET", "/subscriptions")
+    assert "unreadable" not in listed
