@@ -258,28 +258,55 @@ class DeadLetterQueue:
         """A delivery given up on: its job queued again, attempts from zero, to the place it was to go, with the
         subscription's channel settings as they are now (secrets kept in Redis with the job, never in the
         letter)."""
-        prefix = outbox.removesuffix(OUTBOX)
-        queued = await Outbox(self.client, key=lambda name: prefix + name).send_again(
-            self.key, letter_id, job_id)
-        if queued is None:
-            return Replayed(letter_id, outbox, kept=True, problem=(
-                f"cannot be replayed: its delivery job is no longer kept (jobs given up on are kept "
-                f"{GIVEN_UP_TTL_SECONDS // 86400} days)"))
-        if isinstance(queued, SubscriptionDeleted):
-            return Replayed(letter_id, outbox, kept=True, problem=(
-                f"cannot be replayed: its subscription '{queued.subscription_id}' was deleted"))
-        if isinstance(queued, ChannelChanged):
-            return Replayed(letter_id, outbox, kept=True, problem=(
-                f"cannot be replayed: its subscription '{queued.subscription_id}' no longer sends where it was "
-                "queued to go (its URL or recipients changed since, or the channel taken out)"))
+        queued = await _outbox(outbox, self.client).send_again(self.key, letter_id, job_id)
+        refusal = delivery_refusal(queued)
+        if refusal is not None:
+            return Replayed(letter_id, outbox, kept=True, problem=f"cannot be replayed: {refusal}")
         if not queued:
             return Replayed(letter_id, outbox, problem="no such dead letter (replayed or dropped meanwhile)")
         return Replayed(letter_id, outbox, new_id=job_id)
+
+    async def refusals(self, items: list[Letter | Unreadable], fine: set[str]) -> dict[str, str]:
+        """Why each letter of ``items`` a replay would keep is not replayable now, by letter id (those it would
+        replay left out); ``fine``: the letters whose release file was read fine since. A delivery's is read from
+        the notifier's records as a replay reads them: its subscription deleted, or sending elsewhere since."""
+        refused: dict[str, str] = {}
+        for item in items:
+            if isinstance(item, Unreadable):
+                continue
+            letter = item.letter
+            if letter.stream.endswith(OUTBOX) and letter.entry_id:
+                refusal = delivery_refusal(await _outbox(letter.stream, self.client).would_send_again(letter.entry_id))
+            else:
+                refusal = why_not_replayable(letter, read_fine_since=item.id in fine)
+            if refusal is not None:
+                refused[item.id] = refusal
+        return refused
 
     async def drop(self, letter_ids: list[str]) -> list[str]:
         """Delete letters (their counts with them); returns the ids that were not there."""
         deleted = await self._deleter.drop(letter_ids)
         return [letter_id for letter_id, done in zip(letter_ids, deleted) if not done]
+
+
+def _outbox(outbox: str, client: aioredis.Redis) -> Outbox:
+    """The notifier's outbox whose key is ``outbox`` (its prefix is the letter's, not this command's)."""
+    prefix = outbox.removesuffix(OUTBOX)
+    return Outbox(client, key=lambda name: prefix + name)
+
+
+def delivery_refusal(queued: bool | None | SubscriptionDeleted | ChannelChanged) -> str | None:
+    """Why a delivery given up on is not queued again, from what :meth:`Outbox.send_again` came to (or
+    :meth:`Outbox.would_send_again` says it would); None when it is (or its letter was gone)."""
+    if queued is None:
+        return (f"its delivery job is no longer kept (jobs given up on are kept {GIVEN_UP_TTL_SECONDS // 86400} "
+                "days)")
+    if isinstance(queued, SubscriptionDeleted):
+        return f"its subscription '{queued.subscription_id}' was deleted"
+    if isinstance(queued, ChannelChanged):
+        return (f"its subscription '{queued.subscription_id}' no longer sends where it was queued to go (its URL or "
+                "recipients changed since, or the channel taken out)")
+    return None
 
 
 def _unreadable(item: Unreadable) -> Replayed:

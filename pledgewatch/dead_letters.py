@@ -174,10 +174,11 @@ def _one_line(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def letter_lines(item: Letter, *, read_fine_since: bool = False) -> list[str]:
-    """One letter as ``dlq show`` prints it: every field, the reason whole, and the original payload; each
-    control character of what it quotes escaped, a text of several lines indented beneath its name."""
-    letter, refusal = item.letter, why_not_replayable(item.letter, read_fine_since=read_fine_since)
+def letter_lines(item: Letter, *, refusal: str | None) -> list[str]:
+    """One letter as ``dlq show`` prints it: every field, the reason whole, whether it is replayable (``refusal``:
+    why not, :meth:`.DeadLetterQueue.refusals`), and the original payload; each control character of what it
+    quotes escaped, a text of several lines indented beneath its name."""
+    letter = item.letter
     lines = [f"id:         {item.id}", f"at:         {letter.at.isoformat()}", f"stream:     {escape(letter.stream)}"]
     if letter.entry_id:
         lines.append(f"entry:      {escape(letter.entry_id)}")

@@ -25,8 +25,7 @@ from services.common.runtime import Runtime, for_a_command
 
 from .configuration import load_settings
 from .dead_letter_queue import Counts, DeadLetterQueue, Page
-from .dead_letters import (STREAM_ID, Letter, Unreadable, brief, brief_line, chosen_origins, letter_lines, origin,
-                           why_not_replayable)
+from .dead_letters import STREAM_ID, Letter, Unreadable, brief, brief_line, chosen_origins, letter_lines, origin
 from .dlq_all import drop_all, replay_all, report_replay
 from .errors import usage_error
 from .refused_files import read_fine_since
@@ -60,11 +59,12 @@ def _with_queue(work: Callable[[DeadLetterQueue, set[str] | None], Awaitable[T]]
         return asyncio.run(run())
 
 
-def _letter_json(item: Letter | Unreadable, prefix: str, fine: set[str]) -> dict[str, Any]:
-    """``fine``: the letters whose release file was read fine since."""
+def _letter_json(item: Letter | Unreadable, prefix: str, fine: set[str], refusals: dict[str, str]) -> dict[str, Any]:
+    """``fine``: the letters whose release file was read fine since; ``refusals``: why each letter that is not
+    replayable is not (:meth:`DeadLetterQueue.refusals`)."""
     if isinstance(item, Unreadable):
         return {"id": item.id, "origin": UNREADABLE, "unreadable": item.reason}
-    refusal = why_not_replayable(item.letter, read_fine_since=item.id in fine)
+    refusal = refusals.get(item.id)
     return {"id": item.id, "origin": origin(item, prefix), **item.letter.model_dump(mode="json"),
             "replayable": refusal is None, **({"not_replayable": refusal} if refusal else {}),
             "read_fine_since": item.id in fine}
@@ -83,14 +83,15 @@ def _next_page(args: argparse.Namespace, after: str) -> str:
 
 def cmd_list(args: argparse.Namespace) -> int:
     async def work(queue: DeadLetterQueue, names: set[str] | None
-                   ) -> tuple[Counts, int | None, int | None, Page, str, set[str]]:
+                   ) -> tuple[Counts, int | None, int | None, Page, str, set[str], dict[str, str]]:
         counts = await queue.counts()
         page = await queue.page(origins=names, after=args.after, limit=args.limit)
         least = counts.counted(names) if names is not None and counts.uncounted else None
         fine = await read_fine_since(queue.client, queue.prefix, page.letters)
-        return counts, counts.of(names), least, page, queue.prefix, fine
+        refusals = await queue.refusals(page.letters, fine) if args.json else {}
+        return counts, counts.of(names), least, page, queue.prefix, fine, refusals
 
-    counts, total, least, page, prefix, fine = _with_queue(work, args.stream)
+    counts, total, least, page, prefix, fine, refusals = _with_queue(work, args.stream)
     if counts.overcounted:
         print(f"warning: {overcounted_text(counts.overcounted)}", file=sys.stderr)
     shown = len(page.letters)
@@ -98,7 +99,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     after = None if older == 0 else page.after  # a page filled by the chosen origins' last letters: no next one
     if args.json:
         print(json.dumps({"total": total, "by_origin": counts.by_origin,
-                          "letters": [_letter_json(i, prefix, fine) for i in page.letters], "after": after,
+                          "letters": [_letter_json(i, prefix, fine, refusals) for i in page.letters], "after": after,
                           "older": older}, indent=2))
         return 0
     chosen = f" from {', '.join(args.stream)}" if args.stream else ""
@@ -128,21 +129,23 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     async def fetch(queue: DeadLetterQueue, _: set[str] | None
-                    ) -> tuple[Letter | Unreadable | None, str, set[str]]:
+                    ) -> tuple[Letter | Unreadable | None, str, set[str], dict[str, str]]:
         item = await queue.get(args.id)
-        return item, queue.prefix, await read_fine_since(queue.client, queue.prefix, [item] if item else [])
+        items = [item] if item else []
+        fine = await read_fine_since(queue.client, queue.prefix, items)
+        return item, queue.prefix, fine, await queue.refusals(items, fine)
 
-    item, prefix, fine = _with_queue(fetch)
+    item, prefix, fine, refusals = _with_queue(fetch)
     if item is None:
         print(f"error: {args.id}: no such dead letter", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps(_letter_json(item, prefix, fine), indent=2))
+        print(json.dumps(_letter_json(item, prefix, fine, refusals), indent=2))
         return 0
     if isinstance(item, Unreadable):
         print(f"id:       {item.id}\nunreadable: {escape(item.reason)}")
         return 0
-    print("\n".join(letter_lines(item, read_fine_since=item.id in fine)))
+    print("\n".join(letter_lines(item, refusal=refusals.get(item.id))))
     return 0
 
 

@@ -41,6 +41,7 @@ from services.notifier.outbox_metrics import OutboxFigures
 
 from .configuration import load_settings
 from .dead_letters import OUTBOX, brief, read_letter
+from .refused_files import read_fine_since_now
 from .runstate import command_redis, is_alive, read_run_state
 from .status_view import render
 
@@ -254,9 +255,10 @@ def _dead_letters(client: redis.Redis, key: str, prefix: str) -> dict[str, Any]:
         pipe.xrevrange(key, count=NEWEST_DEAD_LETTERS)
         total, counted, newest = pipe.execute()
     excess = overcounted(counted, total)
+    letters = [read_letter(entry_id, {k.encode(): v.encode() for k, v in fields.items()}) for entry_id, fields in newest]
+    fine = read_fine_since_now(client, prefix, letters)
     return {"total": total, "by_origin": by_origin(counted, total), **({"overcounted": excess} if excess else {}),
-            "newest": [brief(read_letter(entry_id, {k.encode(): v.encode() for k, v in fields.items()}), prefix)
-                       for entry_id, fields in newest]}
+            "newest": [brief(item, prefix, read_fine_since=item.id in fine) for item in letters]}
 
 
 def _planned_reminders(client: redis.Redis, settings: Settings) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from services.common.errors import field_problems
 from services.common.json_keys import loads_request
 from services.common.yaml_lines import UniqueKeyLoader, yaml_error_line
 
-from .admission import check_published_at
+from .admission import ReleaseRefused, check_published_at
 from .calendar_days import impossible_day
 from .errors import ContentError
 from .html_text import html_meta, html_published, html_title
@@ -127,6 +127,15 @@ def _iso_text(value: object) -> object:
     return value
 
 
+NO_ADDRESS: Final = "a release needs a url or an id"
+
+
+def address_errors(value: dict[str, object]) -> list[dict[str, str]]:
+    """The error of a posted release (``value``, its JSON object) that gives neither ``url`` nor ``id``, told beside
+    those of its fields: none when it gives one."""
+    return [] if value.get("url") or value.get("id") else [{"field": "url", "message": NO_ADDRESS}]
+
+
 class ReleaseInput(BaseModel):
     """The release.published fields a file or a POST supplies; other fields are ignored.
 
@@ -180,7 +189,7 @@ class ReleaseInput(BaseModel):
     def to_release(self, *, default_url: str | None = None, source: str) -> ReleasePublished:
         url = self.url or default_url
         if not url and not self.id:
-            raise ValueError("a release needs a url or an id")
+            raise ReleaseRefused(NO_ADDRESS, field="url")
         release = _release(release_id=self.id or release_id_for(url or ""), url=url or f"urn:pledgewatch:{self.id}",
                            title=self.title, published_at=self.published_at, body=self.body,
                            source=self.source or source)

@@ -39,7 +39,8 @@ from .fetch import Fetcher
 from .file_contents import sweep_until_done
 from .file_places import FilePlace, holds_a_file, release_place
 from .file_releases import file_release_id, read_recorder, record_read
-from .files import NotAnObject, ReleaseFileError, ReleaseInput, parse_release, read_bytes, release_object
+from .files import (NotAnObject, ReleaseFileError, ReleaseInput, address_errors, parse_release, read_bytes,
+                    release_object)
 from .folder import FolderScanner, distinct_folders, not_read_words, removed_words
 from .polling import PollSchedule, SourcePoller
 from .quiet_watch import QuietWatch
@@ -344,12 +345,14 @@ class IngestService:
             limit = self.settings.max_release_bytes
             return errors_response(413, [{"field": WHOLE_BODY, "message": f"{len(raw)} bytes is over the {limit}-byte "
                                                                          "limit"}])
+        posted: dict[str, object] = {}
         try:
             text = decode_bytes(raw)  # UTF-8, or the UTF-16 or UTF-32 a byte-order mark names
-            fields = ReleaseInput.model_validate(release_object(loads_request(text)))  # bounded, no key twice
+            posted = release_object(loads_request(text))  # bounded, no key twice
+            fields = ReleaseInput.model_validate(posted)
             if fields.source is not None and (problem := release_source_problem(fields.source)):
                 raise ReleaseRefused(problem, field="source")
-            release = fields.to_release(source="http")  # ValueError: neither a url nor an id
+            release = fields.to_release(source="http")  # ReleaseRefused: neither a url nor an id
             result = await publish_if_changed(self.runtime.streams, release, kind="http")  # ReleaseRefused: date out of bounds
         except ReleaseOwned as exc:  # the id names another source's release
             return await self._refuse_post(raw, [{"field": exc.field, "message": exc.problem}], status=409)
@@ -360,7 +363,8 @@ class IngestService:
         except DuplicateKey as exc:
             return await self._refuse_post(raw, [exc.error], status=422)
         except ValidationError as exc:
-            return await self._refuse_post(raw, field_errors(exc, whole=WHOLE_BODY), status=422)
+            errors = field_errors(exc, whole=WHOLE_BODY)
+            return await self._refuse_post(raw, errors + address_errors(posted), status=422)
         except ReleaseRefused as exc:  # a field's value
             return await self._refuse_post(raw, [{"field": exc.field, "message": exc.problem}], status=422)
         except (NotAnObject, ValueError) as exc:  # JSON, but no release's shape

@@ -435,10 +435,9 @@ class Outbox:
         channel as it is now when that sends to the same place with other settings (a secret rotated, a recipient taken
         out). A subscription read from a file, whose channels this process does not know, has its letters queued as they
         were (the worker judges them when it claims them)."""
-        raw = await self.client.get(self.given_up_key(job_id))
-        if raw is None:
+        given_up = await self._given_up(job_id)
+        if given_up is None:
             return None
-        given_up = DeliveryJob.model_validate_json(raw)
         job = given_up.model_copy(update={"attempts": 0, "replays": given_up.replays + 1})
         subscriptions = self._key("notifier:subscriptions")
         for _ in range(_REPLAY_TRIES):
@@ -461,6 +460,26 @@ class Outbox:
         if queued == -1:
             return SubscriptionDeleted(job.subscription_id)
         return bool(queued)
+
+    async def _given_up(self, job_id: str) -> DeliveryJob | None:
+        raw = await self.client.get(self.given_up_key(job_id))
+        return None if raw is None else DeliveryJob.model_validate_json(raw)
+
+    async def would_send_again(self, job_id: str) -> bool | None | SubscriptionDeleted | ChannelChanged:
+        """What :meth:`send_again` would come to now, read without changing anything (``pledgewatch dlq show``):
+        True when it would queue the job, None when the job is no longer kept, :class:`SubscriptionDeleted` or
+        :class:`ChannelChanged` when it would keep the letter."""
+        given_up = await self._given_up(job_id)
+        if given_up is None:
+            return None
+        subscription_id = given_up.subscription_id
+        stored = await self.client.hget(self._key("notifier:subscriptions"), subscription_id)
+        if stored is None:
+            from_file = await self.client.sismember(self._key("notifier:subscriptions:from-file"), subscription_id)
+            return True if from_file else SubscriptionDeleted(subscription_id)
+        if _channel_now(stored, given_up.channel, given_up.channel_position()) is None:
+            return ChannelChanged(subscription_id)
+        return True
 
     async def pending(self) -> int:
         return int(await self.client.zcard(self.zset))

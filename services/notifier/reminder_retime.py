@@ -90,15 +90,19 @@ async def rezone_reminders(store: ReminderStore, client: Any, key: Any, zones: M
         await client.hset(key(ZONES), sub_id, MOVING)
         ids = sorted(await _planned_ids(client, key(f"notifier:reminders:planned:{sub_id}")))
         subjects: dict[str, Subject | None] = {}
+        its = 0
         for i in range(0, len(ids), BULK):
             chunk = ids[i:i + BULK]
             raws = await client.hmget(store.planned_key, chunk)
             batch = [(rid.encode(), raw) for rid, raw in zip(chunk, raws) if raw is not None]
-            moved += await _move(store, client, key, batch, subjects, remind_at=remind_at, now=now, zones=zones)
+            its += await _move(store, client, key, batch, subjects, remind_at=remind_at, now=now, zones=zones)
         await client.eval(_RECORD_ZONE, 1, key(ZONES), sub_id, MOVING, "" if zone == DEFAULT_ZONE else zone)
+        moved += its
         was = recorded.get(sub_id, DEFAULT_ZONE)
-        log.info("subscription %s: time zone %s (planned in %s); its reminders still ahead moved to it", sub_id,
-                 zone, was if was not in ("", MOVING) else "another zone")
+        # a subscription made in a zone has its zone recorded here too: only a move is news
+        log.log(logging.INFO if its else logging.DEBUG,
+                "subscription %s: time zone %s (planned in %s); its %d reminder(s) still ahead moved to it", sub_id,
+                zone, was if was not in ("", MOVING) else "another zone", its)
     return moved
 
 

@@ -840,6 +840,8 @@ class NotifierService:
         pipe.ltrim(buffer_key, len(alerts), -1)
         pipe.set(last_key, moment.isoformat())
         since_read = (await pipe.execute())[-3]
+        if digest is not None and not paused:
+            log.info("digest queued for %s: %d alert(s) (%s)", sub.id, len(digest.alerts), digest.digest_id)
         return digest is not None and not paused, since_read
 
     async def _send_alone(self, sub: Subscription, buffer_key: str, reminders: list[tuple[bytes, Alert]]) -> None:

@@ -5,7 +5,7 @@ operator's terminal, nor forge a line of the output."""
 from datetime import datetime, timezone
 
 from pledgewatch.cli import main
-from pledgewatch.dead_letters import Letter, brief, brief_line, letter_lines
+from pledgewatch.dead_letters import Letter, brief, brief_line, letter_lines, why_not_replayable
 from schemas import DeadLetter
 
 ESC = "\x1b"
@@ -27,7 +27,7 @@ def test_a_line_of_the_list_escapes_the_control_characters_of_the_letter():
 def test_show_escapes_every_control_character_and_indents_a_text_of_several_lines():
     """Before: `dlq show` printed a refused file's content as it was: its escapes reached the terminal (a
     window title set, the screen cleared), and its lines began at the margin, beneath no name."""
-    lines = letter_lines(HOSTILE)
+    lines = letter_lines(HOSTILE, refusal=why_not_replayable(HOSTILE.letter))
     shown = "\n".join(lines)
     assert not any(char in shown for char in (ESC, "\x07", "\x9b"))
     assert lines[lines.index("payload:"):] == [
@@ -50,7 +50,7 @@ def test_show_keeps_an_event_as_indented_json():
     event = Letter("3-0", DeadLetter(stream="pledgewatch:releases", entry_id="1-0", group="classifier",
                                      payload={"__data__": '{"id": "a\\u001b[2J", "n": 1}'}, reason="bad",
                                      deliveries=4, at=AT))
-    lines = letter_lines(event)
+    lines = letter_lines(event, refusal=None)
     assert lines[lines.index("payload:"):] == [
         "payload:", "  __data__:", "    {", '      "id": "a\\u001b[2J",', '      "n": 1', "    }"]
 

@@ -394,3 +394,21 @@ def test_replaying_a_letter_of_a_file_read_fine_since_says_to_drop_it(cli, setti
         assert capsys.readouterr().err.startswith(
             f"kept {letter}: cannot be replayed: a refused release file ({fixed}), read fine since (published after "
             "this letter): nothing to fix; drop this letter")
+
+
+def test_status_says_of_a_refused_files_letter_that_the_file_was_read_fine_since(cli, settings, client, capsys,
+                                                                                 tmp_path):
+    """Before: `dlq list` said "(read fine since)" of the letter of a file published since, and `status`, showing
+    the same letter among the newest, did not: it read as a file still to fix."""
+    fixed, broken = tmp_path / "2020-01-01-fixed.txt", tmp_path / "2020-01-01-broken.txt"
+    fixed.write_text("")
+    broken.write_text("")
+    assert cli("ingest", str(fixed), str(broken)) == 1
+    fixed.write_text("Plan\nThe UK will invest £5m.\n")
+    assert cli("ingest", str(fixed)) == 0
+    capsys.readouterr()
+
+    assert cli("status") == 0
+    out = capsys.readouterr().out
+    assert f"  {fixed}  (read fine since) {fixed}: empty file\n" in out
+    assert f"  {broken}  {broken}: empty file\n" in out

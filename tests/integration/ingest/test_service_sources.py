@@ -127,3 +127,18 @@ async def test_post_releases_refuses_an_oversized_body(http_service, api_headers
             assert resp.status == 413
             [error] = (await resp.json())["errors"]
             assert error["field"] == "request body" and error["message"].endswith("over the 1000-byte limit")
+
+
+async def test_post_releases_names_a_missing_url_beside_every_other_field_at_fault(http_service, api_headers):
+    """Before: a body with neither `url` nor `id` was told so only once every other field was right, and as an error
+    of the whole body (`request body: a release needs a url or an id`): a client fixed its release one 422 at a
+    time."""
+    _, url = http_service
+    async with aiohttp.ClientSession(headers=api_headers) as session:
+        async with session.post(url, json={"title": "T", "body": "B"}) as resp:
+            first = (resp.status, (await resp.json())["errors"])
+        async with session.post(url, json={"title": "T", "body": "B", "published_at": "2023-01-01"}) as resp:
+            second = (resp.status, (await resp.json())["errors"])
+    assert first == (422, [{"field": "published_at", "message": "Field required"},
+                           {"field": "url", "message": "a release needs a url or an id"}])
+    assert second == (422, [{"field": "url", "message": "a release needs a url or an id"}])

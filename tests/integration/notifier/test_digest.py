@@ -13,7 +13,9 @@ pytestmark = pytest.mark.integration
 
 
 async def test_digest_lists_every_match_since_the_last_in_one_message(notifier, receiver, write_yaml,
-                                                                       publish_classified, contract_schemas):
+                                                                       publish_classified, contract_schemas, caplog):
+    """A digest queued is logged, as an alert decided and a reminder fired are (before: nothing was)."""
+    caplog.set_level("INFO", logger="services.notifier.service")
     path = _morning_digest(write_yaml, receiver)
     now = [datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)]
     n = await notifier(subscriptions=path, clock=lambda: now[0], run_scheduler=False)
@@ -25,6 +27,8 @@ async def test_digest_lists_every_match_since_the_last_in_one_message(notifier, 
     assert await n.service.send_digests() == 0  # 07:00: not yet
     now[0] += timedelta(hours=1, minutes=5)
     assert await n.service.send_digests() == 1
+    [queued] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("digest queued")]
+    assert queued.startswith("digest queued for morning: 2 alert(s) (digest-")
     assert await n.service.send_digests() == 0  # once per day
     (_, headers, body, _), = await wait_for(lambda: receiver.hits("hook"), what="digest POST")
     digest = json.loads(body)

@@ -7,8 +7,12 @@ subscription still has goes out as before.
 Before: the check asked only whether a subscription of that id existed, so the old job went on to the old
 channel, and a replay of its dead letter too."""
 
+import asyncio
+import json
+
 import pytest
 
+from schemas.streams import DEAD_LETTERS
 from samples import BORDERS, FUNDING, release
 from notifier_harness import (api_call, dead_letter_count, dead_letter_of, failed_attempts, fast_config,
                               final_attempts, only_subscription, replay_the_letter, wait_for)
@@ -134,6 +138,45 @@ async def test_replaying_a_dead_letter_of_a_subscription_made_again_with_another
     assert await dead_letter_count(n.service) == 1
     assert await n.service.outbox.pending() == 0
     assert len(receiver.hits("busy")) == 1 and len(receiver.hits("hook")) == 0
+
+
+async def _dlq_show(n, settings, monkeypatch, capsys, *args):
+    """``pledgewatch dlq show ID [ARGS]`` of the one dead letter of ``n``, as typed (its own event loop): stdout."""
+    from pledgewatch.cli import main
+
+    streams = n.service.runtime.streams
+    [(letter_id, _)] = await streams.client.xrange(streams.key(DEAD_LETTERS))
+    monkeypatch.setenv("REDIS_URL", settings.redis_url)
+    monkeypatch.setenv("PLEDGEWATCH_PREFIX", settings.prefix)
+    capsys.readouterr()
+    assert await asyncio.to_thread(main, ["dlq", "show", letter_id.decode(), *args]) == 0
+    return capsys.readouterr().out
+
+
+async def test_a_dead_letter_of_a_subscription_replaced_with_another_url_is_shown_not_replayable(
+        notifier, receiver, publish_classified, settings, monkeypatch, capsys):
+    """Before: `dlq show` said "replayable: yes" (and `--json` `"replayable": true`) of a delivery whose
+    subscription no longer sends there, which `dlq replay` then kept, saying it cannot be replayed."""
+    n = await dead_letter_of(notifier, publish_classified, _desk(receiver.url("busy")), release(BORDERS))
+    assert "\nreplayable: yes\n" in await _dlq_show(n, settings, monkeypatch, capsys)
+
+    assert (await api_call(n, "PUT", "/subscriptions/desk", _desk(receiver.url("hook"))))[0] == 200
+
+    refusal = ("its subscription 'desk' no longer sends where it was queued to go (its URL or recipients changed "
+               "since, or the channel taken out)")
+    assert f"\nreplayable: no, {refusal}\n" in await _dlq_show(n, settings, monkeypatch, capsys)
+    shown = json.loads(await _dlq_show(n, settings, monkeypatch, capsys, "--json"))
+    assert shown["replayable"] is False and shown["not_replayable"] == refusal
+    assert (await replay_the_letter(n)).problem == f"cannot be replayed: {refusal}"
+
+
+async def test_a_dead_letter_of_a_deleted_subscription_is_shown_not_replayable(
+        notifier, receiver, publish_classified, settings, monkeypatch, capsys):
+    n = await dead_letter_of(notifier, publish_classified, _desk(receiver.url("busy")), release(BORDERS))
+    assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
+
+    assert "\nreplayable: no, its subscription 'desk' was deleted\n" in await _dlq_show(
+        n, settings, monkeypatch, capsys)
 
 
 async def test_replaying_a_dead_letter_of_a_subscription_replaced_keeping_its_channel_sends_it(

@@ -208,3 +208,27 @@ async def test_a_tick_that_dies_moving_a_subscription_leaves_it_to_the_next_whic
     assert await client.hget(zones, "desk") == b"Asia/Tokyo"
     assert await reminder_retime.rezone_reminders(n.service.reminders, client, n.service.runtime.streams.key,
                                                   {"desk": "Asia/Tokyo"}, remind_at=time(9, 0), now=now[0]) == 0
+
+
+async def test_a_new_subscriptions_zone_is_recorded_without_saying_reminders_were_moved(
+        notifier, receiver, write_yaml, publish_classified, caplog):
+    """Before: a subscription made in a time zone, with no reminder planned yet, was logged at the next tick as
+    "time zone Asia/Tokyo (planned in UTC); its reminders still ahead moved to it", as if it had some planned in
+    UTC. A zone change that moves reminders says how many."""
+    now = [datetime(2026, 3, 1, 7, 0, tzinfo=timezone.utc)]
+    n = await _started(notifier, write_yaml, receiver, now, zone="Asia/Tokyo", mode="immediate")
+    client = n.service.runtime.streams.client
+    caplog.set_level("INFO", logger="services.notifier.reminder_retime")
+
+    await n.service._leader_tick()
+
+    assert await client.hget(n.service.reminders.zones_key, "desk") == b"Asia/Tokyo"
+    assert not [r for r in caplog.records if r.name == "services.notifier.reminder_retime"]
+
+    await _announced(n, publish_classified)
+    _change_zone(n, write_yaml, receiver, "America/New_York", "immediate")
+    await n.service._leader_tick()
+
+    [said] = [r.getMessage() for r in caplog.records if r.name == "services.notifier.reminder_retime"]
+    assert said == ("subscription desk: time zone America/New_York (planned in Asia/Tokyo); its 2 reminder(s) still "
+                    "ahead moved to it")
