@@ -157,7 +157,7 @@ def _scan(low: str, lexicon: Lexicon[_Value]) -> tuple[list[int], list[int], lis
 
 # The sentences worth reading closely: every trigger holds a cue, and a headline may announce without one.
 _HEADLINE: Final = r"[A-Z0-9][^\n.,;:]{0,60}?\s+to\s"  # "Councils to get £100m"
-_HEADLINE_CUE: Final = re.compile("^" + _HEADLINE, re.MULTILINE)
+_HEADLINE_CUE: Final = re.compile("^" + _HEADLINE, re.MULTILINE)  # what ``_headline_cues`` finds
 # A line break before a headline: searched for as fast as str.find, as the pattern starts with one character.
 _BREAK_BEFORE_HEADLINE: Final = re.compile(r"\n(?=" + _HEADLINE + ")")
 
@@ -187,15 +187,16 @@ _HEADLINE_FIRST: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 def _headline_cues(body: str) -> list[int]:
     """``[m.start() for m in _HEADLINE_CUE.finditer(body)]``, trying only line starts (where "^" matches). A
     match may run on past a line break, but only over spaces and "to ", where no match can start."""
-    found = [0] if _HEADLINE_CUE.match(body) else []
-    return found + _breaks_before_headlines(body)
+    return _breaks_before_headlines(body, first=True)
 
 
-def _breaks_before_headlines(body: str) -> list[int]:
+def _breaks_before_headlines(body: str, *, first: bool = False) -> list[int]:
     """``[m.end() for m in _BREAK_BEFORE_HEADLINE.finditer(body)]``, read from each "to" between spaces rather
     than by trying the pattern's lazy run after every line break. A line break matches when such a "to"
     follows spaces that begin at most _HEADLINE_REACH characters after its line's first character, with no
-    line break and none of ".,;:" before them, and that first character is one of _HEADLINE_FIRST."""
+    line break and none of ".,;:" before them, and that first character is one of _HEADLINE_FIRST. ``first``:
+    0 too when the body's first line so begins (``_HEADLINE_CUE.match(body)``: read in the same pass, where the
+    lazy run tried at 0 cost as much as the pass)."""
     starts = set()
     size = len(body)
     at = body.find("to", 1)
@@ -205,7 +206,12 @@ def _breaks_before_headlines(body: str) -> list[int]:
             while spaces > 0 and body[spaces - 1].isspace():
                 spaces -= 1
             line_break = body.rfind("\n", max(0, spaces - _HEADLINE_REACH - 2), spaces)
-            if line_break != -1 and body[line_break + 1] in _HEADLINE_FIRST \
+            if line_break == -1:  # the first line, when no line break is near enough
+                if first and spaces <= _HEADLINE_REACH + 1 and body[0] in _HEADLINE_FIRST \
+                        and body.find(".", 0, spaces) == -1 and body.find(",", 0, spaces) == -1 \
+                        and body.find(";", 0, spaces) == -1 and body.find(":", 0, spaces) == -1:
+                    starts.add(0)
+            elif body[line_break + 1] in _HEADLINE_FIRST \
                     and body.find(".", line_break, spaces) == -1 and body.find(",", line_break, spaces) == -1 \
                     and body.find(";", line_break, spaces) == -1 and body.find(":", line_break, spaces) == -1:
                 starts.add(line_break + 1)

@@ -78,13 +78,17 @@ def genre_of(body: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]
     coverage of a UN body's meeting ("genre:un"), a release reporting what people said ("genre:said", the
     word twice or more), a list of short lines rather than prose ("genre:lines")."""
     genre = set()
-    if any(name in body for name in _UN_BODIES):
+    if _UN_BODIES[0] in body or _UN_BODIES[1] in body:
         genre.add("genre:un")
     if body.count("said") > 1:
         genre.add("genre:said")
-    # The lines that hold more than spaces (``str.strip`` keeps those: no Python loop over the lines).
-    lengths = list(map(len, filter(str.strip, body.split("\n"))))
-    if sum(map(_SHORT_LINE.__gt__, lengths)) * 2 > len(lengths):
+    lines = short = 0  # the lines that hold more than spaces, and the short ones among them
+    for line in body.split("\n"):
+        if line and not line.isspace():  # compiled, a loop with ``isspace`` copies no line (``strip`` did)
+            lines += 1
+            if len(line) < _SHORT_LINE:
+                short += 1
+    if short * 2 > lines:
         genre.add("genre:lines")
     return tuple(frozenset(genre | {place})  # type: ignore[return-value]  # three
                  for place in ("place:first", "place:lead", "place:later"))

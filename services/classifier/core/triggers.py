@@ -15,7 +15,7 @@ from typing import Final, NamedTuple
 
 from schemas import Kind
 
-from .folding import Lexicon, WordSet, case_sensitive, finditer_folded, fold, matches_at
+from .folding import Lexicon, WordSet, any_in, case_sensitive, fold, matches_at, word_starts
 from .verbs import AGENT_ONLY, NEVER, is_gerund, is_participle
 
 _ADVERBS: Final = (r"(?:(?:also|always|now|then|therefore|further|soon|still|immediately|urgently|jointly|each|both|shortly|"
@@ -151,7 +151,21 @@ _FOLDED: Final = {id(p): case_sensitive(p) for p in _PATTERNS}
 _MONEY_STARTS: Final = WordSet(
     "have has had 've am is are 'm 're will to today announce thanks unveil pledges commits invests provides "
     "confirms allocates awards donates earmarks made additional further extra new".split())
-_MUST_STARTS: Final = WordSet(("must", "should", "need", "will", "is", "are"))
+# Every match of _MUST begins with "must", "should", "need", "will", "is" or "are": it is tried only where one of the
+# first three begins, and where "will" ("is", "are") begins only when the sentence holds a word such a match holds
+# after it (in most sentences "is" begins a word, or is inside one, "this", where _MUST cannot match).
+_MUST_FIRST: Final = ("must", "should", "need")
+_MUST_AFTER_WILL: Final = ("have", "need", "required", "obliged", "expected")
+_MUST_AFTER_IS: Final = ("obliged", "expected")
+
+
+def _must_starts(folded: str) -> list[int]:
+    """Where a match of _MUST may begin in ``folded``, sorted (no word of these begins another: each offset comes
+    once)."""
+    words: tuple[str, ...] = _MUST_FIRST
+    if any_in(folded, _MUST_AFTER_WILL):
+        words += ("will", "is", "are") if any_in(folded, _MUST_AFTER_IS) else ("will",)
+    return word_starts(folded, words)
 
 
 # Words before a trigger that turn it into a prediction or a condition ("we do not expect that ... will"), read by
@@ -187,16 +201,24 @@ def _new_cues(families: set[str], starts: dict[int, list[int]]) -> Cues:
 
 def _finditer(pattern: re.Pattern[str], sentence: str, folded: str | None,
               cues: Cues | None = None) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(sentence)``, found over ``folded`` (``fold(sentence)``)."""
+    """The matches of ``pattern.finditer(sentence)``, found and kept as matches of ``case_sensitive(pattern)`` over
+    ``folded`` (``fold(sentence)``): the same spans, a group's text lowercased (read a group as ``sentence`` holds it
+    with ``_group``): the sentence is not matched again, by the slower IGNORECASE pattern, to read the groups."""
     folded = fold(sentence) if folded is None else folded
-    if pattern is _MONEY_VERB or pattern is _MUST:
-        starts = (_MONEY_STARTS if pattern is _MONEY_VERB else _MUST_STARTS).starts(folded)
-        return (pattern.match(sentence, hit.start())  # type: ignore[misc]  # it matches where the fold matched
-                for hit in matches_at(_FOLDED[id(pattern)], folded, starts))
+    if pattern is _MONEY_VERB:
+        return matches_at(_FOLDED[id(pattern)], folded, _MONEY_STARTS.starts(folded))
+    if pattern is _MUST:
+        return matches_at(_FOLDED[id(pattern)], folded, _must_starts(folded))
     if cues is not None and id(pattern) in _STARTS:
-        return (pattern.match(sentence, hit.start())  # type: ignore[misc]
-                for hit in matches_at(_FOLDED[id(pattern)], folded, cues.starts.get(id(pattern), ())))
-    return finditer_folded(pattern, _FOLDED[id(pattern)], sentence, folded)
+        return matches_at(_FOLDED[id(pattern)], folded, cues.starts.get(id(pattern), ()))
+    return _FOLDED[id(pattern)].finditer(folded)
+
+
+def _group(sentence: str, match: re.Match[str], name: str) -> str:
+    """The text of group ``name`` of ``match`` (from ``_finditer``) as ``sentence`` holds it ("" if it took no part):
+    the fold's spans are the sentence's."""
+    start, end = match.span(name)
+    return sentence[start:end] if start != -1 else ""
 
 
 # Each word a family needs or a regex starts with: (its families, the keys of the regexes it starts). One pass
@@ -275,9 +297,11 @@ def pledge_triggers(sentence: str, cues: Cues | None = None, folded: str | None 
     found = []
     present = trigger_families(sentence.lower()) if cues is None else cues.families
     for match in _finditer(_WILL, sentence, folded, cues) if "will" in present else ():
-        verb = (match["verb"] or match["verb2"] or "").lower()
-        after = (match["next"] or "").lower()
-        verb_end = match.end("verb") if match["verb"] else match.end("verb2")
+        start, verb_end = match.span("verb")
+        if start == -1:
+            start, verb_end = match.span("verb2")
+        verb = sentence[start:verb_end].lower()  # one of the two takes part
+        after = _group(sentence, match, "next").lower()
         kind, confidence = _will(verb, after, sentence[verb_end:verb_end + 60].lower(), sentence)
         if kind is None and verb == "be" and _there_before(sentence, match.start()):
             kind, confidence = PLEDGE, 0.6  # "there will be more materials on the website"
@@ -287,14 +311,16 @@ def pledge_triggers(sentence: str, cues: Cues | None = None, folded: str | None 
         found += [new_trigger(PLEDGE, m.start(), None, "commit", 0.85) for m in _finditer(_COMMITTED, sentence, folded, cues)
                   if not _STANCE.match(sentence, m.start())]
     if "going" in present and _GOING_TO_CORE.search(fold(sentence) if folded is None else folded):
-        found += [new_trigger(PLEDGE, m.start(), None, m["verb"].lower(), 0.75)
-                  for m in _finditer(_GOING_TO, sentence, folded, cues) if m["verb"].lower() not in _CHANGES]
+        found += [new_trigger(PLEDGE, m.start(), None, verb, 0.75) for m in _finditer(_GOING_TO, sentence, folded, cues)
+                  if (verb := _group(sentence, m, "verb").lower()) not in _CHANGES]
     if "step" in present:
         found += [new_trigger(PLEDGE, m.start(), None, "step", 0.75) for m in _finditer(_NEXT_STEP, sentence, folded)]
     if "is to" in present:
         found += [new_trigger(PLEDGE, m.start("noun") + len(m["noun"]) + 1, None, m["verb"].lower(), 0.65)
                   for m in _IS_TO.finditer(sentence) if not _NOT_PLANS.fullmatch(m["noun"].lower())]
-    return sorted(found, key=lambda t: t.start)
+    if len(found) > 1:  # most sentences have none or one: no call of ``sorted``
+        found.sort(key=lambda t: t.start)
+    return found
 
 
 def _holds_committed_core(folded: str) -> bool:
@@ -334,9 +360,10 @@ def demand_triggers(sentence: str, low: str | None = None, cues: Cues | None = N
         if family not in present:
             continue
         for match in _finditer(pattern, sentence, folded, cues):
-            if match["verb"].lower() not in ("be", "have", "do") or pattern is _CALL_FOR:
-                actor = without_time_word(_ACTOR_ARTICLE.sub("", match["actor"].strip()))
-                found.append(new_trigger(DEMAND, match.start(), actor, match["verb"].lower(), confidence))
+            verb = _group(sentence, match, "verb").lower()
+            if verb not in ("be", "have", "do") or pattern is _CALL_FOR:
+                actor = without_time_word(_ACTOR_ARTICLE.sub("", _group(sentence, match, "actor").strip()))
+                found.append(new_trigger(DEMAND, match.start(), actor, verb, confidence))
     return found
 
 
@@ -349,8 +376,8 @@ def obligation_triggers(sentence: str, cues: Cues | None = None, folded: str | N
     """"X must / should / needs to / will have to VERB": a demand when X is someone else."""
     if "must" not in (trigger_families(sentence.lower()) if cues is None else cues.families):
         return []
-    return [new_trigger(DEMAND, m.start(), None, m["verb"].lower(), 0.75)
-            for m in _finditer(_MUST, sentence, folded, cues) if m["verb"].lower() not in _NOT_ACTIONS]
+    return [new_trigger(DEMAND, m.start(), None, verb, 0.75) for m in _finditer(_MUST, sentence, folded, cues)
+            if (verb := _group(sentence, m, "verb").lower()) not in _NOT_ACTIONS]
 
 
 def _will(verb: str, after: str, rest: str, sentence: str) -> tuple[Kind | None, float]:

@@ -44,8 +44,8 @@ def test_anchored_deadline_rules_and_money_verbs_find_what_a_scan_finds(labelled
         folded = fold(text)
         for pattern, _ in deadlines.RULES:
             assert _spans(deadlines._finditer(pattern, text, folded)) == _spans(pattern.finditer(text)), text
-        assert _spans(triggers._finditer(triggers._MONEY_VERB, text, folded)) == \
-            _spans(triggers._MONEY_VERB.finditer(text)), text
+        assert [m.span() for m in triggers._finditer(triggers._MONEY_VERB, text, folded)] == \
+            [m.span() for m in triggers._MONEY_VERB.finditer(text)], text  # groups: test_proposal_fast_paths.py
 
 
 _DEADLINE_PIECES = ["by ", "in ", "on ", "the end of ", "from ", "between ", "for ", "early ", "this ", "next ", "the ",
