@@ -85,15 +85,11 @@ class Linear:
         terms: list[Any] = [self.intercept]  # the weights as the tables hold them: Any keeps each float as its object, where a
         # float-typed value is unboxed and boxed again as a new object for each term
         if tokens and vocabulary is not None:
-            lexical = self._lexical[reading]
-            if not features.isdisjoint(lexical):
-                given = sorted(features & lexical)
-                raise ValueError(f"lexical names {given} given with tokens: pass the words as tokens only")
-            _add_weights(terms, self._general[reading], features)
+            _add_general_weights(terms, self._general[reading], features, self._lexical[reading])
             vocabulary.add_weights(terms, tokens)
         else:
             _add_weights(terms, self._tables[reading], features)
-        total = math.fsum(terms)
+        total = _FSUM(terms)
         if total < -35:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))
@@ -107,6 +103,22 @@ def _add_weights(terms: list[Any], table: dict[str, Any], names: set[str]) -> No
             terms.append(weight)
 
 
+def _add_general_weights(terms: list[Any], table: dict[str, Any], names: set[str], lexical: frozenset[str]) -> None:
+    """``_add_weights(terms, table, names)`` for the general names of a clause whose words come as tokens; a
+    lexical name the model weighs among ``names`` is a ``ValueError``, as it would be weighed neither as a name
+    nor as a token. Only a name ``table`` does not hold is looked for among the lexical ones (most are in it)."""
+    for name in names:
+        weight = table.get(name)
+        if weight is not None:
+            terms.append(weight)
+        elif name in lexical:
+            given = sorted(names & lexical)
+            raise ValueError(f"lexical names {given} given with tokens: pass the words as tokens only")
+
+
+# Module constants, so that the compiled core calls them without looking them up in a module's namespace each time
+_FSUM: Final = math.fsum
+_BISECT_LEFT: Final = bisect_left
 _LEXICAL: Final = ("w:", "w2:")  # signals.LEXICAL_PREFIXES (not imported: the model stands apart from the signals)
 
 
@@ -144,39 +156,42 @@ class _Vocabulary:
         tokens next to each other that the vocabulary holds.
 
         A token's entry and a pair's are one object each in the vocabulary, so the repeats are told apart by
-        those objects in one set (pointer hashes, and no tuple built for a pair), each added once: the set's
-        size says whether it was new (one operation, not a test and an insertion)."""
+        those objects (pointer hashes, and no tuple built for a pair): the entries found are listed, and one set
+        made of the list keeps each once. ``math.fsum`` is exact, so the order of the terms is no matter."""
         known = self.tokens
-        seen: set[object] = set()
+        found: list[_Weight] = []
         before: _Token | None = None  # the token before, when it begins a pair
         for token in tokens:
             if before is not None:
                 pair = before.after.get(token)
                 if pair is not None:
-                    size = len(seen)
-                    seen.add(pair)
-                    if len(seen) != size:
-                        terms.append(pair.weight)
+                    found.append(pair)
             entry = known.get(token)
             if entry is None:
                 before = None
                 continue
             if entry.weighs:
-                size = len(seen)
-                seen.add(entry)
-                if len(seen) != size:
-                    terms.append(entry.weight)
+                found.append(entry)
             before = entry if entry.begins_pair else None
+        for weight in set(found):  # each entry once: one set built from the list, not an insertion a token
+            terms.append(weight.weight)
 
 
-class _Token:
+class _Weight:
+    """An entry of the vocabulary that weighs: a token alone or a pair."""
+
+    def __init__(self, weight: Any) -> None:
+        self.weight: Any = weight  # a float, kept as its object (see ``Linear.probability``)
+
+
+class _Token(_Weight):
     """What a token weighs: alone (when ``weighs``), and followed by each of the tokens in ``after``. The flags
     and the weight are plain fields, which the compiled class holds in itself: a token's look-up reads no
     other object unless it weighs with the next one."""
 
     def __init__(self, weight: float | None) -> None:
+        super().__init__(0.0 if weight is None else weight)
         self.weighs = weight is not None
-        self.weight: Any = 0.0 if weight is None else weight  # a float, kept as its object (see ``Linear.probability``)
         self.begins_pair = False
         self.after: dict[str, _Pair] = {}
 
@@ -185,11 +200,8 @@ class _Token:
         self.begins_pair = True
 
 
-class _Pair:
+class _Pair(_Weight):
     """What a pair of tokens weighs: an object of its own, by which a clause's repeats of it are told apart."""
-
-    def __init__(self, weight: float) -> None:
-        self.weight: Any = weight  # a float, kept as its object (see ``Linear.probability``)
 
 
 LINEAR_STEP: Final = "linear>"  # a step on the linear model's P(commitment): "linear>0.4215" is present above it
@@ -250,7 +262,7 @@ class Interactions:
 
     def probability(self, features: set[str], linear: float) -> float:
         """P(yes) for the general signals ``features`` and the linear model's probability ``linear``."""
-        terms: list[Any] = [self.intercept, self._step_totals[bisect_left(self._steps, linear)]]
+        terms: list[Any] = [self.intercept, self._step_totals[_BISECT_LEFT(self._steps, linear)]]
         known = self._known
         for name in features:
             signal = known.get(name)
@@ -263,7 +275,7 @@ class Interactions:
             for step, pair_weight in signal.steps:
                 if step < linear:
                     terms.append(pair_weight)
-        total = math.fsum(terms)
+        total = _FSUM(terms)
         if total < -35:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))
