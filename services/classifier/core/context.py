@@ -119,15 +119,12 @@ class _Lenders:
             # a sentence known to set no deadline, or with no digit or calendar word, lends nothing
             if neighbour in self.silent or not self._may_hold(neighbour):
                 continue
+            theirs = self._trigrams(neighbour)
             if trigrams is None:
+                if not _may_share(theirs, lowered):
+                    continue
                 trigrams = _low_trigrams(lowered)
-                if not trigrams:
-                    break  # fewer than three content words: nothing to share
-            # A trigram both hold has its three words in the neighbour's text: the neighbour's own trigrams are
-            # read only when one of the commitment's may be there (most neighbours share none).
-            first, last = neighbour
-            if not _may_share(trigrams, self.lowered.low(first, last)) \
-                    or trigrams.isdisjoint(self._trigrams(neighbour)):
+            if trigrams.isdisjoint(theirs):
                 continue
             borrowed += self._named_in(neighbour, lowered)
         return commitment.model_copy(update={"deadlines": borrowed[:1]}) if borrowed else commitment

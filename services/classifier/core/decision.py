@@ -106,7 +106,8 @@ def _add_weights(terms: list[Any], table: dict[str, Any], names: set[str]) -> No
 def _add_general_weights(terms: list[Any], table: dict[str, Any], names: set[str], lexical: frozenset[str]) -> None:
     """``_add_weights(terms, table, names)`` for the general names of a clause whose words come as tokens; a
     lexical name the model weighs among ``names`` is a ``ValueError``, as it would be weighed neither as a name
-    nor as a token. Only a name ``table`` does not hold is looked for among the lexical ones (most are in it)."""
+    nor as a token. Only a name ``table`` does not hold is looked for among the lexical ones (most are in it), where
+    a test of every name against them came first."""
     for name in names:
         weight = table.get(name)
         if weight is not None:
@@ -116,7 +117,7 @@ def _add_general_weights(terms: list[Any], table: dict[str, Any], names: set[str
             raise ValueError(f"lexical names {given} given with tokens: pass the words as tokens only")
 
 
-# Module constants, so that the compiled core calls them without looking them up in a module's namespace each time
+# Module constants, so that the compiled core calls them without looking each up in a module's namespace
 _FSUM: Final = math.fsum
 _BISECT_LEFT: Final = bisect_left
 _LEXICAL: Final = ("w:", "w2:")  # signals.LEXICAL_PREFIXES (not imported: the model stands apart from the signals)
@@ -156,42 +157,39 @@ class _Vocabulary:
         tokens next to each other that the vocabulary holds.
 
         A token's entry and a pair's are one object each in the vocabulary, so the repeats are told apart by
-        those objects (pointer hashes, and no tuple built for a pair): the entries found are listed, and one set
-        made of the list keeps each once. ``math.fsum`` is exact, so the order of the terms is no matter."""
+        those objects in one set (pointer hashes, and no tuple built for a pair), each added once: the set's
+        size says whether it was new (one operation, not a test and an insertion)."""
         known = self.tokens
-        found: list[_Weight] = []
+        seen: set[object] = set()
         before: _Token | None = None  # the token before, when it begins a pair
         for token in tokens:
             if before is not None:
                 pair = before.after.get(token)
                 if pair is not None:
-                    found.append(pair)
+                    size = len(seen)
+                    seen.add(pair)
+                    if len(seen) != size:
+                        terms.append(pair.weight)
             entry = known.get(token)
             if entry is None:
                 before = None
                 continue
             if entry.weighs:
-                found.append(entry)
+                size = len(seen)
+                seen.add(entry)
+                if len(seen) != size:
+                    terms.append(entry.weight)
             before = entry if entry.begins_pair else None
-        for weight in set(found):  # each entry once: one set built from the list, not an insertion a token
-            terms.append(weight.weight)
 
 
-class _Weight:
-    """An entry of the vocabulary that weighs: a token alone or a pair."""
-
-    def __init__(self, weight: Any) -> None:
-        self.weight: Any = weight  # a float, kept as its object (see ``Linear.probability``)
-
-
-class _Token(_Weight):
+class _Token:
     """What a token weighs: alone (when ``weighs``), and followed by each of the tokens in ``after``. The flags
     and the weight are plain fields, which the compiled class holds in itself: a token's look-up reads no
     other object unless it weighs with the next one."""
 
     def __init__(self, weight: float | None) -> None:
-        super().__init__(0.0 if weight is None else weight)
         self.weighs = weight is not None
+        self.weight: Any = 0.0 if weight is None else weight  # a float, kept as its object (see ``Linear.probability``)
         self.begins_pair = False
         self.after: dict[str, _Pair] = {}
 
@@ -200,8 +198,11 @@ class _Token(_Weight):
         self.begins_pair = True
 
 
-class _Pair(_Weight):
+class _Pair:
     """What a pair of tokens weighs: an object of its own, by which a clause's repeats of it are told apart."""
+
+    def __init__(self, weight: float) -> None:
+        self.weight: Any = weight  # a float, kept as its object (see ``Linear.probability``)
 
 
 LINEAR_STEP: Final = "linear>"  # a step on the linear model's P(commitment): "linear>0.4215" is present above it

@@ -185,7 +185,7 @@ def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph
     count = len(words)
     names.add("length:short" if count < 12 else "length:long" if count > 45 else "length:medium")
     # built by tuple.__new__, as a NamedTuple's own __new__ is a Python frame (see ``triggers._new_cues``)
-    return tuple.__new__(Signals, (names, _word_tokens(words) if digit else words))
+    return tuple.__new__(Signals, (names, lexical_tokens(words) if digit else words))
 
 
 # The years a clause names against the year its release was published: "In 2024, $274.5 million was disbursed"
@@ -226,16 +226,6 @@ def lexical(words: list[str]) -> set[str]:
 def lexical_tokens(words: list[str]) -> list[str]:
     """``words`` as ``lexical`` reads them: a word holding a digit becomes "0"."""
     return [word if word.isalpha() or not _DIGIT.search(word) else "0" for word in words]
-
-
-_NOT_DIGITS: Final = "abcdefghijklmnopqrstuvwxyz'’"  # every character of a word of ``_words`` but its digits
-
-
-def _word_tokens(words: list[str]) -> list[str]:
-    """``lexical_tokens(words)`` for words of ``_words``, whose only digits are ASCII: a word holds one when
-    something is left of it once its other characters are stripped (``str.isalpha`` and a regex search are generic
-    Python calls from the compiled core; ``str.lstrip`` is not)."""
-    return [word if not word.lstrip(_NOT_DIGITS) else "0" for word in words]
 
 
 def _lexical_names(tokens: list[str]) -> set[str]:
