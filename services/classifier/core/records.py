@@ -173,11 +173,14 @@ _ASCII_SEPARATORS: Final = bytes(byte if byte in _ASCII_WORD else ord(" ") for b
 _ASCII_SEPARATORS_ONLY: Final = bytes(byte if byte in _ASCII_WORD or byte >= 0x80 else ord(" ") for byte in range(256))
 
 
+_SHA256: Final = hashlib.sha256  # a C static for the compiled core, not an attribute read off the module at each call
+
+
 def commitment_id(release_id: str, text: str, actor: str, *, lowered: str | None = None) -> str:
     """Stable while the release, the commitment's words and its actor stay the same (``lowered``:
     ``text.lower()``, when known)."""
     normalised = _words(text.lower() if lowered is None else lowered)
-    digest = hashlib.sha256(f"{release_id}\x1f{normalised}\x1f{actor.lower()}".encode()).hexdigest()
+    digest = _SHA256(f"{release_id}\x1f{normalised}\x1f{actor.lower()}".encode()).hexdigest()
     return f"c-{digest[:16]}"
 
 

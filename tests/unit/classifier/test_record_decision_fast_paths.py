@@ -1,6 +1,7 @@
-"""Building a record and weighing a proposal decide what the plain code they replace decides: a record validated
-by the model's own validator is the model its ``__init__`` builds (and refuses what it refuses), and the general
-names refuse a lexical one as the disjointness test of all of them did (on the labelled releases and random names)."""
+"""Building a record and weighing a proposal decide what the plain code they replace decides: a record (and a
+release's reading) validated by the model's own validator is the model its ``__init__`` builds (and refuses what it
+refuses), and the general names refuse a lexical one as the disjointness test of all of them did (on the labelled
+releases and random names)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from schemas import Commitment
-from services.classifier.core import classify, records
+from schemas import Commitment, ReleaseClassified
+from services.classifier.core import classifier, classify, records
 from services.classifier.core.decision import Linear, shipped_model
 from services.classifier.core.signals import lexical
 from services.ingest.files import load_release
@@ -25,9 +26,14 @@ def _fields(commitment: Commitment) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def commitments(seed) -> list[Commitment]:
+def classified(seed) -> list[ReleaseClassified]:
     files = sorted((ROOT / "tests" / "data" / "releases").glob("*.json"))[:120]
-    found = [c for release in [seed, *map(load_release, files)] for c in classify(release, rules_only=True).commitments]
+    return [classify(release, rules_only=True) for release in [seed, *map(load_release, files)]]
+
+
+@pytest.fixture(scope="module")
+def commitments(classified) -> list[Commitment]:
+    found = [commitment for release in classified for commitment in release.commitments]
     assert len(found) > 150
     return found
 
@@ -58,6 +64,23 @@ def test_a_record_refuses_what_the_models_init_refuses(commitments, change):
         records.new_commitment(fields)
     assert by_validator.value.errors() == by_init.value.errors()
     assert by_validator.value.title == by_init.value.title == "Commitment"
+
+
+def test_a_release_s_reading_is_the_model_its_init_builds(classified):
+    for release in classified:
+        # as ``classify`` passes them: the evidence as dicts, the commitments as models
+        fields = {name: getattr(release, name) for name in ReleaseClassified.model_fields}
+        fields["evidence"] = [evidence.model_dump() for evidence in release.evidence]
+        built, made = classifier._new_classified(dict(fields)), ReleaseClassified(**fields)
+        assert type(built) is ReleaseClassified and built == made == release
+        assert built.model_fields_set == made.model_fields_set
+        assert built.model_dump_json() == made.model_dump_json()
+    fields = {**fields, "counter_terrorism_score": 1.5, "evidence": [{"term": "x", "span": (2, -1)}], "extra": 1}
+    with pytest.raises(ValidationError) as by_init:
+        ReleaseClassified(**fields)
+    with pytest.raises(ValidationError) as by_validator:
+        classifier._new_classified(fields)
+    assert by_validator.value.errors() == by_init.value.errors() and len(by_init.value.errors()) == 3
 
 
 def _by_disjointness(model: Linear, features: set[str], ruled: bool, tokens: list[str]) -> float | str:
