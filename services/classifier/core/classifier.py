@@ -139,11 +139,21 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     commitments, cut = _with_deadlines_capped(commitments)
     if cut is not None:
         stopped = cut if stopped is None else f"{stopped}; {cut}"
-    return ReleaseClassified(
-        **copied, classifier_version=version, is_counter_terrorism=score >= THRESHOLD,
-        counter_terrorism_score=score, evidence=evidence,  # type: ignore[arg-type]  # dicts, validated as Evidence
-        commitments=commitments, unsupported_reason=stopped,
-    )
+    # ``ReleaseClassified(**fields)`` without its ``__init__``, a Python frame that only calls the validator
+    return _new_classified({
+        **copied, "classifier_version": version, "is_counter_terrorism": score >= THRESHOLD,
+        "counter_terrorism_score": score, "evidence": evidence,  # dicts, validated as Evidence
+        "commitments": commitments, "unsupported_reason": stopped,
+    })
+
+
+_VALIDATE_CLASSIFIED: Final = ReleaseClassified.__pydantic_validator__.validate_python
+
+
+def _new_classified(fields: dict[str, Any]) -> ReleaseClassified:
+    """``ReleaseClassified(**fields)``, validated as it validates them (see ``records.new_commitment``)."""
+    classified: ReleaseClassified = _VALIDATE_CLASSIFIED(fields)
+    return classified
 
 
 def classifier_version(model: DecisionModel | None) -> str:

@@ -85,15 +85,11 @@ class Linear:
         terms: list[Any] = [self.intercept]  # the weights as the tables hold them: Any keeps each float as its object, where a
         # float-typed value is unboxed and boxed again as a new object for each term
         if tokens and vocabulary is not None:
-            lexical = self._lexical[reading]
-            if not features.isdisjoint(lexical):
-                given = sorted(features & lexical)
-                raise ValueError(f"lexical names {given} given with tokens: pass the words as tokens only")
-            _add_weights(terms, self._general[reading], features)
+            _add_general_weights(terms, self._general[reading], features, self._lexical[reading])
             vocabulary.add_weights(terms, tokens)
         else:
             _add_weights(terms, self._tables[reading], features)
-        total = math.fsum(terms)
+        total = _FSUM(terms)
         if total < -35:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))
@@ -107,6 +103,23 @@ def _add_weights(terms: list[Any], table: dict[str, Any], names: set[str]) -> No
             terms.append(weight)
 
 
+def _add_general_weights(terms: list[Any], table: dict[str, Any], names: set[str], lexical: frozenset[str]) -> None:
+    """``_add_weights(terms, table, names)`` for the general names of a clause whose words come as tokens; a
+    lexical name the model weighs among ``names`` is a ``ValueError``, as it would be weighed neither as a name
+    nor as a token. Only a name ``table`` does not hold is looked for among the lexical ones (most are in it), where
+    a test of every name against them came first."""
+    for name in names:
+        weight = table.get(name)
+        if weight is not None:
+            terms.append(weight)
+        elif name in lexical:
+            given = sorted(names & lexical)
+            raise ValueError(f"lexical names {given} given with tokens: pass the words as tokens only")
+
+
+# Module constants, so that the compiled core calls them without looking each up in a module's namespace
+_FSUM: Final = math.fsum
+_BISECT_LEFT: Final = bisect_left
 _LEXICAL: Final = ("w:", "w2:")  # signals.LEXICAL_PREFIXES (not imported: the model stands apart from the signals)
 
 
@@ -250,7 +263,7 @@ class Interactions:
 
     def probability(self, features: set[str], linear: float) -> float:
         """P(yes) for the general signals ``features`` and the linear model's probability ``linear``."""
-        terms: list[Any] = [self.intercept, self._step_totals[bisect_left(self._steps, linear)]]
+        terms: list[Any] = [self.intercept, self._step_totals[_BISECT_LEFT(self._steps, linear)]]
         known = self._known
         for name in features:
             signal = known.get(name)
@@ -263,7 +276,7 @@ class Interactions:
             for step, pair_weight in signal.steps:
                 if step < linear:
                     terms.append(pair_weight)
-        total = math.fsum(terms)
+        total = _FSUM(terms)
         if total < -35:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))
