@@ -91,8 +91,8 @@ def test_a_demand_s_party_is_the_subject_obliged_whatever_its_noun(sentence, par
 
 
 @pytest.mark.parametrize("sentence", [
-    "Terrorist content must be removed within one hour.",
-    "This must happen within a year.",
+    pytest.param("Harmful posts must be removed within one hour.", id="a-thing-a-passive-duty-is-about"),
+    pytest.param("Passing background checks must become a legal requirement.", id="a-verb-in-ing"),
 ])
-def test_a_passive_or_a_pronoun_names_no_party_obliged(sentence):
-    assert read_unruled(sentence, PUBLISHER, Kind.DEMAND, 0.9).actor.name in (PUBLISHER, "Terrorist content", "This")
+def test_a_thing_the_duty_is_about_is_no_party_obliged(sentence):
+    assert read_unruled(sentence, PUBLISHER, Kind.DEMAND, 0.9).actor.name == PUBLISHER
