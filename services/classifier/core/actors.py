@@ -6,7 +6,7 @@ import re
 from typing import Final, NamedTuple
 
 from .folding import WordSet, case_sensitive, fold
-from .publishers import UK_GOVERNMENT, government_of
+from .publishers import UK_GOVERNMENT, government_of, named_as
 
 # Things a publisher acts through: "the Community Resilience Fund will contribute" is the publisher acting.
 _INSTRUMENT: Final = re.compile(r"\b(?:Programme|Program|Fund|Scheme|Strategy|Plan|Initiative|Grant|Budget|Package"
@@ -148,6 +148,24 @@ def clause_subject(sentence: str, trigger: int, folded: str | None = None) -> st
             return after
         return pre[start: cut.start("word")].strip()  # a relative clause: its antecedent
     return pre[start:].strip()
+
+
+# A subject of one capitalised word, and the words of that form that name no body however a release writes them
+_ONE_WORD: Final = re.compile(r"[A-Z][A-Za-z]+")
+_NO_BODY: Final = frozenset("we i it this these those they he she you there here that which who what all each every "
+                            "some any both either neither none".split())
+
+
+def lone_name(subject: str, release_text: str) -> str | None:
+    """The body a clause's subject names by one capitalised word ("Ofcom will publish …", where the rules pass over
+    a sentence's first word, which is capitalised whatever it is), when ``release_text`` (its title and body)
+    writes that word at least twice and always capitalised: a word it also writes in lowercase ("Funding will
+    …" beside "the funding") names no body. None when it names none."""
+    word = subject.strip()
+    if _ONE_WORD.fullmatch(word) is None or word.lower() in _NO_BODY:
+        return None
+    written = named_as(release_text, word)
+    return word if len(written) >= 2 and all(spelt == word for spelt in written) else None
 
 
 def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor:

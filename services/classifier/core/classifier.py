@@ -9,7 +9,7 @@ from typing import Any, Final
 from schemas import Commitment, ReleaseClassified, ReleasePublished
 
 from .actor_model import publisher_readings, reactored
-from .actors import without_bare_pronoun
+from .actors import clause_subject, lone_name, without_bare_pronoun
 from .aliases import acronyms
 from .commitments import Found
 from .context import borrow_deadlines
@@ -21,7 +21,7 @@ from .folding import LoweredBody, starts_within
 from .money import dollar_of
 from .penalties import threatens_penalty
 from .proposals import Proposal, propose
-from .publishers import UNLISTED, financial_year_start, publisher, publisher_and_shown, site_dollar
+from .publishers import UNLISTED, UNNAMED, financial_year_start, publisher, publisher_and_shown, site_dollar
 from .records import build_commitment
 from .sentences import Sentence, split_sentences
 from .signals import MONEY, TIME_WORDS, Signals
@@ -29,7 +29,7 @@ from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .triggers import Trigger
 from .unruled import read_unruled
 
-CLASSIFIER_VERSION: Final = "rules+model-0.14.2"
+CLASSIFIER_VERSION: Final = "rules+model-0.14.3"
 RULES_VERSION: Final = CLASSIFIER_VERSION.rpartition("-")[2]  # the rules' own number, told apart from a model's
 MAX_COMMITMENTS: Final = 500  # a release holding more is not a press release; past it, reading stops
 # A commitment's deadlines each plan a reminder per offset for every subscriber: a sentence naming hundreds of
@@ -112,7 +112,10 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
                 dollar = site_dollar(release) or dollar_of(release.title + "\n" + body)
         name = without_bare_pronoun(names.get(found.actor.name, found.actor.name), who)
         if name == UNLISTED and shown is not None:
-            name = shown
+            # a release no site or name says the publisher of: the body the subject names, else the name shown
+            text = body[sentence.start:sentence.end]
+            subject = clause_subject(text, found.trigger.start) if shown == UNNAMED else ""
+            name = lone_name(subject, release.title + "\n" + body) or shown
         if name != found.actor.name:
             found = found._replace(actor=found.actor._replace(name=name))
         first, last = _paragraph(body, sentence.start, sentence.end)
@@ -159,7 +162,7 @@ def _new_classified(fields: dict[str, Any]) -> ReleaseClassified:
 def classifier_version(model: DecisionModel | None) -> str:
     """The classifier version of what ``model`` decides: ``CLASSIFIER_VERSION`` with the shipped model (a file
     the same to the byte is the same model) or none (the rules alone), else the rules' version and the start of
-    the model file's SHA-256, ``rules-0.14.2+model-sha256:1a2b3c4d5e6f``: another model never passes for the
+    the model file's SHA-256, ``rules-0.14.3+model-sha256:1a2b3c4d5e6f``: another model never passes for the
     shipped one (docs/decisions/0050)."""
     if model is None or model.digest is not None and model.digest == shipped_digest():
         return CLASSIFIER_VERSION

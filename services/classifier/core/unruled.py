@@ -35,6 +35,10 @@ _NO_PARTY: Final = re.compile(r"[\d£$€]", re.IGNORECASE)
 # "the international community", "Meta"; not "progress in the deployment of the force".
 _PLAIN_NAME: Final = re.compile(r"(?!.*\s(?:of|in|for|on|from|with|by|at|that|which|be)\s)\S+(?:\s+\S+){0,4}",
                                 re.IGNORECASE)
+# A subject a duty binds whatever its noun: up to four words, the last a plural ("Prison governors", "Large
+# venues"), not led by a pronoun or a verb in -ing ("passing background checks will become …")
+_OBLIGED: Final = re.compile(r"(?!(?:th[eo]se|they|we|you|some|many|all|\w+ing)\b)"
+                             r"(?:[A-Za-z][\w'’-]*\s+){0,3}[a-z][\w-]*[^s\W]s", re.IGNORECASE)
 _ACTING: Final = re.compile(
     r"\b(?:will|shall|must|should|(?:is|are)\s+(?:now\s+)?(?:set\s+|required\s+|obliged\s+|expected\s+)?to|"
     r"ha(?:s|ve)\s+(?:\w+\s+){0,2}(?:awarded|allocated|adopted|provided|committed|announced|agreed)|"
@@ -78,8 +82,12 @@ def read_unruled(text: str, publisher: str, kind: Kind, confidence: float, *, fo
                                  new_actor(party, True))
     acting = acting_at(folded)
     at = acting.start() if acting else 0
-    actor = name_actor(without_time_word(clause_subject(text, at)), at == 0, publisher) if at \
-        else new_actor(publisher, True, own=True)
+    subject = without_time_word(clause_subject(text, at)) if at else ""
+    actor = name_actor(subject, at == 0, publisher) if at else new_actor(publisher, True, own=True)
+    if kind == DEMAND and not actor.agent and not actor.hostile and acting is not None \
+            and _OBLIGED.fullmatch(subject) is not None and not folded.startswith("be ", acting.end() + 1):
+        # "Prison governors must report …": whom a duty binds is its party, whatever its noun
+        actor = new_actor(subject, True)
     if actor.hostile or not actor.agent:
         actor = new_actor(publisher, True, own=True) if kind == PLEDGE else new_actor(actor.name, False)
     return new_found(new_trigger(kind, at, None, "model", confidence), actor)

@@ -77,3 +77,22 @@ def test_the_body_that_decided_acts_on_a_pledge_read_for_the_model_alone(sentenc
     # "Decides to …" is a pledge by the body deciding (tests/data/README.md, operative clauses): in the past
     # tense of a news report too.
     assert read_unruled(sentence, PUBLISHER, Kind.PLEDGE, 0.9).actor.name == actor
+
+
+@pytest.mark.parametrize(("sentence", "party"), [
+    pytest.param("Prison governors must report every assault on an officer to the police within 48 hours.",
+                 "Prison governors", id="a-sentence-s-first-word-and-a-noun"),
+    pytest.param("Landlords must check the papers of every new tenant within 28 days.", "Landlords",
+                 id="a-noun-no-list-holds"),
+])
+def test_a_demand_s_party_is_the_subject_obliged_whatever_its_noun(sentence, party):
+    """The actor of a demand is the party obliged (tests/data/README.md), never the publisher that obliges it."""
+    assert read_unruled(sentence, PUBLISHER, Kind.DEMAND, 0.9).actor.name == party
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Harmful posts must be removed within one hour.", id="a-thing-a-passive-duty-is-about"),
+    pytest.param("Passing background checks must become a legal requirement.", id="a-verb-in-ing"),
+])
+def test_a_thing_the_duty_is_about_is_no_party_obliged(sentence):
+    assert read_unruled(sentence, PUBLISHER, Kind.DEMAND, 0.9).actor.name == PUBLISHER
