@@ -52,6 +52,7 @@ class DeadlineView:
 @dataclass(frozen=True)
 class CommitmentView:
     key: str
+    anchor: str  # its id on its release's page (:func:`commitment_anchor`)
     link: str  # its place on its release's page, to cite it by (:func:`commitment_link`)
     pieces: list[Piece]
     kind: str
@@ -106,9 +107,15 @@ def deadline_view(deadline: Deadline, *, today: date) -> DeadlineView:
     return DeadlineView(deadline.text, day_label(day) if day else None, deadline_state(deadline, today=today).value)
 
 
+def commitment_anchor(key: str) -> str:
+    """The id of the commitment of ledger key ``key`` on its release's page: the key, which the classifier begins
+    with ``c-`` (``c-0f3a9d2b7c41e865``); another's key given that prefix, so that every such id reads alike."""
+    return key if key.startswith("c-") else f"c-{key}"
+
+
 def commitment_link(entry: LedgerEntry) -> str:
     """The address of ``entry`` on its release's page: by its ledger key, which every version keeps."""
-    return f"/dashboard/releases/{quote(entry.release_id, safe='/')}#c-{quote(entry.key, safe='')}"
+    return f"/dashboard/releases/{quote(entry.release_id, safe='/')}#{quote(commitment_anchor(entry.key), safe='')}"
 
 
 def commitment_view(entry: LedgerEntry, *, today: date, announced: int = 1) -> CommitmentView:
@@ -117,7 +124,8 @@ def commitment_view(entry: LedgerEntry, *, today: date, announced: int = 1) -> C
     if entry.state in (EntryState.REMOVED, EntryState.WITHDRAWN):  # its deadlines are due for no one
         deadlines = [replace(d, state="cancelled") for d in deadlines]
     return CommitmentView(
-        key=entry.key, link=commitment_link(entry), pieces=highlighted(c), kind=c.kind.value, actor=c.actor, category=category_label(c.category.value),
+        key=entry.key, anchor=commitment_anchor(entry.key), link=commitment_link(entry),
+        pieces=highlighted(c), kind=c.kind.value, actor=c.actor, category=category_label(c.category.value),
         counter_terrorism=c.counter_terrorism, money=c.money.text if c.money else None,
         deadlines=deadlines, state=entry.state.value, announced=announced,
         changes=[f"version {h.version}: " + ("; ".join(change.words() for change in h.changes) or "withdrawn")
