@@ -19,8 +19,10 @@ from services.ledger.models import ReleaseSummary
 from services.notifier.addresses import shown_mailbox
 from services.notifier.announcements import times_announced
 from services.notifier.reminders import REMIND_AT, due_date
+from services.notifier.store import UnreadableSubscription
 from services.notifier.subscriptions import Filter, Subscription, channel_public, channels_summary
 from services.notifier.templates import web_address
+from services.notifier.unreadable import problems_text
 
 from .deliveries import DeliveryStatus
 from .highlight import Piece, highlighted
@@ -316,6 +318,18 @@ def subscription_rows(subs: Iterable[tuple[Subscription, str]], statuses: dict[s
             weekly=weekly_label(sub.due_this_week, sub.timezone),
             unsubscribed=tuple(sorted(shown_mailbox(key) for key in unsubscribed.get(sub.id, ())))))
     return rows
+
+
+@dataclass(frozen=True)
+class UnreadableRow:
+    """A stored subscription this version cannot read: what is wrong, and how to fix it."""
+
+    id: str
+    problems: tuple[str, ...]  # "reminders: List should have at most 20 items after validation, not 24"
+
+
+def unreadable_rows(unreadable: Iterable[UnreadableSubscription]) -> list[UnreadableRow]:
+    return [UnreadableRow(u.sub_id, tuple(problems_text([e]) for e in u.errors)) for u in unreadable]
 
 
 def _utc_label(when: datetime) -> str:

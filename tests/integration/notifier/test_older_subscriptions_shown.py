@@ -2,10 +2,15 @@
 its documented schema admits it: a client validating the answers reads it, and is told what is wrong with it."""
 
 import json
+import logging
 
+import aiohttp
 import pytest
+import redis.asyncio as aioredis
 
-from notifier_harness import api_call
+from samples import BORDERS, release
+
+from notifier_harness import api_call, handled, wait_for
 from test_api_answers_as_documented import _problems
 
 pytestmark = pytest.mark.integration
@@ -88,3 +93,63 @@ async def test_a_subscription_this_version_cannot_read_is_replaced_or_deleted(no
     assert got == status, answer
     _, listed = await api_call(n, "GET", "/subscriptions")
     assert "unreadable" not in listed
+
+
+ROUTES_OF_ONE = [
+    pytest.param("GET", "/subscriptions/{id}/alerts.atom", None, id="feed"),
+    pytest.param("GET", "/subscriptions/{id}/unsubscribed", None, id="unsubscribed"),
+    pytest.param("DELETE", "/subscriptions/{id}/unsubscribed/{address}", None, id="resubscribe"),
+    pytest.param("POST", "/subscriptions", {"id": "older", "channels": ["console"]}, id="create-its-id"),
+]
+
+
+@pytest.mark.parametrize(("method", "route", "body"), ROUTES_OF_ONE)
+async def test_each_route_of_a_subscription_this_version_cannot_read_names_its_problems(notifier, method, route,
+                                                                                          body):
+    """Before: its feed and who unsubscribed from it answered 500, an undo of an unsubscribe 422 blaming the
+    address, and a new subscription of its id 500: each answers the 409 `GET /subscriptions/{id}` answers."""
+    n = await notifier(http=True)
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(UNREADABLE))
+    _, document = await api_call(n, "GET", "/openapi.json")
+    _, shown = await api_call(n, "GET", "/subscriptions/older")
+    path = route.replace("{id}", "older").replace("{address}", "jane@example.org")
+    status, answer = await api_call(n, method, path, body)
+    assert (status, answer) == (409, shown)
+    assert _problems(document, method.lower(), route, status, answer) == []
+
+
+async def test_a_recipient_unsubscribes_from_a_subscription_this_version_cannot_read(notifier):
+    """Its emails' links still unsubscribe (it exists, and sends again once replaced), where the page answered
+    500."""
+    n = await notifier(http=True)
+    mailing = {**UNREADABLE, "channels": [{"type": "email", "to": ["jane@example.org"]}]}
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(mailing))
+    link = f"{n.url}/unsubscribe/{n.service.unsubscribe_links.token('older', 'jane@example.org')}"
+    async with aiohttp.ClientSession() as session:  # no API token: a recipient has none
+        for method in ("GET", "POST"):
+            async with session.request(method, link, data={"List-Unsubscribe": "One-Click"}) as answer:
+                assert (method, answer.status) == (method, 200), await answer.text()
+    status, _ = await api_call(n, "PUT", "/subscriptions/older", {"channels": mailing["channels"]})
+    assert status == 200
+    assert (await api_call(n, "GET", "/subscriptions/older/unsubscribed"))[1] == {"unsubscribed": ["jane@example.org"]}
+
+
+async def test_the_start_warns_once_of_each_subscription_this_version_cannot_read(notifier, settings,
+                                                                                   publish_classified, caplog):
+    """Before: nothing at the start, then an ERROR at every release handled, saying neither that it receives
+    nothing nor how to fix it."""
+    client = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        await client.hset(settings.key("notifier:subscriptions"), "older", json.dumps(UNREADABLE))
+    finally:
+        await client.aclose()
+    caplog.set_level(logging.DEBUG, logger="services.notifier")
+    n = await notifier()
+    for release_id in ("r1", "r2"):
+        entry = await publish_classified(n.service, release(BORDERS, release_id=release_id))
+        await wait_for(lambda: handled(n.service, entry), what=f"{release_id} handled")
+    told = [r for r in caplog.records if "'older'" in r.getMessage() or " older " in r.getMessage()]
+    assert [(r.levelname, r.getMessage()) for r in told if r.levelno >= logging.INFO] == [
+        ("WARNING", "stored subscription 'older' cannot be read by this version (reminders: List should have at "
+                    "most 20 items after validation, not 24): it receives nothing; replace it (`pledgewatch "
+                    "subscriptions add FILE --replace`) or delete it (`pledgewatch subscriptions delete older`)")]
