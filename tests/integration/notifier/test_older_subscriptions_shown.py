@@ -1,16 +1,20 @@
 """A subscription stored by an earlier version, before a check the API now makes of what is given, is shown as
 its documented schema admits it: a client validating the answers reads it, and is told what is wrong with it."""
 
+import asyncio
 import json
 import logging
+from datetime import datetime, timedelta, timezone
 
 import aiohttp
 import pytest
 import redis.asyncio as aioredis
 
-from samples import BORDERS, release
+from samples import BORDERS, dated, release
+from schemas import decode_event
+from schemas.streams import EVENT_FIELD, REMINDERS
 
-from notifier_harness import api_call, handled, wait_for
+from notifier_harness import api_call, fast_config, handled, offset_firing_in, scheduled, wait_for
 from test_api_answers_as_documented import _problems
 
 pytestmark = pytest.mark.integration
@@ -153,3 +157,31 @@ async def test_the_start_warns_once_of_each_subscription_this_version_cannot_rea
         ("WARNING", "stored subscription 'older' cannot be read by this version (reminders: List should have at "
                     "most 20 items after validation, not 24): it receives nothing; replace it (`pledgewatch "
                     "subscriptions add FILE --replace`) or delete it (`pledgewatch subscriptions delete older`)")]
+
+
+async def test_reminders_of_others_fire_beside_those_of_a_subscription_this_version_cannot_read(
+        notifier, publish_classified):
+    """Before: firing read each claimed reminder's subscription before judging any reminder alone, so that one
+    this version cannot read failed every reminder claimed with it, again at each retry."""
+    due = datetime.now(timezone.utc).date() + timedelta(days=2)
+    offset, _ = offset_firing_in(1.0, due)
+    n = await notifier(http=True, config=fast_config(reminder_time="00:00"), run_scheduler=False)
+    for sub_id in ("desk", "older"):
+        made = {"id": sub_id, "channels": ["console"], "reminders": [offset]}
+        assert (await api_call(n, "POST", "/subscriptions", made))[0] == 201
+    await publish_classified(n.service, release(dated("c-dated", due)))
+    await wait_for(lambda: len_at_least(scheduled(n.service), 2), what="both reminders planned")
+    stored = json.loads(await n.service.store.client.hget(n.service.store.key, "older"))
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps({**stored, **UNREADABLE}))
+    soon = min((await scheduled(n.service)).values())  # the two of the offset given (each is reminded on the day too)
+    await asyncio.sleep(max(0.0, (soon - datetime.now(timezone.utc)).total_seconds()) + 0.2)
+    claimed = await n.service.reminders.claim(until=soon.timestamp(), lease_seconds=60, limit=250)
+    assert len(claimed) == 2
+    assert await n.service.firing.fire(claimed) == 1
+    streams = n.service.runtime.streams
+    fired = [decode_event(f[EVENT_FIELD.encode()]).data for _, f in await streams.client.xrange(streams.key(REMINDERS))]
+    assert [e.subscription_id for e in fired] == ["desk"]
+
+
+async def len_at_least(found, count: int) -> bool:
+    return len(await found) >= count
