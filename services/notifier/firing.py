@@ -126,7 +126,7 @@ class ReminderFiring:
         for sub_id in {c.record.subscription_id for c in claimed}:
             try:
                 subs[sub_id] = await self.subscription(sub_id)
-            except UnreadableSubscription as exc:  # its reminders fail alone: retried, fired once it is replaced
+            except UnreadableSubscription as exc:  # its reminders fail alone, and are retried
                 unreadable[sub_id] = exc
         from_file = {sub_id for sub_id in subs if self.in_file(sub_id)}
         generations = await self.store.generations(c.record.subscription_id for c in claimed
