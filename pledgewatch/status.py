@@ -70,6 +70,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         "dead_letters": None,
         "deliveries": None,
         "reminders": None,
+        "subscriptions": None,
         "sources": None,
         "polled": None,
         "versions": None,
@@ -131,6 +132,7 @@ def _redis_status(redis_url: str, settings: Any, cap: int, streams_cap: int, eve
                 "dead_letters": {**dead, "cap": cap, "near_cap": near_cap(dead["total"], cap)},
                 "deliveries": _deliveries(client, settings, every),
                 "reminders": _planned_reminders(client, settings),
+                "subscriptions": _subscriptions(client, settings),
                 **_polled_sources(client, settings),
                 "versions": _versions(client, settings)}
     finally:
@@ -273,6 +275,21 @@ def _planned_reminders(client: redis.Redis, settings: Settings) -> dict[str, Any
         planned, first = pipe.execute()
     return {"planned": planned,
             "next_at": datetime.fromtimestamp(first[0][1], timezone.utc).isoformat() if first else None}
+
+
+def _subscriptions(client: redis.Redis, settings: Settings) -> dict[str, Any]:
+    """The stored subscriptions this version cannot read (stored by an earlier one, before a bound it now keeps),
+    each with its problems: they receive nothing until replaced or deleted."""
+    from services.notifier.retention import SUBSCRIPTIONS
+    from services.notifier.store import UnreadableSubscription, read_subscription
+
+    unreadable = []
+    for sub_id, data in sorted(client.hgetall(settings.key(SUBSCRIPTIONS)).items()):
+        try:
+            read_subscription(sub_id, data)
+        except UnreadableSubscription as exc:
+            unreadable.append({"id": sub_id, "problems": exc.errors})
+    return {"unreadable": unreadable}
 
 
 def _polled_sources(client: redis.Redis, settings: Settings) -> dict[str, list[dict[str, Any]]]:

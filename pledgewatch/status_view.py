@@ -124,6 +124,8 @@ def render(status: dict[str, Any], now: datetime | None = None) -> str:
         lines += ["", deliveries_line(status["deliveries"]), *delivery_processes_lines(status["deliveries"])]
     if status.get("reminders") is not None:
         lines += [reminders_line(status["reminders"], now or datetime.now(timezone.utc))]
+    if (status.get("subscriptions") or {}).get("unreadable"):
+        lines += ["", *unreadable_lines(status["subscriptions"]["unreadable"])]
     if status.get("versions") is not None:
         lines += ["", *versions_lines(status["versions"])]
     if status.get("polled"):
@@ -131,6 +133,14 @@ def render(status: dict[str, Any], now: datetime | None = None) -> str:
     if status.get("sources"):  # beneath the polled sources' table, else apart
         lines += ([] if status.get("polled") else [""]) + [failing_source_line(s) for s in status["sources"]]
     return "\n".join(lines)
+
+
+def unreadable_lines(unreadable: list[dict[str, Any]]) -> list[str]:
+    """``subscriptions 1 stored that this version cannot read`` and a warning for each, saying how to fix it."""
+    from services.notifier.unreadable import unreadable_warning
+
+    return [f"subscriptions {len(unreadable)} stored that this version cannot read",
+            *(f"  WARNING: {escape(unreadable_warning(u['id'], u['problems']))}" for u in unreadable)]
 
 
 def versions_lines(versions: dict[str, Any]) -> list[str]:

@@ -209,10 +209,9 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(f"warning: {sub['id']!r} of the subscriptions file overrides the stored subscription "
                   f"{_stored_text(sub['overrides'])}, which receives nothing ({RENAME})", file=sys.stderr)
     for unread in body.get("unreadable", []):
-        problems = "; ".join(f"{p['field']}: {p['message']}" for p in unread["problems"])
-        print(f"warning: stored subscription {unread['id']!r} cannot be read by this version ({problems}): it "
-              "receives nothing; replace it (`pledgewatch subscriptions add FILE --replace`) or delete it "
-              f"(`pledgewatch subscriptions delete {unread['id']}`)", file=sys.stderr)
+        from services.notifier.unreadable import unreadable_warning
+
+        print(f"warning: {unreadable_warning(unread['id'], unread['problems'])}", file=sys.stderr)
     if not_loaded := body.get("not_loaded"):
         from services.notifier.file_ids import GIVE_THE_FILE
 

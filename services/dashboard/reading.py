@@ -19,7 +19,7 @@ from services.ledger.core.queries import CommitmentQuery, DueOrder, deadlines_in
 from services.ledger.models import ReleaseSummary
 from services.ledger.reading import deadline_due_on
 from services.ledger.store import LedgerStore
-from services.notifier.store import SubscriptionStore
+from services.notifier.store import SubscriptionStore, UnreadableSubscription
 from services.notifier.subscriptions import Subscription
 from services.notifier.unsubscribe_spool import UnsubscribeSpool
 from services.notifier.unsubscribed import Unsubscribed
@@ -76,11 +76,16 @@ async def deadlines_found(store: LedgerStore, order: DueOrder, query: Commitment
             for i in items if i.card.key in entries], next_cursor
 
 
-async def subscriptions_with_origin(store: SubscriptionStore) -> list[tuple[Subscription, str]]:
-    """Every subscription, the file's first (``file``), then those stored through the API (``api``)."""
+async def subscriptions_read(store: SubscriptionStore
+                             ) -> tuple[list[tuple[Subscription, str]], list[UnreadableSubscription]]:
+    """Every subscription, the file's first (``file``), then those stored through the API (``api``); and those
+    stored that this version cannot read, but for one whose id the file defines (which receives nothing, as any
+    stored one the file overrides)."""
     in_file = store.file.current()
     ids = {s.id for s in in_file}
-    return [(s, "file") for s in in_file] + [(s, "api") for s in await store.stored() if s.id not in ids]
+    stored, unreadable = await store.stored_and_unreadable()
+    return ([(s, "file") for s in in_file] + [(s, "api") for s in stored if s.id not in ids],
+            [u for u in unreadable if u.sub_id not in ids])
 
 
 def unsubscribed_records(store: SubscriptionStore, key: Callable[[str], str]) -> Unsubscribed:

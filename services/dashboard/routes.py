@@ -42,9 +42,10 @@ from services.notifier.bounds import pause_end, pause_problem
 from services.notifier.reminders import REMIND_AT
 from services.notifier.resubscribe import Resubscription, resubscribe
 from services.notifier.sent_back import SentBackError, kept_channels
-from services.notifier.store import SubscriptionStore
+from services.notifier.store import SubscriptionStore, UnreadableSubscription
 from services.notifier.subscriptions import (Filter, Subscription, SubscriptionError, field_errors,
                                               parse_subscription, refused_targets)
+from services.notifier.unreadable import unreadable_warning
 from services.notifier.unsubscribe_spool import UnsubscribeSpool
 
 from .access import Refused, Visitor, check_csrf, page_to_go_back_to, read_form, set_cookie, wait_words
@@ -56,11 +57,11 @@ from .notices import notice_fragment, notice_query, shown_notice
 from .outage_pages import Route, outage_message, page_when_redis_fails
 from .pages import SECURITY_HEADERS, render
 from .reading import (chain_sizes, deadlines_found, kept_unsubscribes_recorded, latest_attempts, latest_chains,
-                      releases_with_entries, subscriptions_with_origin, unsubscribed_from, upcoming)
+                      releases_with_entries, subscriptions_read, unsubscribed_from, upcoming)
 from .sessions import COOKIE, Session, Sessions
 from .signed_out import SignedOutSessions
 from .views import (day_label, failing_source_rows, quiet_source_rows, release_rows, release_view, subscription_rows,
-                    timeline)
+                    timeline, unreadable_rows)
 
 RECENT_RELEASES = 5
 SHOWN_PER_RELEASE = 12  # commitments of a release shown on the home page; its own page shows them all
@@ -135,7 +136,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         recent = await releases_with_entries(p.ledger, await p.ledger.recent_releases(limit=RECENT_RELEASES))
         sizes = chain_sizes(cards)
         notice = shown_notice(sessions, visitor.session, request.query_params)
-        subs = await subscriptions_with_origin(p.subscriptions)
+        subs, unreadable = await subscriptions_read(p.subscriptions)
         sources = await read_sources(p.streams, now=now)
         unsubscribed = await unsubscribed_from(p.subscriptions, p.streams.key, p.unsubscribe_spool, subs)
         context: dict[str, Any] = {
@@ -148,6 +149,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             "subscriptions": subscription_rows(
                 subs, delivery_statuses(await latest_attempts(p.ledger.client, p.deliveries)), now=now,
                 remind_at=remind_at, unsubscribed=unsubscribed),
+            "unreadable": unreadable_rows(unreadable),
             "notice": notice.text, "row_notices": notice.on_rows,
             "form": SubscriptionForm(), "errors": FormErrors(), "backtest": None, "tried": False, "row_errors": {},
             "today": day_label(today), "pause_default": day_label(today),
@@ -341,9 +343,12 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         if refused := refused_targets(sub, url_refusal):  # as the subscriptions API refuses it
             return await home_page(request, visitor, status=422, form=form, errors=FormErrors(refused))
         problem = None
+        existing, unreadable = await looked_up(p, sub.id)
         if owned := p.subscriptions.file_owns(sub.id):
             problem = owned
-        elif await p.subscriptions.get(sub.id) is not None:
+        elif unreadable is not None:
+            problem = f"a subscription {sub.id!r} exists already: choose another id ({unreadable})"
+        elif existing is not None:
             problem = (f"a subscription {sub.id!r} exists already: choose another id (that one is changed with "
                        f"`pledgewatch subscriptions update {sub.id} FILE`)")
         if problem:
@@ -375,8 +380,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         except Refused as exc:
             return await home_page(request, await current_visitor(request), status=exc.status, failure=exc.message)
         p = parts()
-        sub = await p.subscriptions.get(sub_id)
-        problem, status = unchangeable(p, sub_id, sub) or (None, 200)
+        sub, unreadable = await looked_up(p, sub_id)
+        problem, status = (unreadable, 409) if unreadable else unchangeable(p, sub_id, sub) or (None, 200)
         if problem is None and sub is not None:
             try:
                 until = paused_until(raw)
@@ -388,6 +393,14 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             return await home_page(request, visitor, status=status, row_errors={sub_id: problem})
         await p.subscriptions.put(sub)
         return redirect(visitor.session, notice, subscription=sub_id)
+
+    async def looked_up(p: DashboardParts, sub_id: str) -> tuple[Subscription | None, str | None]:
+        """The subscription of ``sub_id`` (None: none), or what is wrong with one stored that this version cannot
+        read and how to fix it (:func:`.unreadable_warning`), which only a delete or a replace changes."""
+        try:
+            return await p.subscriptions.get(sub_id), None
+        except UnreadableSubscription as exc:
+            return None, unreadable_warning(sub_id, exc.errors)
 
     def unchangeable(p: DashboardParts, sub_id: str, sub: Subscription | None) -> tuple[str, int] | None:
         """Why ``sub_id`` (``sub`` as stored) cannot be changed or deleted here, and the status the API answers
@@ -403,16 +416,18 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         """The page asking to confirm a delete (a form of its own: no script needed), or saying why it cannot be
         done; a visitor not signed in is asked to sign in, told nothing of the subscription."""
         visitor = await current_visitor(request)
+        unreadable = None
         if not visitor.signed_in:
             refusal: tuple[str | None, int] = ("Sign in with the API token to delete a subscription.", 401)
         else:
             p = parts()
-            refusal = unchangeable(p, sub_id, await p.subscriptions.get(sub_id)) or (None, 200)
+            sub, unreadable = await looked_up(p, sub_id)
+            refusal = (None if unreadable else unchangeable(p, sub_id, sub)) or (None, 200)
         problem, status = refusal
         if status == 404:
             problem = f"No subscription ‘{sub_id}’ (deleted already?): nothing to delete."
         body = render("delete_subscription.html.j2", **_common(visitor, api_token, open_reads), sub_id=sub_id,
-                      problem=problem)
+                      problem=problem, unreadable=unreadable)
         return respond(request, visitor, body, status)
 
     @when_redis_fails(lambda request: f"Could not delete subscription {subscription_of(request)}",
@@ -425,7 +440,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         except Refused as exc:
             return await home_page(request, await current_visitor(request), status=exc.status, failure=exc.message)
         p = parts()
-        refusal = unchangeable(p, sub_id, await p.subscriptions.get(sub_id))
+        sub, unreadable = await looked_up(p, sub_id)  # one this version cannot read is deleted, as the API does
+        refusal = None if unreadable else unchangeable(p, sub_id, sub)
         if refusal is not None and refusal[1] == 409:
             return await home_page(request, visitor, status=409, row_errors={sub_id: refusal[0]})
         if refusal is not None or not await p.subscriptions.delete(sub_id):
@@ -480,6 +496,9 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
                 raise
             log_redis_unavailable(request, exc)
             return unavailable(request, f"Could not resubscribe {address}", exc, "resubscribing twice does no harm")
+        except UnreadableSubscription as exc:  # a ValueError too, but none of the address
+            return await home_page(request, visitor, status=409,
+                                   row_errors={sub_id: unreadable_warning(sub_id, exc.errors)})
         except ValueError as exc:  # an address no subscription can hold (U+200B, …), named
             return await home_page(request, visitor, status=422, row_errors={sub_id: str(exc)})
         if done is Resubscription.NO_SUBSCRIPTION:

@@ -19,8 +19,10 @@ from services.ledger.models import ReleaseSummary
 from services.notifier.addresses import shown_mailbox
 from services.notifier.announcements import times_announced
 from services.notifier.reminders import REMIND_AT, due_date
+from services.notifier.store import UnreadableSubscription
 from services.notifier.subscriptions import Filter, Subscription, channel_public, channels_summary
 from services.notifier.templates import web_address
+from services.notifier.unreadable import problems_text
 
 from .deliveries import DeliveryStatus
 from .highlight import Piece, highlighted
@@ -52,6 +54,7 @@ class DeadlineView:
 @dataclass(frozen=True)
 class CommitmentView:
     key: str
+    anchor: str  # its id on its release's page (:func:`commitment_anchor`)
     link: str  # its place on its release's page, to cite it by (:func:`commitment_link`)
     pieces: list[Piece]
     kind: str
@@ -106,9 +109,15 @@ def deadline_view(deadline: Deadline, *, today: date) -> DeadlineView:
     return DeadlineView(deadline.text, day_label(day) if day else None, deadline_state(deadline, today=today).value)
 
 
+def commitment_anchor(key: str) -> str:
+    """The id of the commitment of ledger key ``key`` on its release's page: the key, which the classifier begins
+    with ``c-`` (``c-0f3a9d2b7c41e865``); another's key given that prefix, so that every such id reads alike."""
+    return key if key.startswith("c-") else f"c-{key}"
+
+
 def commitment_link(entry: LedgerEntry) -> str:
     """The address of ``entry`` on its release's page: by its ledger key, which every version keeps."""
-    return f"/dashboard/releases/{quote(entry.release_id, safe='/')}#c-{quote(entry.key, safe='')}"
+    return f"/dashboard/releases/{quote(entry.release_id, safe='/')}#{quote(commitment_anchor(entry.key), safe='')}"
 
 
 def commitment_view(entry: LedgerEntry, *, today: date, announced: int = 1) -> CommitmentView:
@@ -117,7 +126,8 @@ def commitment_view(entry: LedgerEntry, *, today: date, announced: int = 1) -> C
     if entry.state in (EntryState.REMOVED, EntryState.WITHDRAWN):  # its deadlines are due for no one
         deadlines = [replace(d, state="cancelled") for d in deadlines]
     return CommitmentView(
-        key=entry.key, link=commitment_link(entry), pieces=highlighted(c), kind=c.kind.value, actor=c.actor, category=category_label(c.category.value),
+        key=entry.key, anchor=commitment_anchor(entry.key), link=commitment_link(entry),
+        pieces=highlighted(c), kind=c.kind.value, actor=c.actor, category=category_label(c.category.value),
         counter_terrorism=c.counter_terrorism, money=c.money.text if c.money else None,
         deadlines=deadlines, state=entry.state.value, announced=announced,
         changes=[f"version {h.version}: " + ("; ".join(change.words() for change in h.changes) or "withdrawn")
@@ -308,6 +318,18 @@ def subscription_rows(subs: Iterable[tuple[Subscription, str]], statuses: dict[s
             weekly=weekly_label(sub.due_this_week, sub.timezone),
             unsubscribed=tuple(sorted(shown_mailbox(key) for key in unsubscribed.get(sub.id, ())))))
     return rows
+
+
+@dataclass(frozen=True)
+class UnreadableRow:
+    """A stored subscription this version cannot read: what is wrong, and how to fix it."""
+
+    id: str
+    problems: tuple[str, ...]  # "reminders: List should have at most 20 items after validation, not 24"
+
+
+def unreadable_rows(unreadable: Iterable[UnreadableSubscription]) -> list[UnreadableRow]:
+    return [UnreadableRow(u.sub_id, tuple(problems_text([e]) for e in u.errors)) for u in unreadable]
 
 
 def _utc_label(when: datetime) -> str:

@@ -35,6 +35,7 @@ from services.common.errors import field_errors
 from services.common.representation_times import first_served
 from services.common.request_json import read_json_body
 from services.notifier.subscriptions import Subscription
+from services.notifier.unreadable import readable
 
 from .core.amounts import CURRENCIES
 from .core.backtest import backtest
@@ -256,7 +257,7 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
 
     async def calendar(request: Request,
                        sub_id: Annotated[str, Path(alias="id", description="The subscription's id.")]) -> Response:
-        sub = await subscription(sub_id)
+        sub = await readable(subscription, sub_id)
         if sub is None:
             raise field_error(404, "id", f"no subscription {sub_id!r}")
         select = selector(CommitmentQuery(filter=sub.filter))
@@ -314,6 +315,6 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                          summary="Dated deadlines from today (or due_after), soonest first or the latest first")
     routes.add_api_route("/subscriptions/{id}/deadlines.ics", calendar, methods=["GET"], response_class=Response,
                          responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
-                                    **CONDITIONAL_ANSWERS, **answers(404, 412)},
+                                    **CONDITIONAL_ANSWERS, **answers(404, 409, 412)},
                          summary="The deadlines a subscription selects, as an iCalendar feed (RFC 5545)")
     return routes

@@ -36,6 +36,7 @@ from .store import SubscriptionStore, UnreadableSubscription
 from .request_bodies import PauseRequest, SubscriptionChange
 from .filter_schema import NOT_BLANK_PATTERN, document_filter
 from .stored_problems import stored_problems
+from .unreadable import readable
 from .subscriptions import (SINGULAR, Filter, Subscription, SubscriptionError, parse_subscription,
                             refused_targets)
 
@@ -188,12 +189,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
 
     async def find(sub_id: str) -> tuple[SubscriptionStore, str, Subscription]:
         store = get_store()
-        try:
-            sub = await store.get(sub_id)
-        except UnreadableSubscription as exc:
-            problems = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors)
-            raise field_error(409, "id", f"{sub_id!r} was stored by an earlier version with values this version "
-                                         f"refuses ({problems}): replace it (PUT) or delete it") from None
+        sub = await readable(store.get, sub_id)
         if sub is None:
             raise field_error(404, "id", await absent_text(store, sub_id))
         return store, sub_id, sub
@@ -241,7 +237,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
             return _errors(422, [NO_OBJECT])
         if isinstance(data.get("id"), str):
             writable(store, data["id"])  # the file's: no PUT replaces it either
-            if await store.get(data["id"]):
+            if await readable(store.get, data["id"]):
                 return _errors(409, [{"field": "id", "message": f"{data['id']!r} already exists; use PUT to replace"}])
         return await save(store, _keep_secrets(data, None))
 

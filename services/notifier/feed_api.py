@@ -25,6 +25,7 @@ from services.common.representation_times import Served
 from .atom import MEDIA_TYPE, alerts_feed
 from .release_pages import release_pages
 from .subscriptions import Subscription
+from .unreadable import readable
 
 
 def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
@@ -41,7 +42,7 @@ def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
 
     async def alerts(request: Request,
                      sub_id: Annotated[str, Path(alias="id", description="The subscription's id.")]) -> Response:
-        sub = await subscription(sub_id)
+        sub = await readable(subscription, sub_id)
         if sub is None:
             raise field_error(404, "id", f"no subscription {sub_id!r}")
         base = (public_url or str(request.base_url)).rstrip("/")
@@ -60,7 +61,7 @@ def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
     routes = Routes(tags=["subscriptions"])
     routes.add_api_route("/subscriptions/{id}/alerts.atom", alerts, methods=["GET"], response_class=Response,
                          responses={200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}},
-                                    **CONDITIONAL_ANSWERS, **answers(404, 412)},
+                                    **CONDITIONAL_ANSWERS, **answers(404, 409, 412)},
                          summary="What a subscription was sent, newest first, as an Atom feed (RFC 4287); "
                                  "the latest 100")
     return routes

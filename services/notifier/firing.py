@@ -43,6 +43,7 @@ from .reminder_records import from_legacy, from_payload, is_legacy
 from .reminder_chains import ReminderChain
 from .reminder_store import FIRED_TTL_SECONDS, Claimed, Firing, ReminderStore
 from .reminders import fired_mark, reminder_slot
+from .store import UnreadableSubscription
 from .scheduler import LEAD_SECONDS
 from .subscriptions import Subscription
 
@@ -120,7 +121,13 @@ class ReminderFiring:
 
     async def _prepare(self, claimed: list[Claimed], *, now: datetime) -> Prepared:
         """What firing ``claimed`` at ``now`` writes, reminder by reminder: sent, dropped, or failed (alone)."""
-        subs = {sub_id: await self.subscription(sub_id) for sub_id in {c.record.subscription_id for c in claimed}}
+        subs: dict[str, Subscription | None] = {}
+        unreadable: dict[str, UnreadableSubscription] = {}
+        for sub_id in {c.record.subscription_id for c in claimed}:
+            try:
+                subs[sub_id] = await self.subscription(sub_id)
+            except UnreadableSubscription as exc:  # its reminders fail alone, and are retried
+                unreadable[sub_id] = exc
         from_file = {sub_id for sub_id in subs if self.in_file(sub_id)}
         generations = await self.store.generations(c.record.subscription_id for c in claimed
                                                    if c.record.generation is not None)
@@ -129,6 +136,8 @@ class ReminderFiring:
         prepared = Prepared()
         for c in claimed:
             try:
+                if (refused := unreadable.get(c.record.subscription_id)) is not None:
+                    raise refused
                 if c.subject is None:
                     raise LookupError(f"its subject {c.record.subject} is missing")
                 due = c.record.due(c.reminder_id, c.subject, fired_at=now)

@@ -254,12 +254,9 @@ def _alert_lines(alert: Alert, *, sent_on: date | None, release_page: ReleasePag
     view = alert_view(alert, sent_on=sent_on)
     head = f"{view.headline} \u2014 {view.title}"
     lines = [head, *(("=" * len(head),) if underline else ()), view.url, view.published]
-    if view.reminder is not None:
-        lines.append(view.reminder)
-    if view.withdrawn is not None:
-        lines.append(view.withdrawn)
-    if view.partial is not None:
-        lines.append(view.partial)
+    for paragraph in (view.reminder, view.withdrawn, view.partial):  # each a paragraph, as in the HTML
+        if paragraph is not None:
+            lines += ["", paragraph]
     lines.append("")
     for c in view.commitments:
         lines.extend(commitment_lines(c))

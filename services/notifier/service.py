@@ -87,6 +87,7 @@ from .send_loop import SendLoop
 from .file_ids import note_edit, tell_not_loaded, tell_overridden
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription, refused_targets
+from .unreadable import tell_unreadable
 from .unsubscribe import dashboard_base, unsubscribe_links
 from .unsubscribe_spool import UnsubscribeSpool
 from .unsubscribed import Unsubscribed
@@ -225,6 +226,7 @@ class NotifierService:
         if not self.replica:
             await tell_not_loaded(self.store)
             self._overridden = await tell_overridden(self.store)
+            await tell_unreadable(self.store)
         if await self.store.store_console_once():
             a_week_on = (datetime.now(timezone.utc) + timedelta(days=7)).strftime("%Y-%m-%dT00:00:00Z")
             log.info("no subscriptions yet: stored subscription 'console' (every commitment to stdout); "

@@ -269,7 +269,9 @@ class UnreadableSubscription(ValueError):
                          + "; ".join(f"{e['field']}: {e['message']}" for e in errors))
 
 
-def _read_stored(sub_id: str, data: bytes) -> Subscription:
+def read_subscription(sub_id: str, data: bytes | str) -> Subscription:
+    """The subscription stored under ``sub_id`` as ``data`` (its JSON); raises :class:`UnreadableSubscription`
+    naming the problems of one this version cannot read."""
     try:
         return Subscription.model_validate_json(data)
     except ValidationError as exc:
@@ -293,6 +295,7 @@ class SubscriptionStore:
         self._change = client.register_script(_CHANGE)
         self._drop_left_file = client.register_script(_DROP_LEFT_FILE)
         self._parsed: dict[bytes, Subscription] = {}  # stored JSON -> its model: parsed once, not per release
+        self._unreadable: dict[tuple[bytes, bytes], UnreadableSubscription] = {}  # (id, JSON): the same, refused
 
     async def store_console_once(self) -> bool:
         """Store the ``console`` subscription if there is no subscription at all and it was never stored
@@ -380,18 +383,22 @@ class SubscriptionStore:
         return self.read_stored(raw)[0]
 
     def read_stored(self, raw: dict[bytes, bytes]) -> tuple[list[Subscription], list[UnreadableSubscription]]:
-        """The stored subscriptions of ``raw`` (id -> JSON), and those this version cannot read (logged, and kept
-        as they are: replaced or deleted through the API)."""
-        subs, parsed, unreadable = [], {}, []
+        """The stored subscriptions of ``raw`` (id -> JSON), and those this version cannot read (kept as they are:
+        replaced or deleted through the API; the notifier's start warns of them, :func:`.unreadable.tell_unreadable`,
+        and ``pledgewatch status`` lists them)."""
+        subs, parsed, unreadable = [], {}, {}
         for sub_id, data in sorted(raw.items()):
+            if (known := self._unreadable.get((sub_id, data))) is not None:  # refused once: not judged again
+                unreadable[sub_id, data] = known
+                continue
             try:
-                parsed[data] = self._parsed.get(data) or _read_stored(sub_id.decode(), data)
+                parsed[data] = self._parsed.get(data) or read_subscription(sub_id.decode(), data)
                 subs.append(parsed[data])
             except UnreadableSubscription as exc:
-                log.error("%s; skipped", exc)
-                unreadable.append(exc)
-        self._parsed = parsed
-        return subs, unreadable
+                log.debug("%s; skipped", exc)
+                unreadable[sub_id, data] = exc
+        self._parsed, self._unreadable = parsed, unreadable
+        return subs, list(unreadable.values())
 
     async def stored_and_unreadable(self) -> tuple[list[Subscription], list[UnreadableSubscription]]:
         """The stored subscriptions, and those this version cannot read (:meth:`read_stored`)."""
@@ -422,7 +429,7 @@ class SubscriptionStore:
             if sub.id == sub_id:
                 return sub
         raw = await self.client.hget(self.key, sub_id)
-        return _read_stored(sub_id, raw) if raw else None
+        return read_subscription(sub_id, raw) if raw else None
 
     async def put(self, sub: Subscription) -> bool:
         """Store ``sub``; True when it was created, False when replaced."""

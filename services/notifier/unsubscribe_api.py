@@ -30,6 +30,8 @@ from .templates import render
 from .unsubscribe import Recipient, UnsubscribeLinks
 from .unsubscribe_outage import Outage, unsubscribe_outage
 from .unsubscribe_spool import UnsubscribeSpool
+from .store import UnreadableSubscription
+from .unreadable import readable
 from .unsubscribed import Unsubscribed
 
 log = logging.getLogger(__name__)
@@ -62,13 +64,21 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
     ``find_subscription(id)``: the subscription, None when there is none (the operator's routes answer 404);
     ``spool``: where an unsubscribe Redis cannot take is kept (None: nowhere, it is answered 503)."""
 
+    async def found(sub_id: str) -> object | None:
+        """The subscription; one this version cannot read answers 409 naming its problems."""
+        return await readable(find_subscription, sub_id)
+
     def recipient(token: str) -> Recipient | None:
         return links.read(token) if links is not None else None
 
     async def current(who: Recipient) -> bool:
-        """Whether the subscription ``who``'s link was made for still exists (not deleted, nor made again)."""
-        return (await find_subscription(who.subscription_id) is not None
-                and await get_unsubscribed().generation(who.subscription_id) == who.generation)
+        """Whether the subscription ``who``'s link was made for still exists (not deleted, nor made again): one
+        this version cannot read does, and sends again once replaced."""
+        try:
+            exists = await find_subscription(who.subscription_id) is not None
+        except UnreadableSubscription:
+            exists = True
+        return exists and await get_unsubscribed().generation(who.subscription_id) == who.generation
 
     def gone(who: Recipient) -> HTMLResponse:
         return _page("unsubscribe_invalid.html.j2", status=404, gone=who)
@@ -140,7 +150,7 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
         return field_error(404, "id", f"no subscription {sub_id!r}")
 
     async def known(sub_id: str) -> None:
-        if await find_subscription(sub_id) is None:
+        if await found(sub_id) is None:
             raise unknown(sub_id)
 
     async def replayed() -> None:
@@ -158,7 +168,7 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
     async def undo(sub_id: SubscriptionId, address: str) -> Response:
         await replayed()
         try:
-            done = await resubscribe(find_subscription, get_unsubscribed(), sub_id, address)
+            done = await resubscribe(found, get_unsubscribed(), sub_id, address)
         except ValueError as exc:
             return errors_response(422, [{"field": "address", "message": str(exc)}])
         if done is Resubscription.NO_SUBSCRIPTION:
@@ -179,9 +189,9 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
     routes.add_api_route("/unsubscribe/{token}/", confirm, methods=["GET"], **page, include_in_schema=False)
     routes.add_api_route("/unsubscribe/{token}/", unsubscribe, methods=["POST"], **page, include_in_schema=False)
     routes.add_api_route("/subscriptions/{id}/unsubscribed", listing, methods=["GET"], response_model=Unsubscribers,
-                         responses=answers(404), summary="Who unsubscribed from a subscription")
+                         responses=answers(404, 409), summary="Who unsubscribed from a subscription")
     routes.add_api_route("/subscriptions/{id}/unsubscribed/{address}", undo, methods=["DELETE"], status_code=204,
-                         response_class=Response, responses={**answers(404), 422: {"model": Errors, "description": (
+                         response_class=Response, responses={**answers(404, 409), 422: {"model": Errors, "description": (
                              "Not an email address: it holds a character no address may, such as U+200B ZERO WIDTH "
                              "SPACE (field `address`).")}},
                          summary="Undo one recipient's unsubscribe")

@@ -388,3 +388,27 @@ async def test_status_of_a_run_whose_embedded_redis_is_stopped_names_its_process
         f"it takes connections but answers nothing: it is stopped or hung, not exited, so the run does not start it "
         f"again; see to its process (pid {server.pid}, in {pid_file}): `kill -CONT {server.pid}` if it was stopped, "
         "else stop the run (Ctrl+C) and start it again"), result.stderr
+
+
+def test_status_names_each_stored_subscription_this_version_cannot_read(redis_url, key_prefix, tmp_path):
+    """Before: stored by an earlier version before subscriptions were bounded (more than 20 reminders), it received
+    nothing, and `status` said nothing of it."""
+    env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix, "PLEDGEWATCH_HOME": str(tmp_path / "home")}
+    assert json.loads(_pledgewatch("status", "--json", env=env).stdout)["subscriptions"] == {"unreadable": []}
+    older = {"id": "older", "channels": [{"type": "console"}], "reminders": [f"P{day}D" for day in range(1, 25)]}
+    client = redis.Redis.from_url(redis_url)
+    try:
+        client.hset(f"{key_prefix}notifier:subscriptions", mapping={
+            "older": json.dumps(older), "desk": json.dumps({"id": "desk", "channels": [{"type": "console"}]})})
+    finally:
+        client.close()
+
+    status = json.loads(_pledgewatch("status", "--json", env=env).stdout)
+    problem = {"field": "reminders", "message": "List should have at most 20 items after validation, not 24"}
+    assert status["subscriptions"] == {"unreadable": [{"id": "older", "problems": [problem]}]}
+    text = _pledgewatch("status", env=env)
+    assert text.returncode == 0, text.stderr
+    assert ("\nsubscriptions 1 stored that this version cannot read\n  WARNING: stored subscription 'older' cannot "
+            "be read by this version (reminders: List should have at most 20 items after validation, not 24): it "
+            "receives nothing; replace it (`pledgewatch subscriptions add FILE --replace`) or delete it "
+            "(`pledgewatch subscriptions delete older`)\n") in text.stdout + "\n"

@@ -1,11 +1,20 @@
 """A subscription stored by an earlier version, before a check the API now makes of what is given, is shown as
 its documented schema admits it: a client validating the answers reads it, and is told what is wrong with it."""
 
+import asyncio
 import json
+import logging
+from datetime import datetime, timedelta, timezone
 
+import aiohttp
 import pytest
+import redis.asyncio as aioredis
 
-from notifier_harness import api_call
+from samples import BORDERS, dated, release
+from schemas import decode_event
+from schemas.streams import EVENT_FIELD, REMINDERS
+
+from notifier_harness import api_call, fast_config, handled, offset_firing_in, scheduled, wait_for
 from test_api_answers_as_documented import _problems
 
 pytestmark = pytest.mark.integration
@@ -88,3 +97,91 @@ async def test_a_subscription_this_version_cannot_read_is_replaced_or_deleted(no
     assert got == status, answer
     _, listed = await api_call(n, "GET", "/subscriptions")
     assert "unreadable" not in listed
+
+
+ROUTES_OF_ONE = [
+    pytest.param("GET", "/subscriptions/{id}/alerts.atom", None, id="feed"),
+    pytest.param("GET", "/subscriptions/{id}/unsubscribed", None, id="unsubscribed"),
+    pytest.param("DELETE", "/subscriptions/{id}/unsubscribed/{address}", None, id="resubscribe"),
+    pytest.param("POST", "/subscriptions", {"id": "older", "channels": ["console"]}, id="create-its-id"),
+]
+
+
+@pytest.mark.parametrize(("method", "route", "body"), ROUTES_OF_ONE)
+async def test_each_route_of_a_subscription_this_version_cannot_read_names_its_problems(notifier, method, route,
+                                                                                          body):
+    """Before: its feed and who unsubscribed from it answered 500, an undo of an unsubscribe 422 blaming the
+    address, and a new subscription of its id 500: each answers the 409 `GET /subscriptions/{id}` answers."""
+    n = await notifier(http=True)
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(UNREADABLE))
+    _, document = await api_call(n, "GET", "/openapi.json")
+    _, shown = await api_call(n, "GET", "/subscriptions/older")
+    path = route.replace("{id}", "older").replace("{address}", "jane@example.org")
+    status, answer = await api_call(n, method, path, body)
+    assert (status, answer) == (409, shown)
+    assert _problems(document, method.lower(), route, status, answer) == []
+
+
+async def test_a_recipient_unsubscribes_from_a_subscription_this_version_cannot_read(notifier):
+    """Its emails' links still unsubscribe (it exists, and sends again once replaced), where the page answered
+    500."""
+    n = await notifier(http=True)
+    mailing = {**UNREADABLE, "channels": [{"type": "email", "to": ["jane@example.org"]}]}
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(mailing))
+    link = f"{n.url}/unsubscribe/{n.service.unsubscribe_links.token('older', 'jane@example.org')}"
+    async with aiohttp.ClientSession() as session:  # no API token: a recipient has none
+        for method in ("GET", "POST"):
+            async with session.request(method, link, data={"List-Unsubscribe": "One-Click"}) as answer:
+                assert (method, answer.status) == (method, 200), await answer.text()
+    status, _ = await api_call(n, "PUT", "/subscriptions/older", {"channels": mailing["channels"]})
+    assert status == 200
+    assert (await api_call(n, "GET", "/subscriptions/older/unsubscribed"))[1] == {"unsubscribed": ["jane@example.org"]}
+
+
+async def test_the_start_warns_once_of_each_subscription_this_version_cannot_read(notifier, settings,
+                                                                                   publish_classified, caplog):
+    """Before: nothing at the start, then an ERROR at every release handled, saying neither that it receives
+    nothing nor how to fix it."""
+    client = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        await client.hset(settings.key("notifier:subscriptions"), "older", json.dumps(UNREADABLE))
+    finally:
+        await client.aclose()
+    caplog.set_level(logging.DEBUG, logger="services.notifier")
+    n = await notifier()
+    for release_id in ("r1", "r2"):
+        entry = await publish_classified(n.service, release(BORDERS, release_id=release_id))
+        await wait_for(lambda: handled(n.service, entry), what=f"{release_id} handled")
+    told = [r for r in caplog.records if "'older'" in r.getMessage() or " older " in r.getMessage()]
+    assert [(r.levelname, r.getMessage()) for r in told if r.levelno >= logging.INFO] == [
+        ("WARNING", "stored subscription 'older' cannot be read by this version (reminders: List should have at "
+                    "most 20 items after validation, not 24): it receives nothing; replace it (`pledgewatch "
+                    "subscriptions add FILE --replace`) or delete it (`pledgewatch subscriptions delete older`)")]
+
+
+async def test_reminders_of_others_fire_beside_those_of_a_subscription_this_version_cannot_read(
+        notifier, publish_classified):
+    """Before: firing read each claimed reminder's subscription before judging any reminder alone, so that one
+    this version cannot read failed every reminder claimed with it, again at each retry."""
+    due = datetime.now(timezone.utc).date() + timedelta(days=2)
+    offset, _ = offset_firing_in(1.0, due)
+    n = await notifier(http=True, config=fast_config(reminder_time="00:00"), run_scheduler=False)
+    for sub_id in ("desk", "older"):
+        made = {"id": sub_id, "channels": ["console"], "reminders": [offset]}
+        assert (await api_call(n, "POST", "/subscriptions", made))[0] == 201
+    await publish_classified(n.service, release(dated("c-dated", due)))
+    await wait_for(lambda: len_at_least(scheduled(n.service), 2), what="both reminders planned")
+    stored = json.loads(await n.service.store.client.hget(n.service.store.key, "older"))
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps({**stored, **UNREADABLE}))
+    soon = min((await scheduled(n.service)).values())  # the two of the offset given (each is reminded on the day too)
+    await asyncio.sleep(max(0.0, (soon - datetime.now(timezone.utc)).total_seconds()) + 0.2)
+    claimed = await n.service.reminders.claim(until=soon.timestamp(), lease_seconds=60, limit=250)
+    assert len(claimed) == 2
+    assert await n.service.firing.fire(claimed) == 1
+    streams = n.service.runtime.streams
+    fired = [decode_event(f[EVENT_FIELD.encode()]).data for _, f in await streams.client.xrange(streams.key(REMINDERS))]
+    assert [e.subscription_id for e in fired] == ["desk"]
+
+
+async def len_at_least(found, count: int) -> bool:
+    return len(await found) >= count

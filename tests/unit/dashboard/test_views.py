@@ -406,11 +406,11 @@ def test_the_release_page_links_the_release_only_at_a_web_address_as_emails_do()
 
 def test_a_deadline_links_to_its_commitment_on_its_releases_page():
     """Before: to the release's page alone, where a release of many commitments left the reader to find which
-    one the deadline was of; the commitment's place (``#c-<key>``) is the one it keeps across versions."""
+    one the deadline was of; the commitment's place (``#<key>``, ``#c-…``) is the one it keeps across versions."""
     (month,) = timeline([(date(2017, 12, 20), FUNDING.deadlines[0], entry(FUNDING, release_id="gov-uk/iraq"))],
                         today=TODAY)
     page = render("_deadline_months.html.j2", timeline=[month], none_words="")
-    assert f'href="/dashboard/releases/gov-uk/iraq#c-{FUNDING.id}"' in page
+    assert f'href="/dashboard/releases/gov-uk/iraq#{FUNDING.id}"' in page
 
 
 def test_each_commitment_on_a_releases_page_has_a_link_to_cite_it_by():
@@ -419,8 +419,8 @@ def test_each_commitment_on_a_releases_page_has_a_link_to_cite_it_by():
                                        source="gov-uk", published_at=PUBLISHED, commitments=1),
                         [entry(FUNDING)], today=TODAY)
     page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, release=view, json_reads=True)
-    assert f'<li class="commitment" id="c-{FUNDING.id}">' in page
-    assert f'href="/dashboard/releases/r1#c-{FUNDING.id}"' in page
+    assert f'<li class="commitment" id="{FUNDING.id}">' in page
+    assert f'href="/dashboard/releases/r1#{FUNDING.id}"' in page
 
 
 def test_an_unsubscribed_address_is_shown_in_the_form_its_channel_shows_not_as_its_a_label():
@@ -437,6 +437,17 @@ def test_an_unsubscribed_address_is_shown_in_the_form_its_channel_shows_not_as_i
 # Published at 23:30 in New York on 5 December: 04:30 UTC on the 6th, the day All releases lists it under and its
 # search by days finds it on.
 EVENING_IN_NEW_YORK = datetime(2026, 12, 5, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
+
+
+@pytest.mark.parametrize(("key", "anchor"), [("c-0f3a9d2b7c41e865", "c-0f3a9d2b7c41e865"),  # as the classifier makes
+                                             ("funding", "c-funding")])  # another's: still an id of its own kind
+def test_a_commitments_place_reads_c_and_its_key_once(key, anchor):
+    """Before: ``#c-c-0f3a…``: the prefix given again to a key that has it already."""
+    view = release_view(ReleaseSummary(release_id="r1", version=1, title="UK ramps up", url="https://www.gov.uk/x",
+                                       source="gov-uk", published_at=PUBLISHED, commitments=1),
+                        [entry(FUNDING.model_copy(update={"id": key}))], today=TODAY)
+    page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, release=view, json_reads=True)
+    assert (f'id="{anchor}"' in page, f'href="/dashboard/releases/r1#{anchor}"' in page) == (True, True)
 
 
 def test_a_releases_page_dates_it_by_its_utc_day_as_the_list_of_releases_does():
@@ -481,8 +492,8 @@ def test_each_announcement_of_a_chain_links_to_its_commitment_on_its_releases_pa
     later = FUNDING.model_copy(update={"id": "c-again"})
     view = chain_view([entry(FUNDING), entry(later, release_id="gov-uk/later", chain=FUNDING.id)])
     page = render("_chains.html.j2", chains=[view])
-    assert f'href="/dashboard/releases/r1#c-{FUNDING.id}"' in page
-    assert 'href="/dashboard/releases/gov-uk/later#c-c-again"' in page
+    assert f'href="/dashboard/releases/r1#{FUNDING.id}"' in page
+    assert 'href="/dashboard/releases/gov-uk/later#c-again"' in page
 
 
 def test_the_list_of_all_releases_counts_removed_and_withdrawn_commitments_apart():
