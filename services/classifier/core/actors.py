@@ -44,12 +44,15 @@ _HOSTILE: Final = re.compile(
     r"\b(?:daesh|isil|isis|al[- ]qa\w+|terrorists?|extremists?|criminals?|the group|groups|militants?|"
     r"attackers?|offenders?|fighters)\b", re.IGNORECASE,
 )
+_PUBLIC_NOUNS: Final = ("parents drivers individuals residents consumers households families travellers visitors citizens "
+                        "patients users children customers pupils students").split()
 _PUBLIC: Final = re.compile(
-    r"^(?:the\s+)?(?:(?:more|many|most|all|some|young|other)\s+)?(?:people|public|members of the public|everyone|everybody|anyone|anybody|you|parents|drivers|"
-    r"individuals|residents|consumers|households|families|travellers|visitors|citizens|patients|users|"
-    r"young people|children|customers|pupils|students|(?:many|most|some|a few|few) of us)$",
+    r"^(?:the\s+)?(?:(?:more|many|most|all|some|young|other)\s+)?(?:people|public|members of the public|everyone|everybody|anyone|anybody|you|"
+    rf"{'|'.join(_PUBLIC_NOUNS)}|young people|(?:many|most|some|a few|few) of us)$",
     re.IGNORECASE,
 )
+# The plurals of the lists above: people or bodies a duty can bind ("Councils must …", "Parents must …").
+PARTY_PLURALS: Final = tuple(word for word in _AGENT_NOUNS + _PUBLIC_NOUNS if word.endswith("s"))
 # The last subordinating word of a clause's subject: ".*" runs to the end and backs off to the rightmost one.
 # A word of a hyphenated one is none ("so-called", "after-school").
 _LAST_SUBORDINATOR: Final = re.compile(
@@ -154,18 +157,35 @@ def clause_subject(sentence: str, trigger: int, folded: str | None = None) -> st
 _ONE_WORD: Final = re.compile(r"[A-Z][A-Za-z]+")
 _NO_BODY: Final = frozenset("we i it this these those they he she you there here that which who what all each every "
                             "some any both either neither none".split())
+# What stands before a word that begins a sentence, a line or a heading (past spaces and opening quotes)
+_SENTENCE_ENDS: Final = frozenset(".!?:;\n•*-–—")
 
 
 def lone_name(subject: str, release_text: str) -> str | None:
     """The body a clause's subject names by one capitalised word ("Ofcom will publish …", where the rules pass over
     a sentence's first word, which is capitalised whatever it is), when ``release_text`` (its title and body)
-    writes that word at least twice and always capitalised: a word it also writes in lowercase ("Funding will
-    …" beside "the funding") names no body. None when it names none."""
+    writes that word at least twice, always capitalised and at least once inside a sentence ("… said Ofcom."): a
+    word it also writes in lowercase ("Funding will …" beside "the funding"), or capitalises only where a
+    sentence starts ("Schools will …", "Applications must …"), names no body. None when it names none."""
     word = subject.strip()
     if _ONE_WORD.fullmatch(word) is None or word.lower() in _NO_BODY:
         return None
     written = named_as(release_text, word)
-    return word if len(written) >= 2 and all(spelt == word for spelt in written) else None
+    if len(written) < 2 or any(spelt != word for spelt in written):
+        return None
+    return word if any(not _starts_sentence(release_text, at) for at in _places(release_text, word)) else None
+
+
+def _places(text: str, word: str) -> list[int]:
+    """Where ``word``, as written, stands in ``text`` as a whole word, but after "of" or "for" (as ``named_as``)."""
+    return [found.start() for found in re.finditer(rf"(?<!\bof )(?<!\bfor )(?<![\w-]){re.escape(word)}\b", text)]
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    """Whether the word at ``at`` in ``text`` begins a sentence, a line or a heading (past opening quotes)."""
+    before = text[:at].rstrip(" \t\"'‘“(")
+    return not before or before[-1] in _SENTENCE_ENDS
+
 
 
 def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor:

@@ -48,15 +48,20 @@ _ACADEMIC_AFTER: Final = re.compile(r"\s+(?:academic|school)\s+years?\b", re.IGN
 # Before "to", a year ("from 2024-25 to 2026-27": a run of years) or a comparison ("compared to 2016-17", "relative
 # to"): no day it is due by.
 _NOT_UNTIL: Final = re.compile(r"(?:\d|\b(?:compared|relative|comparison))\s*$", re.IGNORECASE)
+# After it, what the year names ("raise spending to 2028-29 levels", "the total to 2028-29 targets"): a level, not a
+# day it is due by.
+_A_LEVEL: Final = re.compile(r"\s+(?:levels?|targets?|figures?|baselines?|prices?|plans?|rates?|budgets?|allocations?|"
+                             r"totals?|spending|funding)\b", re.IGNORECASE)
 
 
 def read_due(match: re.Match[str], published: date) -> dict | None:
     """"by 2023/24", "until 2023/24", "to 2030-31" → the last day of that financial year (31 March of its second
-    year); "from 2024-25 to 2026-27", "compared to 2016-17" → None."""
+    year); "from 2024-25 to 2026-27", "compared to 2016-17", "to 2028-29 levels" → None."""
     first, second = int(match["y1"]), full_year(match["y2"], 0)
     if second % 100 != (first + 1) % 100:
         return None
-    if match["prep"].lower() == "to" and _NOT_UNTIL.search(match.string, max(0, match.start() - 12), match.start()):
+    if match["prep"].lower() == "to" and (_NOT_UNTIL.search(match.string, max(0, match.start() - 12), match.start())
+                                         or _A_LEVEL.match(match.string, match.end())):
         return None
     return {"type": "date", "due": date(first + 1, 3, 31), FINANCIAL: True}
 

@@ -12,7 +12,7 @@ from typing import Final
 
 from schemas import Kind
 
-from .actors import clause_subject, name_actor, new_actor, without_bare_pronoun
+from .actors import PARTY_PLURALS, clause_subject, name_actor, new_actor, without_bare_pronoun
 from .commitments import Found, new_found
 from .folding import case_sensitive, fold, matches_at, word_starts
 from .triggers import DEMAND, PLEDGE, TIME_AFTER_PARTY, new_trigger, without_time_word
@@ -35,10 +35,15 @@ _NO_PARTY: Final = re.compile(r"[\d£$€]", re.IGNORECASE)
 # "the international community", "Meta"; not "progress in the deployment of the force".
 _PLAIN_NAME: Final = re.compile(r"(?!.*\s(?:of|in|for|on|from|with|by|at|that|which|be)\s)\S+(?:\s+\S+){0,4}",
                                 re.IGNORECASE)
-# A subject a duty binds whatever its noun: up to four words, the last a plural ("Prison governors", "Large
-# venues"), not led by a pronoun or a verb in -ing ("passing background checks will become …")
+# A subject a duty binds whatever its noun: up to four words, the last a plural naming people or bodies ("Prison
+# governors", "Landlords", "Large employers"), not led by a pronoun or a verb in -ing ("passing background checks
+# will become …"), holding no determiner, pronoun or verb ("This must stop"); not a plural of things ("Crisis
+# talks", "Various measures")
 _OBLIGED: Final = re.compile(r"(?!(?:th[eo]se|they|we|you|some|many|all|\w+ing)\b)"
-                             r"(?:[A-Za-z][\w'’-]*\s+){0,3}[a-z][\w-]*[^s\W]s", re.IGNORECASE)
+                             r"(?!(?:.*\s)?(?:this|that|its?|thus|is|are|was|were|has|have|had)\b)"
+                             r"(?:[A-Za-z][\w'’-]*\s+){0,3}"
+                             rf"(?:[a-z][\w-]*(?:ers|ors|ists|ants|(?<!m)ents|ians|lords)|{'|'.join(PARTY_PLURALS)})",
+                             re.IGNORECASE)
 _ACTING: Final = re.compile(
     r"\b(?:will|shall|must|should|(?:is|are)\s+(?:now\s+)?(?:set\s+|required\s+|obliged\s+|expected\s+)?to|"
     r"ha(?:s|ve)\s+(?:\w+\s+){0,2}(?:awarded|allocated|adopted|provided|committed|announced|agreed)|"

@@ -145,3 +145,11 @@ def test_a_financial_year_compared_to_is_no_deadline(sentence):
 def test_up_to_a_financial_year_is_due_on_its_last_day():
     [deadline] = find_deadlines("The service will be funded up to 2018-19.", PUBLISHED, year_starts=7)
     assert (deadline.type, deadline.text, deadline.due.isoformat()) == ("date", "to 2018-19", "2019-06-30")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Home Office will raise spending to 2028-29 levels.",
+    "Councils will get £5m, bringing the total to 2028-29 targets.",
+], ids=["to-levels", "to-targets"])
+def test_a_financial_year_naming_a_level_after_to_is_no_deadline(sentence):
+    assert find_deadlines(sentence, PUBLISHED, year_starts=4) == []

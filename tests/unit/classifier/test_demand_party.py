@@ -96,3 +96,12 @@ def test_a_demand_s_party_is_the_subject_obliged_whatever_its_noun(sentence, par
 ])
 def test_a_thing_the_duty_is_about_is_no_party_obliged(sentence):
     assert read_unruled(sentence, PUBLISHER, Kind.DEMAND, 0.9).actor.name == PUBLISHER
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("This must stop now.", id="a-pronoun"),
+    pytest.param("Crisis talks must start by Friday.", id="a-plural-that-names-no-one"),
+    pytest.param("Various measures must follow within 28 days.", id="things"),
+])
+def test_a_subject_that_names_no_people_or_body_is_no_party_obliged(sentence):
+    assert read_unruled(sentence, "Home Office", Kind.DEMAND, 0.9).actor.name == "Home Office"
