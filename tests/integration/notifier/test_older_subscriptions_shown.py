@@ -159,6 +159,25 @@ async def test_the_start_warns_once_of_each_subscription_this_version_cannot_rea
                     "subscriptions add FILE --replace`) or delete it (`pledgewatch subscriptions delete older`)")]
 
 
+async def test_a_subscription_that_becomes_unreadable_after_the_start_is_warned_of_once(notifier, publish_classified,
+                                                                                      caplog):
+    """Before: one an older notifier stored after this one started (in a rolling upgrade) was logged at DEBUG
+    only: it received nothing without a word."""
+    caplog.set_level(logging.DEBUG, logger="services.notifier")
+    n = await notifier()
+    entry = await publish_classified(n.service, release(BORDERS, release_id="r0"))
+    await wait_for(lambda: handled(n.service, entry), what="r0 handled")
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(UNREADABLE))
+    for release_id in ("r1", "r2"):
+        entry = await publish_classified(n.service, release(BORDERS, release_id=release_id))
+        await wait_for(lambda: handled(n.service, entry), what=f"{release_id} handled")
+    told = [r for r in caplog.records if "'older'" in r.getMessage() or " older " in r.getMessage()]
+    assert [(r.levelname, r.getMessage()) for r in told if r.levelno >= logging.INFO] == [
+        ("WARNING", "stored subscription 'older' cannot be read by this version (reminders: List should have at "
+                    "most 20 items after validation, not 24): it receives nothing; replace it (`pledgewatch "
+                    "subscriptions add FILE --replace`) or delete it (`pledgewatch subscriptions delete older`)")]
+
+
 async def test_reminders_of_others_fire_beside_those_of_a_subscription_this_version_cannot_read(
         notifier, publish_classified):
     """Before: firing read each claimed reminder's subscription before judging any reminder alone, so that one
