@@ -398,7 +398,7 @@ class SubscriptionStore:
                 parsed[data] = self._parsed.get(data) or read_subscription(sub_id.decode(), data)
                 subs.append(parsed[data])
             except UnreadableSubscription as exc:
-                if self._read_once:
+                if self._read_once and not self.in_file(exc.sub_id):
                     log.warning("%s", unreadable_warning(exc.sub_id, exc.errors))
                 else:
                     log.debug("%s; skipped", exc)
@@ -407,8 +407,12 @@ class SubscriptionStore:
         return subs, list(unreadable.values())
 
     async def stored_and_unreadable(self) -> tuple[list[Subscription], list[UnreadableSubscription]]:
-        """The stored subscriptions, and those this version cannot read (:meth:`read_stored`)."""
-        return self.read_stored(await self.client.hgetall(self.key))
+        """The stored subscriptions, and those this version cannot read (:meth:`read_stored`) but for one whose id
+        the subscriptions file defines: the file's is the one used, as over any stored one, and the API changes
+        and deletes none of its id."""
+        subs, unreadable = self.read_stored(await self.client.hgetall(self.key))
+        in_file = {sub.id for sub in self.file.current()}
+        return subs, [refused for refused in unreadable if refused.sub_id not in in_file]
 
     async def effective(self) -> list[Subscription]:
         return self.effective_of(await self.client.hgetall(self.key))

@@ -89,6 +89,16 @@ async def test_a_subscription_this_version_cannot_read_is_listed_with_its_proble
     assert error["field"] == "id" and "reminders: " in error["message"] and "PUT" in error["message"], error
 
 
+async def test_a_subscription_this_version_cannot_read_under_an_id_the_file_defines_is_not_listed(notifier,
+                                                                                                 write_yaml):
+    """Before: listed under `unreadable`, to be replaced or deleted, which `PUT` and `DELETE` refuse (`409`) for an
+    id the file defines; it is overridden by the file's, as the dashboard leaves it out."""
+    n = await notifier(http=True, subscriptions=write_yaml("subscriptions: [{id: older, channels: [console]}]"))
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(UNREADABLE))
+    status, listed = await api_call(n, "GET", "/subscriptions")
+    assert (status, "unreadable" in listed, [s["id"] for s in listed["subscriptions"]]) == (200, False, ["older"])
+
+
 @pytest.mark.parametrize(("method", "body", "status"), [("PUT", {"channels": ["console"]}, 200), ("DELETE", None, 204)])
 async def test_a_subscription_this_version_cannot_read_is_replaced_or_deleted(notifier, method, body, status):
     n = await notifier(http=True)
