@@ -40,6 +40,23 @@ def published_option(text: str) -> datetime:
     return published_at
 
 
+def own_date_note(name: str, given: datetime, own: datetime) -> str | None:
+    """The line that tells the ``--published`` date ``given`` was not used, the text ``name`` giving its own date
+    ``own`` (the one it is published with); None when the two are the same time."""
+    if own == given:
+        return None
+    return (f"note: {name} gives its own date, {_day_or_time(own)}: --published {_day_or_time(given)} is not used "
+            "(it dates only a text that gives none)")
+
+
+def _day_or_time(when: datetime) -> str:
+    """``2019-05-15`` for midnight UTC, as a day alone is read; else the time in UTC (``2019-05-15T09:30:00Z``)."""
+    utc = when.astimezone(timezone.utc)
+    if utc == utc.replace(hour=0, minute=0, second=0, microsecond=0):
+        return utc.date().isoformat()
+    return utc.isoformat().replace("+00:00", "Z")
+
+
 def read_piped_text(stream: BinaryIO | None, *, max_bytes: int) -> bytes:
     """The bytes on ``stream`` (standard input), up to ``max_bytes``; a ReleaseFileError when there is no such
     stream, nothing on it, or more than ``max_bytes``."""

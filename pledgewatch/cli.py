@@ -23,7 +23,8 @@ from services.common.logs import escape, setup_logging
 from services.common.runtime import for_a_command
 from services.common.settings import MAX_WORKERS, Settings
 
-from .classify_input import PUBLISHED_HELP, PUBLISHED_HINT, STDIN_PATH, StandardInput, published_option, read_piped_text
+from .classify_input import (PUBLISHED_HELP, PUBLISHED_HINT, STDIN_PATH, StandardInput, own_date_note,
+                             published_option, read_piped_text)
 from .configuration import load_settings
 from .errors import INTERRUPTED, OneLineParser, one_line, usage_error
 from .ingest_tally import IngestTally
@@ -172,12 +173,20 @@ def cmd_classify(args: argparse.Namespace) -> int:
             print(f"error: {told}", file=sys.stderr)
             failed += 1
             continue
+        _tell_own_date(str(path), args.published, release.published_at)
         event = ReleaseClassifiedEvent.wrap(
             classify(release, model=model, budget_seconds=budget_of(release, settings.classify_budget_seconds)),
             id=f"{release.release_id}/v{release.version}/classified",
             source="/pledgewatch/cli", time=datetime.now(timezone.utc), subject=release.release_id)
         sys.stdout.write(event.to_json().decode() + "\n")  # as the classified stream carries it
     return 1 if failed else 0
+
+
+def _tell_own_date(name: str, given: datetime | None, own: datetime | None) -> None:
+    """Tell on stderr that ``--published`` (``given``) was not used for ``name``, which gives its own date."""
+    note = None if given is None or own is None else own_date_note(escape(name), given, own)
+    if note is not None:
+        print(note, file=sys.stderr)
 
 
 def _folders_given(paths: Sequence[Path | StandardInput]) -> list[Path]:
@@ -229,6 +238,7 @@ async def _ingest(settings: Settings, files: list[Path], published_at: datetime 
                     tally.published += 1
                 else:
                     tally.unchanged += 1
+                _tell_own_date(str(path), published_at, result.published_at)
                 state = "published" if result.published else "unchanged"
                 fixed = result.fixed_words() if isinstance(result, FilePublished) else ""
                 print(f"{state} {result.release_id} v{result.version} {shown}" + (f" ({fixed})" if fixed else ""))

@@ -15,6 +15,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import redis
@@ -279,17 +280,35 @@ def _planned_reminders(client: redis.Redis, settings: Settings) -> dict[str, Any
 
 def _subscriptions(client: redis.Redis, settings: Settings) -> dict[str, Any]:
     """The stored subscriptions this version cannot read (stored by an earlier one, before a bound it now keeps),
-    each with its problems: they receive nothing until replaced or deleted."""
+    each with its problems: they receive nothing until replaced or deleted. One whose id the subscriptions file
+    defines is left out, as the notifier leaves it: the file's is the one used."""
     from services.notifier.retention import SUBSCRIPTIONS
     from services.notifier.store import UnreadableSubscription, read_subscription
 
+    in_file = _ids_in_file(settings.subscriptions)
     unreadable = []
     for sub_id, data in sorted(client.hgetall(settings.key(SUBSCRIPTIONS)).items()):
+        if sub_id in in_file:
+            continue
         try:
             read_subscription(sub_id, data)
         except UnreadableSubscription as exc:
             unreadable.append({"id": sub_id, "problems": exc.errors})
     return {"unreadable": unreadable}
+
+
+def _ids_in_file(path: Path | None) -> set[str]:
+    """The ids the subscriptions file at ``path`` defines; none when there is no file or it cannot be read (the
+    notifier refuses to start on it, and says why)."""
+    from services.notifier.store import load_file
+    from services.notifier.subscriptions import SubscriptionError
+
+    if path is None:
+        return set()
+    try:
+        return {sub.id for sub in load_file(path, older=lambda errors: None)}
+    except SubscriptionError:
+        return set()
 
 
 def _polled_sources(client: redis.Redis, settings: Settings) -> dict[str, list[dict[str, Any]]]:

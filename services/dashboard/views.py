@@ -67,6 +67,13 @@ class CommitmentView:
     announced: int  # how many times, counting this one (1: once)
     changes: list[str] = field(default_factory=list)  # "version 2: money £10m → £8m", one per version that changed it
 
+    @property
+    def former_anchor(self) -> str | None:
+        """Its id before the key was given once (``c-c-0f3a…``, the prefix again), still given so that a link
+        cited by it lands on it; None when that was its id already."""
+        former = f"c-{self.key}"
+        return None if former == self.anchor else former
+
 
 @dataclass(frozen=True)
 class ReleaseView:

@@ -157,9 +157,10 @@ def html_published(html: str) -> str | None:
     tree = HTMLParser(html)
     for selector in (
         'meta[property="article:published_time"]',
-        'meta[name="govuk:first-published-at"]',
-        'meta[name="date"]',
-        'meta[name="dcterms.date"]',
+        # a meta's name is case-insensitive in HTML: <meta name="Date"> is <meta name="date">
+        'meta[name="govuk:first-published-at" i]',
+        'meta[name="date" i]',
+        'meta[name="dcterms.date" i]',
     ):
         node = tree.css_first(selector)
         if node is not None and node.attributes.get("content"):
@@ -169,9 +170,10 @@ def html_published(html: str) -> str | None:
 
 
 def html_meta(html: str, *names: str) -> dict[str, str]:
-    """The ``content`` of the page's first ``<meta name="…">`` of each of ``names`` that it has, by name: ``""``
-    for one with no content; a name the page has no such element of is left out."""
+    """The ``content`` of the first ``<meta name="…">`` in the page's ``<head>`` of each of ``names`` that it has,
+    by name, the name matched in any case as HTML's are: ``""`` for one with no content; a name the head has no
+    such element of is left out (one in the ``<body>``, quoted or misplaced, among them)."""
     check_depth(html)
     tree = HTMLParser(html)
-    found = {name: tree.css_first(f'meta[name="{name}"]') for name in names}
+    found = {name: tree.css_first(f'head meta[name="{name}" i]') for name in names}
     return {name: node.attributes.get("content") or "" for name, node in found.items() if node is not None}

@@ -107,6 +107,7 @@ class FilePublished(IngestResult):
     stay on the stream until dropped (told once, the first time it is published after them)."""
 
     letters_left: tuple[str, ...] = ()
+    published_at: datetime | None = field(default=None, compare=False)  # the release's, as the file dates it
 
     def fixed_words(self) -> str:
         """What to do about ``letters_left``, in a few words ("" for none)."""
@@ -256,7 +257,7 @@ class IngestService:
             reason = f"{path}: {exc}"
             return FileRefused(reason, again=not await self._dead_letter_file(path, raw, reason))
         published = FilePublished(result.release_id, result.version, result.published,
-                                  letters_left=await self._forget_refusal(path))
+                                  letters_left=await self._forget_refusal(path), published_at=release.published_at)
         if published.letters_left:
             log.info("%s: published, %s", path, published.fixed_words())
         return published

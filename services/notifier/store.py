@@ -296,6 +296,7 @@ class SubscriptionStore:
         self._drop_left_file = client.register_script(_DROP_LEFT_FILE)
         self._parsed: dict[bytes, Subscription] = {}  # stored JSON -> its model: parsed once, not per release
         self._unreadable: dict[tuple[bytes, bytes], UnreadableSubscription] = {}  # (id, JSON): the same, refused
+        self._read_once = False  # those of the first read are told by the notifier's start (tell_unreadable)
 
     async def store_console_once(self) -> bool:
         """Store the ``console`` subscription if there is no subscription at all and it was never stored
@@ -385,7 +386,9 @@ class SubscriptionStore:
     def read_stored(self, raw: dict[bytes, bytes]) -> tuple[list[Subscription], list[UnreadableSubscription]]:
         """The stored subscriptions of ``raw`` (id -> JSON), and those this version cannot read (kept as they are:
         replaced or deleted through the API; the notifier's start warns of them, :func:`.unreadable.tell_unreadable`,
-        and ``pledgewatch status`` lists them)."""
+        and ``pledgewatch status`` lists them). One that appears after the first read (stored by an older notifier
+        in a rolling upgrade) is warned of here, once for each (id, JSON)."""
+        from .unreadable import unreadable_warning  # it reads this module's UnreadableSubscription
         subs, parsed, unreadable = [], {}, {}
         for sub_id, data in sorted(raw.items()):
             if (known := self._unreadable.get((sub_id, data))) is not None:  # refused once: not judged again
@@ -395,14 +398,21 @@ class SubscriptionStore:
                 parsed[data] = self._parsed.get(data) or read_subscription(sub_id.decode(), data)
                 subs.append(parsed[data])
             except UnreadableSubscription as exc:
-                log.debug("%s; skipped", exc)
+                if self._read_once and not self.in_file(exc.sub_id):
+                    log.warning("%s", unreadable_warning(exc.sub_id, exc.errors))
+                else:
+                    log.debug("%s; skipped", exc)
                 unreadable[sub_id, data] = exc
-        self._parsed, self._unreadable = parsed, unreadable
+        self._parsed, self._unreadable, self._read_once = parsed, unreadable, True
         return subs, list(unreadable.values())
 
     async def stored_and_unreadable(self) -> tuple[list[Subscription], list[UnreadableSubscription]]:
-        """The stored subscriptions, and those this version cannot read (:meth:`read_stored`)."""
-        return self.read_stored(await self.client.hgetall(self.key))
+        """The stored subscriptions, and those this version cannot read (:meth:`read_stored`) but for one whose id
+        the subscriptions file defines: the file's is the one used, as over any stored one, and the API changes
+        and deletes none of its id."""
+        subs, unreadable = self.read_stored(await self.client.hgetall(self.key))
+        in_file = {sub.id for sub in self.file.current()}
+        return subs, [refused for refused in unreadable if refused.sub_id not in in_file]
 
     async def effective(self) -> list[Subscription]:
         return self.effective_of(await self.client.hgetall(self.key))

@@ -372,6 +372,32 @@ def test_an_html_withdrawn_meta_is_true_or_false_in_any_case(tmp_path, content, 
     assert load_release(path).withdrawn is withdrawn
 
 
+def test_an_html_withdrawn_meta_is_named_in_any_case(tmp_path):
+    """Before: ``<meta name="Withdrawn">`` was not read (HTML's meta names are case-insensitive), so the
+    release stayed live."""
+    path = tmp_path / "2026-12-07-plan.html"
+    path.write_text(_PAGE.format(meta='<meta name="Withdrawn" content="true">'
+                                      '<META NAME="WITHDRAWN_NOTICE" content="Published in error.">'))
+    release = load_release(path)
+    assert (release.withdrawn, release.withdrawn_notice) == (True, "Published in error.")
+
+
+def test_a_withdrawn_meta_outside_the_head_withdraws_nothing(tmp_path):
+    """Before: a <meta name="withdrawn"> in the page's body, quoted in its text or a sample, withdrew it."""
+    path = tmp_path / "2026-12-07-plan.html"
+    path.write_text(_PAGE.replace("</article>", '<meta name="withdrawn" content="true">'
+                                                '<meta name="withdrawn_notice" content="No."></article>').format(meta=""))
+    release = load_release(path)
+    assert (release.withdrawn, release.withdrawn_notice) == (False, None)
+
+
+@pytest.mark.parametrize("name", ["Date", "DCTERMS.date", "GOVUK:first-published-at"])
+def test_an_html_date_meta_is_named_in_any_case(tmp_path, name):
+    path = tmp_path / "plan.html"
+    path.write_text(_PAGE.format(meta=f'<meta name="{name}" content="2019-05-18">'))
+    assert load_release(path).published_at == datetime(2019, 5, 18, tzinfo=timezone.utc)
+
+
 @pytest.mark.parametrize("content", ["yes", "1", ""])
 def test_an_html_withdrawn_meta_neither_true_nor_false_is_refused_naming_it(tmp_path, content):
     path = tmp_path / "2026-12-07-plan.html"

@@ -6,8 +6,9 @@ in its currency, never as text; and a range of amounts in one currency (``min_am
 and ``£10,000,000`` are one amount, and find a commitment of £10m however its release wrote it. ``$`` is any
 dollar the classifier records (US, Australian, Canadian, New Zealand: a release's "$" is read by the country it
 names), ``US$`` or ``USD`` the US dollar only. An amount with its scale and no currency (``10m``, ``1.5bn``,
-``10 million``) is that amount in any currency; a number alone (``2024``, ``10``) stays words. A currency alone
-(``£``, ``$``, ``GBP`` in capitals) is any amount in it. Several amounts: a commitment of any of them.
+``10 million``) is that amount in any currency; a number alone (``2024``, ``10``) stays words. After a number, its
+code is its currency (``10 GBP``, ``10m GBP``) and a sign only after its scale (``10m £``): ``2024 £`` is the word
+"2024" and any amount in pounds. A currency alone (``£``, ``$``, ``GBP`` in capitals) is any amount in it. Several amounts: a commitment of any of them.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ _BARE_SCALE = r"\s?(?:thousand|million|billion|trillion)|mn|bn|tn|k|m"
 _ASKED = re.compile(
     r"(?<![\w$£€])(?<!\d[.,])(?:"
     rf"(?P<sign>{_CURRENCY})\s?(?P<number>{NUMBER})(?:\s?(?P<scale>{SCALE}))?"  # £10m, GBP 10 million
-    rf"|(?P<number_first>{NUMBER})(?:\s?(?P<scale_first>{SCALE}))?\s?(?P<code>{_CURRENCY})"  # 10m GBP
+    # 10m GBP, 10 GBP, 10m £; not 10 £: a sign after a number alone is no more its currency than before it
+    rf"|(?P<number_first>{NUMBER})(?:\s?(?P<scale_first>{SCALE}))?"
+    rf"\s?(?P<code>(?(scale_first)(?:{_CURRENCY})|(?:{'|'.join(CURRENCIES)})))"
     rf"|(?P<bare>{NUMBER})(?P<bare_scale>{_BARE_SCALE})"  # 10m, 10 million: in any currency
     rf"|(?P<alone>us\$|[£$€]|(?-i:{'|'.join(CURRENCIES)}))"  # £, GBP: any amount in it
     r")(?![\w$£€])", re.IGNORECASE)

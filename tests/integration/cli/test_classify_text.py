@@ -118,6 +118,26 @@ def test_published_dates_only_the_files_that_give_no_date_of_their_own_of_every_
             [("2019-05-15", "2019-06-14")] * 4 + [("2026-03-01", "2026-03-31")]
 
 
+def test_published_not_used_for_a_file_that_gives_its_own_date_is_told_naming_the_file_and_its_date(tmp_path):
+    """Before: the option was left unused without a word, where the one who gave it expects the file dated by it."""
+    dated = tmp_path / "front.md"
+    dated.write_text("---\ndate: 2019-05-15\n---\n" + NOTE)
+    undated = tmp_path / "note.txt"
+    undated.write_text(NOTE)
+    timed = tmp_path / "timed.md"
+    timed.write_text("---\ndate: 2019-05-15T10:30:00+01:00\n---\n" + NOTE)
+    result = _classify(dated, undated, timed, "--published", "2026-03-01")
+    assert len(_events(result)) == 3
+    assert result.stderr.decode().splitlines() == [
+        f"note: {dated} gives its own date, 2019-05-15: --published 2026-03-01 is not used (it dates only a text "
+        "that gives none)",
+        f"note: {timed} gives its own date, 2019-05-15T09:30:00Z: --published 2026-03-01 is not used (it dates "
+        "only a text that gives none)"]
+    piped = _classify("-", "--published", "2026-03-01T09:00:00Z", stdin=("---\ndate: 2019-05-15\n---\n" + NOTE).encode())
+    assert piped.stderr.decode() == ("note: - gives its own date, 2019-05-15: --published 2026-03-01T09:00:00Z is "
+                                     "not used (it dates only a text that gives none)\n")
+
+
 def test_published_dates_a_json_file_named_by_its_date_by_its_name(tmp_path):
     as_json = tmp_path / "2019-05-15-note.json"
     as_json.write_text(json.dumps({"id": "note", "title": "Port plan", "body": NOTE.split("\n\n", 1)[1]}))

@@ -290,6 +290,18 @@ def test_ingest_published_dates_an_undated_text_and_its_refusal_names_the_option
     assert json.loads(fields[EVENT_FIELD.encode()])["data"]["published_at"] == "2026-03-01T00:00:00Z"
 
 
+def test_ingest_published_not_used_for_a_file_that_gives_its_own_date_is_told(tmp_path, redis_url, key_prefix):
+    """Before: the option was left unused without a word."""
+    env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix}
+    note = tmp_path / "2019-05-15-note.txt"
+    note.write_text("Port plan\n\nThe Home Office will publish its strategy within 30 days.\n")
+    for _ in range(2):  # published, then unchanged: told each time
+        ingested = _pledgewatch("ingest", note, "--published", "2026-03-01", env=env)
+        assert ingested.returncode == 0, ingested.stderr
+        assert ingested.stderr == (f"note: {note} gives its own date, 2019-05-15: --published 2026-03-01 is not "
+                                   "used (it dates only a text that gives none)\n")
+
+
 @pytest.mark.parametrize("value, message", [
     pytest.param("1.3.2026", "'1.3.2026' is not a date; write YYYY-MM-DD", id="not-a-date"),
     pytest.param("2026-03-01T09:00", "'2026-03-01T09:00' is a time without its zone", id="no-zone"),

@@ -412,3 +412,9 @@ def test_status_names_each_stored_subscription_this_version_cannot_read(redis_ur
             "be read by this version (reminders: List should have at most 20 items after validation, not 24): it "
             "receives nothing; replace it (`pledgewatch subscriptions add FILE --replace`) or delete it "
             "(`pledgewatch subscriptions delete older`)\n") in text.stdout + "\n"
+
+    # under an id the subscriptions file defines, the file's is the one used: nothing to replace or delete here
+    defined = tmp_path / "subscriptions.yaml"
+    defined.write_text("subscriptions: [{id: older, channels: [console]}]\n")
+    status = json.loads(_pledgewatch("status", "--json", env={**env, "PLEDGEWATCH_SUBSCRIPTIONS": str(defined)}).stdout)
+    assert status["subscriptions"] == {"unreadable": []}

@@ -89,6 +89,16 @@ async def test_a_subscription_this_version_cannot_read_is_listed_with_its_proble
     assert error["field"] == "id" and "reminders: " in error["message"] and "PUT" in error["message"], error
 
 
+async def test_a_subscription_this_version_cannot_read_under_an_id_the_file_defines_is_not_listed(notifier,
+                                                                                                 write_yaml):
+    """Before: listed under `unreadable`, to be replaced or deleted, which `PUT` and `DELETE` refuse (`409`) for an
+    id the file defines; it is overridden by the file's, as the dashboard leaves it out."""
+    n = await notifier(http=True, subscriptions=write_yaml("subscriptions: [{id: older, channels: [console]}]"))
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(UNREADABLE))
+    status, listed = await api_call(n, "GET", "/subscriptions")
+    assert (status, "unreadable" in listed, [s["id"] for s in listed["subscriptions"]]) == (200, False, ["older"])
+
+
 @pytest.mark.parametrize(("method", "body", "status"), [("PUT", {"channels": ["console"]}, 200), ("DELETE", None, 204)])
 async def test_a_subscription_this_version_cannot_read_is_replaced_or_deleted(notifier, method, body, status):
     n = await notifier(http=True)
@@ -149,6 +159,25 @@ async def test_the_start_warns_once_of_each_subscription_this_version_cannot_rea
         await client.aclose()
     caplog.set_level(logging.DEBUG, logger="services.notifier")
     n = await notifier()
+    for release_id in ("r1", "r2"):
+        entry = await publish_classified(n.service, release(BORDERS, release_id=release_id))
+        await wait_for(lambda: handled(n.service, entry), what=f"{release_id} handled")
+    told = [r for r in caplog.records if "'older'" in r.getMessage() or " older " in r.getMessage()]
+    assert [(r.levelname, r.getMessage()) for r in told if r.levelno >= logging.INFO] == [
+        ("WARNING", "stored subscription 'older' cannot be read by this version (reminders: List should have at "
+                    "most 20 items after validation, not 24): it receives nothing; replace it (`pledgewatch "
+                    "subscriptions add FILE --replace`) or delete it (`pledgewatch subscriptions delete older`)")]
+
+
+async def test_a_subscription_that_becomes_unreadable_after_the_start_is_warned_of_once(notifier, publish_classified,
+                                                                                      caplog):
+    """Before: one an older notifier stored after this one started (in a rolling upgrade) was logged at DEBUG
+    only: it received nothing without a word."""
+    caplog.set_level(logging.DEBUG, logger="services.notifier")
+    n = await notifier()
+    entry = await publish_classified(n.service, release(BORDERS, release_id="r0"))
+    await wait_for(lambda: handled(n.service, entry), what="r0 handled")
+    await n.service.store.client.hset(n.service.store.key, "older", json.dumps(UNREADABLE))
     for release_id in ("r1", "r2"):
         entry = await publish_classified(n.service, release(BORDERS, release_id=release_id))
         await wait_for(lambda: handled(n.service, entry), what=f"{release_id} handled")

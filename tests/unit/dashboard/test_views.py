@@ -450,6 +450,22 @@ def test_a_commitments_place_reads_c_and_its_key_once(key, anchor):
     assert (f'id="{anchor}"' in page, f'href="/dashboard/releases/r1#{anchor}"' in page) == (True, True)
 
 
+@pytest.mark.parametrize(("key", "before"), [("c-0f3a9d2b7c41e865", 'id="c-c-0f3a9d2b7c41e865"'),
+                                             ("funding", None)])  # another's place was the same then
+def test_a_link_cited_by_a_commitments_former_place_still_lands_on_it(key, before):
+    """Before: a link to ``#c-c-0f3a…``, the place a classifier's commitment had until its key was given once,
+    landed at the top of the page."""
+    view = release_view(ReleaseSummary(release_id="r1", version=1, title="UK ramps up", url="https://www.gov.uk/x",
+                                       source="gov-uk", published_at=PUBLISHED, commitments=1),
+                        [entry(FUNDING.model_copy(update={"id": key}))], today=TODAY)
+    page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, release=view, json_reads=True)
+    item = page[page.index('<li class="commitment"'):page.index("</li>", page.index('<li class="commitment"'))]
+    if before is None:
+        assert page.count(f'id="c-{key}"') == 1  # one id, the one it has
+    else:
+        assert f'<a class="former-place" {before}></a>' in item
+
+
 def test_a_releases_page_dates_it_by_its_utc_day_as_the_list_of_releases_does():
     """Before: its page (and Recent releases) said 5 Dec, the publisher's own day, where All releases said 6 Dec."""
     entries = [entry(FUNDING, published=EVENING_IN_NEW_YORK)]

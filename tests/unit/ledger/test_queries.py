@@ -376,3 +376,20 @@ def test_a_number_without_a_currency_or_a_scale_is_never_money(number, after):
 
     for written in (str(number), f"{number:,}"):
         assert amounts_asked(written + after)[0] == ()
+
+
+@pytest.mark.parametrize(("words", "asked", "rest"), [
+    pytest.param("2024 £", [(None, "GBP")], "2024", id="a-year-then-a-sign"),
+    pytest.param("top 10 £", [(None, "GBP")], "top 10", id="a-count-then-a-sign"),
+    pytest.param("10 €", [(None, "EUR")], "10", id="a-number-then-a-euro"),
+    pytest.param("10m £", [(1e7, "GBP")], "", id="a-scale-then-a-sign"),
+    pytest.param("10 GBP", [(10.0, "GBP")], "", id="a-number-then-its-code"),
+    pytest.param("10m GBP", [(1e7, "GBP")], "", id="a-scale-then-its-code"),
+])
+def test_a_sign_after_a_number_is_its_currency_only_after_a_scale(words, asked, rest):
+    """Before: ``2024 £`` was 2024 pounds and the year was no longer searched; a number alone is words and ``£``
+    alone any amount in pounds, as each is apart."""
+    from services.ledger.core.amounts import amounts_asked
+
+    found, left = amounts_asked(words)
+    assert [(a.amount, min(a.currencies)) for a in found] == asked and left.split() == rest.split()
