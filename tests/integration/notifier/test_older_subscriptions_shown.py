@@ -148,6 +148,23 @@ async def test_a_recipient_unsubscribes_from_a_subscription_this_version_cannot_
     assert (await api_call(n, "GET", "/subscriptions/older/unsubscribed"))[1] == {"unsubscribed": ["jane@example.org"]}
 
 
+OLDER_UNREADABLE_WARNING = (
+    "WARNING", "stored subscription 'older' cannot be read by this version (reminders: List should have at most 20 "
+               "items after validation, not 24): it receives nothing; replace it (`pledgewatch subscriptions add FILE "
+               "--replace`) or delete it (`pledgewatch subscriptions delete older`)")
+
+
+async def said_of_older_over_two_releases(  # type: ignore[no-untyped-def]
+        n, publish_classified, caplog) -> list[tuple[str, str]]:
+    """The level and words of each line at INFO or above naming subscription ``older`` once ``n`` has handled two
+    releases."""
+    for release_id in ("r1", "r2"):
+        entry = await publish_classified(n.service, release(BORDERS, release_id=release_id))
+        await wait_for(lambda: handled(n.service, entry), what=f"{release_id} handled")
+    told = [r for r in caplog.records if "'older'" in r.getMessage() or " older " in r.getMessage()]
+    return [(r.levelname, r.getMessage()) for r in told if r.levelno >= logging.INFO]
+
+
 async def test_the_start_warns_once_of_each_subscription_this_version_cannot_read(notifier, settings,
                                                                                    publish_classified, caplog):
     """Before: nothing at the start, then an ERROR at every release handled, saying neither that it receives
@@ -159,14 +176,7 @@ async def test_the_start_warns_once_of_each_subscription_this_version_cannot_rea
         await client.aclose()
     caplog.set_level(logging.DEBUG, logger="services.notifier")
     n = await notifier()
-    for release_id in ("r1", "r2"):
-        entry = await publish_classified(n.service, release(BORDERS, release_id=release_id))
-        await wait_for(lambda: handled(n.service, entry), what=f"{release_id} handled")
-    told = [r for r in caplog.records if "'older'" in r.getMessage() or " older " in r.getMessage()]
-    assert [(r.levelname, r.getMessage()) for r in told if r.levelno >= logging.INFO] == [
-        ("WARNING", "stored subscription 'older' cannot be read by this version (reminders: List should have at "
-                    "most 20 items after validation, not 24): it receives nothing; replace it (`pledgewatch "
-                    "subscriptions add FILE --replace`) or delete it (`pledgewatch subscriptions delete older`)")]
+    assert await said_of_older_over_two_releases(n, publish_classified, caplog) == [OLDER_UNREADABLE_WARNING]
 
 
 async def test_a_subscription_that_becomes_unreadable_after_the_start_is_warned_of_once(notifier, publish_classified,
@@ -178,14 +188,7 @@ async def test_a_subscription_that_becomes_unreadable_after_the_start_is_warned_
     entry = await publish_classified(n.service, release(BORDERS, release_id="r0"))
     await wait_for(lambda: handled(n.service, entry), what="r0 handled")
     await n.service.store.client.hset(n.service.store.key, "older", json.dumps(UNREADABLE))
-    for release_id in ("r1", "r2"):
-        entry = await publish_classified(n.service, release(BORDERS, release_id=release_id))
-        await wait_for(lambda: handled(n.service, entry), what=f"{release_id} handled")
-    told = [r for r in caplog.records if "'older'" in r.getMessage() or " older " in r.getMessage()]
-    assert [(r.levelname, r.getMessage()) for r in told if r.levelno >= logging.INFO] == [
-        ("WARNING", "stored subscription 'older' cannot be read by this version (reminders: List should have at "
-                    "most 20 items after validation, not 24): it receives nothing; replace it (`pledgewatch "
-                    "subscriptions add FILE --replace`) or delete it (`pledgewatch subscriptions delete older`)")]
+    assert await said_of_older_over_two_releases(n, publish_classified, caplog) == [OLDER_UNREADABLE_WARNING]
 
 
 async def test_reminders_of_others_fire_beside_those_of_a_subscription_this_version_cannot_read(
