@@ -11,35 +11,54 @@ from schemas import Money
 from .folding import case_sensitive, finditer_folded, fold, matches_at, word_starts
 from .numbers import NUMBER, parse_number
 
-_SYMBOLS: Final = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR"}
-_WORDS: Final = {"pound": "GBP", "dollar": "USD", "euro": "EUR"}
+_SYMBOLS: Final = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR",
+                   "a$": "AUD", "au$": "AUD", "aud": "AUD", "c$": "CAD", "ca$": "CAD", "can$": "CAD", "cad": "CAD",
+                   "nz$": "NZD", "nzd": "NZD"}
+_WORDS: Final = {"pound": "GBP", "dollar": "USD", "euro": "EUR", "us dollar": "USD", "u.s. dollar": "USD",
+                 "american dollar": "USD", "australian dollar": "AUD", "canadian dollar": "CAD",
+                 "new zealand dollar": "NZD", "nz dollar": "NZD", "gbp": "GBP", "usd": "USD", "eur": "EUR",
+                 "aud": "AUD", "cad": "CAD", "nzd": "NZD"}
 _SCALE: Final = {
     "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6,
     "bn": 1e9, "b": 1e9, "billion": 1e9, "trillion": 1e12, "tn": 1e12,
 }
 _SCALE_RE: Final = r"(?:thousand|million|billion|trillion|mn|bn|tn|k|m|b)\b"
+_CODES: Final = ("gbp", "usd", "eur", "aud", "cad", "nzd")
+_CODE_RE: Final = "|".join(_CODES)
+_DIGITS: Final = r"\d[\d,]*(?:\.\d+)?"
 
-_PREFIXED: Final = re.compile(
-    rf"(?P<cur>US\$|[£$€]|\b(?:GBP|USD|EUR)\s?)(?P<num>\d[\d,]*(?:\.\d+)?)"
-    rf"(?:\s?(?P<scale>{_SCALE_RE}))?",
-    re.IGNORECASE,
+# A sign or code before the number ("£", "US$", "NZ$ ", "AUD "), then perhaps a range whose upper bound is the
+# amount: "£10m-£20m", "£10 to £20 million", "$4-6 million", "between £10m and £20m" ("and" only after
+# "between"); the bound after "-" or "to" carries the sign again or a scale, so "£500m to 2025" is no range. A
+# change "from £2bn to £2.6bn" is two amounts, as before. Written in lowercase: compiled IGNORECASE over the
+# text, and case-sensitively over its fold (see :mod:`.folding`).
+_PREFIXED_RE: Final = (
+    rf"(?:(?<=between\s)(?P<between>)|(?<=from\s)(?P<from>))?"
+    rf"(?P<cur>\b(?:us|nz|au|a|can|ca|c)\$|[£$€]|\b(?:{_CODE_RE}))\s?"
+    rf"(?:(?(from)(?!))(?P<low>{_DIGITS})(?:\s?(?P<low_scale>{_SCALE_RE}))?"
+    rf"(?:\s*[-–—]\s*|\s+to\s+|(?(between)\s+and\s+|(?!)))(?:(?P=cur)\s?|(?={_DIGITS}\s?{_SCALE_RE})))?"
+    rf"(?P<num>{_DIGITS})(?:\s?(?P<scale>{_SCALE_RE}))?"
 )
+_PREFIXED: Final = re.compile(_PREFIXED_RE, re.IGNORECASE)
+# A number, its scale apart or joined to its digits ("10 million", "10m"), then a currency word, perhaps after
+# the country whose dollar it is ("US dollars", "Australian dollars"), or a code ("3 million USD").
 _SUFFIXED: Final = re.compile(
-    rf"\b(?P<num>{NUMBER})(?:\s+(?P<scale>{_SCALE_RE}))?\s+(?P<cur>pound|dollar|euro)s?\b(?:\s+sterling)?",
+    rf"\b(?P<num>half\s+an?|{NUMBER})(?:(?:(?<=\d)|\s+)(?P<scale>{_SCALE_RE}))?\s+"
+    rf"(?P<cur>(?:(?:us|u\.s\.|american|australian|canadian|new\s+zealand|nz)\s+)?(?:pound|dollar|euro)"
+    rf"|(?:{_CODE_RE})(?!s))s?\b(?:\s+sterling)?",
     re.IGNORECASE,
 )
 
 
-_ANY: Final = re.compile(r"[£$€]|\b(?:GBP|USD|EUR|pounds?|dollars?|euros?)\b", re.IGNORECASE)
+_ANY: Final = re.compile(rf"[£$€]|\b(?:{_CODE_RE})(?:\b|(?=\d))|\b(?:pounds?|dollars?|euros?)\b", re.IGNORECASE)
 
 # The same three regexes in lowercase, run case-sensitively over the folded text (see :mod:`.folding`).
-_ANY_FOLDED: Final = re.compile(r"[£$€]|\b(?:gbp|usd|eur|pounds?|dollars?|euros?)\b")
-_PREFIXED_FOLDED: Final = re.compile(rf"(?P<cur>us\$|[£$€]|\b(?:gbp|usd|eur)\s?)(?P<num>\d[\d,]*(?:\.\d+)?)"
-                              rf"(?:\s?(?P<scale>{_SCALE_RE}))?")
+_ANY_FOLDED: Final = case_sensitive(_ANY)
+_PREFIXED_FOLDED: Final = re.compile(_PREFIXED_RE)
 _SUFFIXED_FOLDED: Final = case_sensitive(_SUFFIXED)
 # Every match of _PREFIXED begins with one of these: it is tried only where one begins (a regex that starts
 # with a group of alternatives gets no fast scan).
-_PREFIX_STARTS: Final = ("£", "$", "€", "us$", "gbp", "usd", "eur")
+_PREFIX_STARTS: Final = ("£", "$", "€", "us$", "nz$", "au$", "a$", "ca$", "can$", "c$") + _CODES
 
 
 def _prefixed(folded: str):
@@ -52,9 +71,14 @@ def _has_symbol(text: str) -> bool:
 
 
 def _names_currency(folded: str) -> bool:
-    """Does ``folded`` hold "gbp", "usd", "eur", "pound" or "dollar"? Every match of ``_ANY`` but a symbol
-    holds one (five substring tests beat an automaton pass over a sentence)."""
-    return "gbp" in folded or "usd" in folded or "eur" in folded or "pound" in folded or "dollar" in folded
+    """Does ``folded`` hold a code ("gbp", "usd", "eur", "aud", "cad", "nzd"), "pound" or "dollar"? Every match of
+    ``_ANY`` but a symbol holds one (substring tests beat an automaton pass over a sentence)."""
+    return "pound" in folded or "dollar" in folded or _names_code(folded)
+
+
+def _names_code(folded: str) -> bool:
+    return ("gbp" in folded or "usd" in folded or "eur" in folded or "aud" in folded or "cad" in folded
+            or "nzd" in folded)
 
 
 def _matches(text: str, folded: str | None = None):
@@ -66,22 +90,23 @@ def _matches(text: str, folded: str | None = None):
     symbol = _has_symbol(text)  # then ``_ANY`` matches
     if not symbol and (not _names_currency(folded) or not _currency_named(folded)):
         return
-    if symbol or "gbp" in folded or "usd" in folded or "eur" in folded:
+    code = _names_code(folded)
+    if symbol or code:
         for hit in _prefixed(folded):
             yield _PREFIXED.match(text, hit.start()), _SYMBOLS  # matched again to read groups from ``text``
-    if _currency_word(folded):
+    if code or _currency_word(folded):
         for match in finditer_folded(_SUFFIXED, _SUFFIXED_FOLDED, text, folded):
             yield match, _WORDS
 
 
 _CURRENCY_WORDS: Final = ("pound", "dollar", "euro")
-_CURRENCY_NAMES: Final = ("gbp", "usd", "eur") + _CURRENCY_WORDS
+_CURRENCY_NAMES: Final = _CODES + _CURRENCY_WORDS
 
 
 def _currency_named(folded: str) -> bool:
-    """``_ANY_FOLDED.search(folded) is not None`` for a text that holds no currency symbol: a whole word "gbp",
-    "usd", "eur" or a currency word, with an "s" or not. Found by ``str.find``: the search, which begins with
-    a set and a "\\b", tried every offset of the text."""
+    """``_ANY_FOLDED.search(folded) is not None`` for a text that holds no currency symbol: a code as a whole word
+    or before a digit ("usd 5m", "usd5m"), or a currency word, with an "s" or not. Found by ``str.find``: the
+    search, which begins with a set and a "\\b", tried every offset of the text."""
     size = len(folded)
     for name in _CURRENCY_NAMES:
         at = folded.find(name)
@@ -89,6 +114,7 @@ def _currency_named(folded: str) -> bool:
             end = at + len(name)
             if not (at and _is_word(folded[at - 1])) and (
                     not (end < size and _is_word(folded[end]))
+                    or name in _CODES and folded[end].isdecimal()
                     or name in _CURRENCY_WORDS and folded[end] == "s"
                     and not (end + 1 < size and _is_word(folded[end + 1]))):
                 return True
@@ -159,7 +185,7 @@ class Amount(NamedTuple):
     text: str
     match: re.Match[str]
     table: dict[str, str]
-    value: float
+    value: float  # the amount, its scale applied; of a range, its upper bound
 
     @property
     def start(self) -> int:
@@ -178,22 +204,37 @@ def amounts_in(text: str, *, folded: str | None = None) -> list[Amount]:
 
 
 def _amounts(text: str, folded: str | None):
-    """(match, currency table, number) for each match of ``_matches`` whose number parses to an amount a float
+    """(match, currency table, amount) for each match of ``_matches`` whose number parses to an amount a float
     holds (hundreds of digits are infinity, which an event cannot carry: JSON writes it null)."""
     for match, table in _matches(text, folded):
-        value = parse_number(match["num"])
-        if value is not None and math.isfinite(value * _scale(match)):
+        value = _value(match)
+        if value is not None and math.isfinite(value):
             yield match, table, value
 
 
-def _scale(match: re.Match[str]) -> float:
-    return _SCALE.get((match["scale"] or "").lower(), 1.0)
+def _value(match: re.Match[str]) -> float | None:
+    """The amount ``match`` writes, its scale applied; of a range, the larger bound, the lower taking the upper's
+    scale when it has none ("£10-20m": 20m)."""
+    number = parse_number(match["num"])
+    if number is None:
+        return None
+    scale = _scale(match["scale"])
+    value = number * scale
+    if match.re is _PREFIXED and match["low"] is not None:
+        low = parse_number(match["low"])
+        if low is not None:
+            low_scale = match["low_scale"]
+            value = max(value, low * (scale if low_scale is None else _scale(low_scale)))
+    return value
+
+
+def _scale(word: str | None) -> float:
+    return _SCALE.get((word or "").lower(), 1.0)
 
 
 def _money(text: str, match: re.Match[str], table: dict[str, str], value: float, offset: int, dollar: str) -> Money:
-    scale = _scale(match)
-    symbol = match["cur"].strip().lower()
+    symbol = " ".join(match["cur"].lower().split())
     currency = dollar if symbol in ("$", "dollar") else table[symbol]
     start, end = match.span()
-    return Money(amount=value * scale, currency=currency, text=text[start:end], span=(offset + start, offset + end))
+    return Money(amount=value, currency=currency, text=text[start:end], span=(offset + start, offset + end))
 
