@@ -1,4 +1,5 @@
-"""Amounts of money: "£10m", "£1.5 billion", "$40 million", "€20m", "10 million pounds"."""
+"""Amounts of money: "£10m", "£1.5 billion", "$40 million", "€20m", "10 million pounds", "3 million US dollars",
+"AUD 20 million", "NZ$ 4.5m"; a range is its upper bound ("£10m-£20m": 20m, docs/decisions/0093)."""
 
 from __future__ import annotations
 
@@ -30,16 +31,20 @@ _DIGITS: Final = r"\d[\d,]*(?:\.\d+)?"
 # A sign or code before the number ("£", "US$", "NZ$ ", "AUD "), then perhaps a range whose upper bound is the
 # amount: "£10m-£20m", "£10 to £20 million", "$4-6 million", "between £10m and £20m" ("and" only after
 # "between"); the bound after "-" or "to" carries the sign again or a scale, so "£500m to 2025" is no range. A
-# change "from £2bn to £2.6bn" is two amounts, as before. Written in lowercase: compiled IGNORECASE over the
-# text, and case-sensitively over its fold (see :mod:`.folding`).
+# change "from £2bn to £2.6bn" is two amounts, as before. Written in lowercase: it runs case-sensitively over the
+# text's fold (see :mod:`.folding`), and finds there what it finds IGNORECASE in the text.
+_SIGN_RE: Final = rf"(?P<cur>\b(?:us|nz|au|a|can|ca|c)\$|[£$€]|\b(?:{_CODE_RE}))\s?"
 _PREFIXED_RE: Final = (
-    rf"(?:(?<=between\s)(?P<between>)|(?<=from\s)(?P<from>))?"
-    rf"(?P<cur>\b(?:us|nz|au|a|can|ca|c)\$|[£$€]|\b(?:{_CODE_RE}))\s?"
-    rf"(?:(?(from)(?!))(?P<low>{_DIGITS})(?:\s?(?P<low_scale>{_SCALE_RE}))?"
+    rf"(?:(?<=between\s)(?P<between>)|(?<=from\s)(?P<from>))?{_SIGN_RE}"
+    # a lower bound is tried only where a separator follows the number, and its digits are never given back
+    rf"(?:(?=[\d,.]++(?:\s?[a-z]+)?\s*+(?:[-–—]|to\s|and\s))(?(from)(?!))"
+    rf"(?P<low>\d[\d,]*+(?:\.\d+)?+)(?:\s?(?P<low_scale>{_SCALE_RE}))?"
     rf"(?:\s*[-–—]\s*|\s+to\s+|(?(between)\s+and\s+|(?!)))(?:(?P=cur)\s?|(?={_DIGITS}\s?{_SCALE_RE})))?"
     rf"(?P<num>{_DIGITS})(?:\s?(?P<scale>{_SCALE_RE}))?"
 )
 _PREFIXED: Final = re.compile(_PREFIXED_RE, re.IGNORECASE)
+# Where ``_PREFIXED_FOLDED`` matches, over the folded text: a sign and a number (whether a range follows is not read).
+_SIGNED_FOLDED: Final = re.compile(rf"{_SIGN_RE}\d")
 # A number, its scale apart or joined to its digits ("10 million", "10m"), then a currency word, perhaps after
 # the country whose dollar it is ("US dollars", "Australian dollars"), or a code ("3 million USD").
 _SUFFIXED: Final = re.compile(
@@ -56,59 +61,79 @@ _ANY: Final = re.compile(rf"[£$€]|\b(?:{_CODE_RE})(?:\b|(?=\d))|\b(?:pounds?|
 _ANY_FOLDED: Final = case_sensitive(_ANY)
 _PREFIXED_FOLDED: Final = re.compile(_PREFIXED_RE)
 _SUFFIXED_FOLDED: Final = case_sensitive(_SUFFIXED)
-# Every match of _PREFIXED begins with one of these: it is tried only where one begins (a regex that starts
-# with a group of alternatives gets no fast scan).
-_PREFIX_STARTS: Final = ("£", "$", "€", "us$", "nz$", "au$", "a$", "ca$", "can$", "c$") + _CODES
+# Every match of _PREFIXED begins with one of these, or with the letters of a word just before a "$" ("nz$"): it is
+# tried only where one begins (a regex that starts with a group of alternatives gets no fast scan).
+_PREFIX_STARTS: Final = ("£", "$", "€") + _CODES
+_DOLLAR_LETTERS: Final = 3  # the longest word before a "$" that names its dollar ("can$")
 
 
 def _prefixed(folded: str):
     """What ``_PREFIXED_FOLDED.finditer(folded)`` finds."""
-    return matches_at(_PREFIXED_FOLDED, folded, word_starts(folded, _PREFIX_STARTS))
+    return matches_at(_PREFIXED_FOLDED, folded, _prefix_starts(folded))
+
+
+def _signed(folded: str) -> bool:
+    """Whether ``_PREFIXED_FOLDED`` matches in ``folded``: a match begins wherever a sign and a number do."""
+    for at in _prefix_starts(folded):
+        if _SIGNED_FOLDED.match(folded, at) is not None:
+            return True
+    return False
+
+
+def _prefix_starts(folded: str) -> list[int]:
+    """Every offset where a match of ``_PREFIXED_FOLDED`` may begin: a sign, a code, and the start of a word of up
+    to three letters just before a "$" (a match begins there only after a word boundary)."""
+    starts = word_starts(folded, _PREFIX_STARTS)
+    at = folded.find("$")
+    while at != -1:
+        start = at
+        while start and at - start < _DOLLAR_LETTERS and "a" <= folded[start - 1] <= "z":
+            start -= 1
+        if start != at and not (start and _is_word(folded[start - 1])):
+            starts.append(start)
+        at = folded.find("$", at + 1)
+    return sorted(starts)
 
 
 def _has_symbol(text: str) -> bool:
     return "£" in text or "$" in text or "€" in text
 
 
-def _names_currency(folded: str) -> bool:
-    """Does ``folded`` hold a code ("gbp", "usd", "eur", "aud", "cad", "nzd"), "pound" or "dollar"? Every match of
-    ``_ANY`` but a symbol holds one (substring tests beat an automaton pass over a sentence)."""
-    return "pound" in folded or "dollar" in folded or _names_code(folded)
-
-
 def _names_code(folded: str) -> bool:
+    """Does ``folded`` hold "gbp", "usd", "eur", "aud", "cad" or "nzd"? With "pound" and "dollar", every match of
+    ``_ANY`` but a symbol holds one ("eur" is in "euro"; substring tests beat an automaton pass over a sentence)."""
     return ("gbp" in folded or "usd" in folded or "eur" in folded or "aud" in folded or "cad" in folded
             or "nzd" in folded)
 
 
-def _matches(text: str, folded: str | None = None):
-    """(match, currency table) for each match of ``_PREFIXED`` then of ``_SUFFIXED`` in ``text``
-    (``folded``: ``fold(text)``, when known), when ``_ANY`` matches it; each regex runs only when ``text``
-    holds a word its every match holds."""
+def _matches(text: str, folded: str | None = None, symbol: bool | None = None, code: bool | None = None):
+    """(match, currency table) for each match of ``_PREFIXED`` (over the fold) then of ``_SUFFIXED`` in ``text``
+    (``folded``: ``fold(text)``, ``symbol``: ``_has_symbol(text)``, ``code``: ``_names_code(folded)``, when known);
+    each regex runs only when ``text`` holds what its every match holds: a sign or a code as a word or before a
+    digit ("european" names none), a code or a currency word after a space."""
     if folded is None:
         folded = fold(text)
-    symbol = _has_symbol(text)  # then ``_ANY`` matches
-    if not symbol and (not _names_currency(folded) or not _currency_named(folded)):
-        return
-    code = _names_code(folded)
+    if symbol is None:
+        symbol = _has_symbol(text)
+    code = (_names_code(folded) if code is None else code) and _named(folded, _CODES)
     if symbol or code:
+        # the folded match's groups are read as they are: each is lowercased or parsed, and ``text[start:end]`` quoted
         for hit in _prefixed(folded):
-            yield _PREFIXED.match(text, hit.start()), _SYMBOLS  # matched again to read groups from ``text``
+            yield hit, _SYMBOLS
     if code or _currency_word(folded):
         for match in finditer_folded(_SUFFIXED, _SUFFIXED_FOLDED, text, folded):
             yield match, _WORDS
 
 
 _CURRENCY_WORDS: Final = ("pound", "dollar", "euro")
-_CURRENCY_NAMES: Final = _CODES + _CURRENCY_WORDS
 
 
-def _currency_named(folded: str) -> bool:
-    """``_ANY_FOLDED.search(folded) is not None`` for a text that holds no currency symbol: a code as a whole word
-    or before a digit ("usd 5m", "usd5m"), or a currency word, with an "s" or not. Found by ``str.find``: the
-    search, which begins with a set and a "\\b", tried every offset of the text."""
+def _named(folded: str, names: tuple[str, ...]) -> bool:
+    """Whether ``folded`` holds one of ``names`` (codes, currency words) as ``_ANY_FOLDED`` finds it: a code as a
+    whole word or before a digit ("usd 5m", "usd5m"), a currency word with an "s" or not. Found by ``str.find``: a
+    search, which begins with a set and a "\\b", tries every offset of the text."""
     size = len(folded)
-    for name in _CURRENCY_NAMES:
+    for name in names:
         at = folded.find(name)
         while at != -1:
             end = at + len(name)
@@ -166,11 +191,12 @@ def has_money(text: str, *, folded: str | None = None) -> bool:
     """``bool(find_money(text))``, without building the amounts (``folded``: ``fold(text)``, when known)."""
     symbol = _has_symbol(text)
     folded = fold(text) if folded is None else folded
-    if not (symbol or _names_currency(folded)):  # most text: tested before a generator is made
+    code = _names_code(folded)
+    if not (symbol or code or "pound" in folded or "dollar" in folded):  # most text: tested before a generator is made
         return False
-    if symbol and next(_prefixed(folded), None) is not None:  # the number of a prefixed amount always parses
+    if symbol and _signed(folded):  # the number of a prefixed amount always parses
         return True
-    return any(parse_number(match["num"]) is not None for match, _ in _matches(text, folded))
+    return any(parse_number(match["num"]) is not None for match, _ in _matches(text, folded, symbol, code))
 
 
 def find_money(text: str, offset: int = 0, *, dollar: str = "USD", folded: str | None = None) -> list[Money]:
@@ -220,7 +246,7 @@ def _value(match: re.Match[str]) -> float | None:
         return None
     scale = _scale(match["scale"])
     value = number * scale
-    if match.re is _PREFIXED and match["low"] is not None:
+    if match.re is _PREFIXED_FOLDED and match["low"] is not None:
         low = parse_number(match["low"])
         if low is not None:
             low_scale = match["low_scale"]

@@ -17,7 +17,8 @@ from services.classifier.core.folding import Lexicon, WordSet, any_in, finditer_
 
 _PIECES = ["will ", "Will ", "shall ", "we'll ", "They’ll ", "is to ", "ARE ", "set to ", "committed to ", "for ",
            "within ", "Over ", "the next ", "3 ", "19", "2019-20 ", "from ", "March ", "between ", "£5m ", "US$4 ",
-           "GBP10 ", "ten pounds ", "EUR ", "dollars", "NZ$ ", "AUD ", "US dollars ", "10m euros ", "£10-20m ", " to £", "İ", "ı", "ſ", "K", "x", " ", ", and ", "; ", "\n", "-", ".",
+           "GBP10 ", "ten pounds ", "EUR ", "dollars", "NZ$ ", "AUD ", "US dollars ", "10m euros ", "£10-20m ", " to £",
+           "CAN$", "c$", "aus$", "é$", "İ", "ı", "ſ", "K", "x", " ", ", and ", "; ", "\n", "-", ".",
            "announced ", "Thanks to £", "new ", "'ve ", "made available "]
 
 
@@ -360,7 +361,7 @@ def test_a_currency_word_found_as_the_regex_finds_it(labelled_sentences):
 
 
 def test_a_currency_named_as_the_regex_finds_it(labelled_sentences):
-    """``money._currency_named`` is ``_ANY_FOLDED.search`` of a text with no currency symbol."""
+    """``money._named`` of the codes and currency words is ``_ANY_FOLDED.search`` of a text with no currency symbol."""
     pieces = ["gbp", "usd", "eur", "aud", "cad", "nzd", "pound", "dollar", "euro", "s", "pe", "_", " ", "\n", "x", "é",
               "٣", "5"]
     rnd = random.Random(31)
@@ -368,7 +369,8 @@ def test_a_currency_named_as_the_regex_finds_it(labelled_sentences):
     texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(20000)]
     for text in texts:
         if not money._has_symbol(text):
-            assert money._currency_named(text) == (money._ANY_FOLDED.search(text) is not None), text
+            named = money._named(text, money._CODES + money._CURRENCY_WORDS)
+            assert named == (money._ANY_FOLDED.search(text) is not None), text
 
 
 def test_category_model_words_as_its_token_regex_finds(labelled_sentences):

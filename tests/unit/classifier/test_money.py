@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.classifier.core import classify
-from services.classifier.core.money import dollar_of, find_money
+from services.classifier.core.money import dollar_of, find_money, has_money
 from services.classifier.core.numbers import parse_number
 
 
@@ -149,3 +153,18 @@ def test_two_amounts_that_make_no_range_stay_apart(sentence, texts):
 ])
 def test_words_holding_a_code_are_no_money(sentence):
     assert find_money(sentence) == []
+
+
+_MONEY_WORDS = ["£", "$", "€", "US$", "NZ$", "A$", "C$", "AUD", "usd", "GBP", "pounds", "US dollars", "euros", "10",
+                "4.5", "1,000", "m", "bn", "million", "half a", "a", "-", "–", " to ", " and ", "between ", "from ",
+                " ", "\n", "x", "İ", "٣"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_MONEY_WORDS), max_size=14).map("".join))
+def test_every_amount_found_is_a_finite_sum_written_where_its_span_says(text):
+    found = find_money(text, offset=7)
+    assert has_money(text) == bool(found)
+    for money in found:
+        assert math.isfinite(money.amount) and money.amount >= 0
+        assert text[money.span[0] - 7:money.span[1] - 7] == money.text
