@@ -14,7 +14,7 @@ from .numbers import NUMBER, parse_number
 
 _SYMBOLS: Final = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR",
                    "a$": "AUD", "au$": "AUD", "aud": "AUD", "c$": "CAD", "ca$": "CAD", "can$": "CAD", "cad": "CAD",
-                   "nz$": "NZD", "nzd": "NZD"}
+                   "nz$": "NZD", "nzd": "NZD", "usd$": "USD", "aud$": "AUD", "cad$": "CAD", "nzd$": "NZD"}
 _WORDS: Final = {"pound": "GBP", "dollar": "USD", "euro": "EUR", "us dollar": "USD", "u.s. dollar": "USD",
                  "american dollar": "USD", "australian dollar": "AUD", "canadian dollar": "CAD",
                  "new zealand dollar": "NZD", "nz dollar": "NZD", "gbp": "GBP", "usd": "USD", "eur": "EUR",
@@ -27,20 +27,23 @@ _SCALE_RE: Final = r"(?:thousand|million|billion|trillion|mn|bn|tn|k|m|b)\b"
 _CODES: Final = ("gbp", "usd", "eur", "aud", "cad", "nzd")
 _CODE_RE: Final = "|".join(_CODES)
 _DIGITS: Final = r"\d[\d,]*(?:\.\d+)?"
+# A scale after the number: apart, joined, or a word after a hyphen ("$10-million", as Canadian papers write it).
+_SCALED: Final = r"(?:\s?|-(?=(?:thousand|million|billion|trillion)\b))"
 
 # A sign or code before the number ("£", "US$", "NZ$ ", "AUD "), then perhaps a range whose upper bound is the
 # amount: "£10m-£20m", "£10 to £20 million", "$4-6 million", "between £10m and £20m" ("and" only after
 # "between"); the bound after "-" or "to" carries the sign again or a scale, so "£500m to 2025" is no range. A
 # change "from £2bn to £2.6bn" is two amounts, as before. Written in lowercase: it runs case-sensitively over the
 # text's fold (see :mod:`.folding`), and finds there what it finds IGNORECASE in the text.
-_SIGN_RE: Final = rf"(?P<cur>\b(?:us|nz|au|a|can|ca|c)\$|[£$€]|\b(?:{_CODE_RE}))\s?"
+# "nz $", "cad $": a code or "nz" before a "$" names its dollar, apart or not ("a $", "us $" may be words).
+_SIGN_RE: Final = rf"(?P<cur>\b(?:us|nz|au|a|can|ca|c)\$|\b(?:nz|usd|aud|cad|nzd)\s?\$|[£$€]|\b(?:{_CODE_RE}))\s?"
 _PREFIXED_RE: Final = (
     rf"(?:(?<=between\s)(?P<between>)|(?<=from\s)(?P<from>))?{_SIGN_RE}"
     # a lower bound is tried only where a separator follows the number, and its digits are never given back
     rf"(?:(?=[\d,.]++(?:\s?[a-z]+)?\s*+(?:[-–—]|to\s|and\s))(?(from)(?!))"
-    rf"(?P<low>\d[\d,]*+(?:\.\d+)?+)(?:\s?(?P<low_scale>{_SCALE_RE}))?"
+    rf"(?P<low>\d[\d,]*+(?:\.\d+)?+)(?:{_SCALED}(?P<low_scale>{_SCALE_RE}))?"
     rf"(?:\s*[-–—]\s*|\s+to\s+|(?(between)\s+and\s+|(?!)))(?:(?P=cur)\s?|(?={_DIGITS}\s?{_SCALE_RE})))?"
-    rf"(?P<num>{_DIGITS})(?:\s?(?P<scale>{_SCALE_RE}))?"
+    rf"(?P<num>{_DIGITS})(?:{_SCALED}(?P<scale>{_SCALE_RE}))?"
 )
 _PREFIXED: Final = re.compile(_PREFIXED_RE, re.IGNORECASE)
 # Where ``_PREFIXED_FOLDED`` matches, over the folded text: a sign and a number (whether a range follows is not read).
@@ -82,14 +85,15 @@ def _signed(folded: str) -> bool:
 
 def _prefix_starts(folded: str) -> list[int]:
     """Every offset where a match of ``_PREFIXED_FOLDED`` may begin: a sign, a code, and the start of a word of up
-    to three letters just before a "$" (a match begins there only after a word boundary)."""
+    to three letters just before a "$", or a space before it (a match begins there only after a word boundary)."""
     starts = word_starts(folded, _PREFIX_STARTS)
     at = folded.find("$")
     while at != -1:
-        start = at
-        while start and at - start < _DOLLAR_LETTERS and "a" <= folded[start - 1] <= "z":
+        end = at - 1 if at and folded[at - 1].isspace() else at
+        start = end
+        while start and end - start < _DOLLAR_LETTERS and "a" <= folded[start - 1] <= "z":
             start -= 1
-        if start != at and not (start and _is_word(folded[start - 1])):
+        if start != end and not (start and _is_word(folded[start - 1])):
             starts.append(start)
         at = folded.find("$", at + 1)
     return sorted(starts)
@@ -260,6 +264,8 @@ def _scale(word: str | None) -> float:
 
 def _money(text: str, match: re.Match[str], table: dict[str, str], value: float, offset: int, dollar: str) -> Money:
     symbol = " ".join(match["cur"].lower().split())
+    if table is _SYMBOLS:
+        symbol = symbol.replace(" ", "")  # "cad $"
     currency = dollar if symbol in ("$", "dollar") else table[symbol]
     start, end = match.span()
     return Money(amount=value, currency=currency, text=text[start:end], span=(offset + start, offset + end))

@@ -18,7 +18,7 @@ from services.classifier.core.folding import Lexicon, WordSet, any_in, finditer_
 _PIECES = ["will ", "Will ", "shall ", "we'll ", "They’ll ", "is to ", "ARE ", "set to ", "committed to ", "for ",
            "within ", "Over ", "the next ", "3 ", "19", "2019-20 ", "from ", "March ", "between ", "£5m ", "US$4 ",
            "GBP10 ", "ten pounds ", "EUR ", "dollars", "NZ$ ", "AUD ", "US dollars ", "10m euros ", "£10-20m ", " to £",
-           "CAN$", "c$", "aus$", "é$", "İ", "ı", "ſ", "K", "x", " ", ", and ", "; ", "\n", "-", ".",
+           "CAN$", "c$", "aus$", "é$", "CAD $", "nz $", "-million ", "İ", "ı", "ſ", "K", "x", " ", ", and ", "; ", "\n", "-", ".",
            "announced ", "Thanks to £", "new ", "'ve ", "made available "]
 
 

@@ -50,6 +50,12 @@ from services.classifier.core.numbers import parse_number
                  id="sign-then-a-space"),
     pytest.param("The department will provide half a million pounds for the scheme.", 500_000, "GBP",
                  "half a million pounds", id="half-a-million"),
+    pytest.param("Ottawa will create a $10-million fund.", 10_000_000, "USD", "$10-million", id="hyphen-before-scale"),
+    pytest.param("The province will invest CAD $10 million in it.", 10_000_000, "CAD", "CAD $10 million",
+                 id="code-before-a-dollar-sign"),
+    pytest.param("The ministry will provide NZ $4m to the programme.", 4_000_000, "NZD", "NZ $4m",
+                 id="nz-apart-from-its-sign"),
+    pytest.param("They will give us $5m for it.", 5_000_000, "USD", "$5m", id="us-a-word-before-a-bare-dollar"),
 ])
 def test_money_amount_currency_and_source_text(sentence, amount, currency, text):
     money = find_money(sentence, offset=100)[0]
