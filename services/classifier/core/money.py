@@ -1,4 +1,5 @@
-"""Amounts of money: "£10m", "£1.5 billion", "$40 million", "€20m", "10 million pounds"."""
+"""Amounts of money: "£10m", "£1.5 billion", "$40 million", "€20m", "10 million pounds", "3 million US dollars",
+"AUD 20 million", "NZ$ 4.5m"; a range is its upper bound ("£10m-£20m": 20m, docs/decisions/0093)."""
 
 from __future__ import annotations
 
@@ -11,84 +12,138 @@ from schemas import Money
 from .folding import case_sensitive, finditer_folded, fold, matches_at, word_starts
 from .numbers import NUMBER, parse_number
 
-_SYMBOLS: Final = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR"}
-_WORDS: Final = {"pound": "GBP", "dollar": "USD", "euro": "EUR"}
+_SYMBOLS: Final = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR",
+                   "a$": "AUD", "au$": "AUD", "aud": "AUD", "c$": "CAD", "ca$": "CAD", "can$": "CAD", "cad": "CAD",
+                   "nz$": "NZD", "nzd": "NZD", "usd$": "USD", "aud$": "AUD", "cad$": "CAD", "nzd$": "NZD"}
+_WORDS: Final = {"pound": "GBP", "dollar": "USD", "euro": "EUR", "us dollar": "USD", "u.s. dollar": "USD",
+                 "american dollar": "USD", "australian dollar": "AUD", "canadian dollar": "CAD",
+                 "new zealand dollar": "NZD", "nz dollar": "NZD", "gbp": "GBP", "usd": "USD", "eur": "EUR",
+                 "aud": "AUD", "cad": "CAD", "nzd": "NZD"}
 _SCALE: Final = {
     "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6,
     "bn": 1e9, "b": 1e9, "billion": 1e9, "trillion": 1e12, "tn": 1e12,
 }
 _SCALE_RE: Final = r"(?:thousand|million|billion|trillion|mn|bn|tn|k|m|b)\b"
+_CODES: Final = ("gbp", "usd", "eur", "aud", "cad", "nzd")
+_CODE_RE: Final = "|".join(_CODES)
+_DIGITS: Final = r"\d[\d,]*(?:\.\d+)?"
+# A scale after the number: apart, joined, or a word after a hyphen ("$10-million", as Canadian papers write it).
+_SCALED: Final = r"(?:\s?|-(?=(?:thousand|million|billion|trillion)\b))"
 
-_PREFIXED: Final = re.compile(
-    rf"(?P<cur>US\$|[£$€]|\b(?:GBP|USD|EUR)\s?)(?P<num>\d[\d,]*(?:\.\d+)?)"
-    rf"(?:\s?(?P<scale>{_SCALE_RE}))?",
-    re.IGNORECASE,
+# A sign or code before the number ("£", "US$", "NZ$ ", "AUD "), then perhaps a range whose upper bound is the
+# amount: "£10m-£20m", "£10 to £20 million", "$4-6 million", "between £10m and £20m" ("and" only after
+# "between"); the bound after "-" or "to" carries the sign again or a scale, so "£500m to 2025" is no range. A
+# change "from £2bn to £2.6bn" is two amounts, as before. Written in lowercase: it runs case-sensitively over the
+# text's fold (see :mod:`.folding`), and finds there what it finds IGNORECASE in the text.
+# "nz $", "cad $": a code or "nz" before a "$" names its dollar, apart or not ("a $", "us $" may be words).
+_SIGN_RE: Final = rf"(?P<cur>\b(?:us|nz|au|a|can|ca|c)\$|\b(?:nz|usd|aud|cad|nzd)\s?\$|[£$€]|\b(?:{_CODE_RE}))\s?"
+_PREFIXED_RE: Final = (
+    rf"(?:(?<=between\s)(?P<between>)|(?<=from\s)(?P<from>))?{_SIGN_RE}"
+    # a lower bound is tried only where a separator follows the number, and its digits are never given back
+    rf"(?:(?=[\d,.]++(?:\s?[a-z]+)?\s*+(?:[-–—]|to\s|and\s))(?(from)(?!))"
+    rf"(?P<low>\d[\d,]*+(?:\.\d+)?+)(?:{_SCALED}(?P<low_scale>{_SCALE_RE}))?"
+    rf"(?:\s*[-–—]\s*|\s+to\s+|(?(between)\s+and\s+|(?!)))(?:(?P=cur)\s?|(?={_DIGITS}\s?{_SCALE_RE})))?"
+    rf"(?P<num>{_DIGITS})(?:{_SCALED}(?P<scale>{_SCALE_RE}))?"
 )
+_PREFIXED: Final = re.compile(_PREFIXED_RE, re.IGNORECASE)
+# Where ``_PREFIXED_FOLDED`` matches, over the folded text: a sign and a number (whether a range follows is not read).
+_SIGNED_FOLDED: Final = re.compile(rf"{_SIGN_RE}\d")
+# A number, its scale apart or joined to its digits ("10 million", "10m"), then a currency word, perhaps after
+# the country whose dollar it is ("US dollars", "Australian dollars"), or a code ("3 million USD").
 _SUFFIXED: Final = re.compile(
-    rf"\b(?P<num>{NUMBER})(?:\s+(?P<scale>{_SCALE_RE}))?\s+(?P<cur>pound|dollar|euro)s?\b(?:\s+sterling)?",
+    rf"\b(?P<num>half\s+an?|{NUMBER})(?:(?:(?<=\d)|\s+)(?P<scale>{_SCALE_RE}))?\s+"
+    rf"(?P<cur>(?:(?:us|u\.s\.|american|australian|canadian|new\s+zealand|nz)\s+)?(?:pound|dollar|euro)"
+    rf"|(?:{_CODE_RE})(?!s))s?\b(?:\s+sterling)?",
     re.IGNORECASE,
 )
 
 
-_ANY: Final = re.compile(r"[£$€]|\b(?:GBP|USD|EUR|pounds?|dollars?|euros?)\b", re.IGNORECASE)
+_ANY: Final = re.compile(rf"[£$€]|\b(?:{_CODE_RE})(?:\b|(?=\d))|\b(?:pounds?|dollars?|euros?)\b", re.IGNORECASE)
 
 # The same three regexes in lowercase, run case-sensitively over the folded text (see :mod:`.folding`).
-_ANY_FOLDED: Final = re.compile(r"[£$€]|\b(?:gbp|usd|eur|pounds?|dollars?|euros?)\b")
-_PREFIXED_FOLDED: Final = re.compile(rf"(?P<cur>us\$|[£$€]|\b(?:gbp|usd|eur)\s?)(?P<num>\d[\d,]*(?:\.\d+)?)"
-                              rf"(?:\s?(?P<scale>{_SCALE_RE}))?")
+_ANY_FOLDED: Final = case_sensitive(_ANY)
+_PREFIXED_FOLDED: Final = re.compile(_PREFIXED_RE)
 _SUFFIXED_FOLDED: Final = case_sensitive(_SUFFIXED)
-# Every match of _PREFIXED begins with one of these: it is tried only where one begins (a regex that starts
-# with a group of alternatives gets no fast scan).
-_PREFIX_STARTS: Final = ("£", "$", "€", "us$", "gbp", "usd", "eur")
+# Every match of _PREFIXED begins with one of these, or with the letters of a word just before a "$" ("nz$"): it is
+# tried only where one begins (a regex that starts with a group of alternatives gets no fast scan).
+_PREFIX_STARTS: Final = ("£", "$", "€") + _CODES
+_DOLLAR_LETTERS: Final = 3  # the longest word before a "$" that names its dollar ("can$")
 
 
 def _prefixed(folded: str):
     """What ``_PREFIXED_FOLDED.finditer(folded)`` finds."""
-    return matches_at(_PREFIXED_FOLDED, folded, word_starts(folded, _PREFIX_STARTS))
+    return matches_at(_PREFIXED_FOLDED, folded, _prefix_starts(folded))
+
+
+def _signed(folded: str) -> bool:
+    """Whether ``_PREFIXED_FOLDED`` matches in ``folded``: a match begins wherever a sign and a number do."""
+    for at in _prefix_starts(folded):
+        if _SIGNED_FOLDED.match(folded, at) is not None:
+            return True
+    return False
+
+
+def _prefix_starts(folded: str) -> list[int]:
+    """Every offset where a match of ``_PREFIXED_FOLDED`` may begin: a sign, a code, and the start of a word of up
+    to three letters just before a "$", or a space before it (a match begins there only after a word boundary)."""
+    starts = word_starts(folded, _PREFIX_STARTS)
+    at = folded.find("$")
+    while at != -1:
+        end = at - 1 if at and folded[at - 1].isspace() else at
+        start = end
+        while start and end - start < _DOLLAR_LETTERS and "a" <= folded[start - 1] <= "z":
+            start -= 1
+        if start != end and not (start and _is_word(folded[start - 1])):
+            starts.append(start)
+        at = folded.find("$", at + 1)
+    return sorted(starts)
 
 
 def _has_symbol(text: str) -> bool:
     return "£" in text or "$" in text or "€" in text
 
 
-def _names_currency(folded: str) -> bool:
-    """Does ``folded`` hold "gbp", "usd", "eur", "pound" or "dollar"? Every match of ``_ANY`` but a symbol
-    holds one (five substring tests beat an automaton pass over a sentence)."""
-    return "gbp" in folded or "usd" in folded or "eur" in folded or "pound" in folded or "dollar" in folded
+def _names_code(folded: str) -> bool:
+    """Does ``folded`` hold "gbp", "usd", "eur", "aud", "cad" or "nzd"? With "pound" and "dollar", every match of
+    ``_ANY`` but a symbol holds one ("eur" is in "euro"; substring tests beat an automaton pass over a sentence)."""
+    return ("gbp" in folded or "usd" in folded or "eur" in folded or "aud" in folded or "cad" in folded
+            or "nzd" in folded)
 
 
-def _matches(text: str, folded: str | None = None):
-    """(match, currency table) for each match of ``_PREFIXED`` then of ``_SUFFIXED`` in ``text``
-    (``folded``: ``fold(text)``, when known), when ``_ANY`` matches it; each regex runs only when ``text``
-    holds a word its every match holds."""
+def _matches(text: str, folded: str | None = None, symbol: bool | None = None, code: bool | None = None):
+    """(match, currency table) for each match of ``_PREFIXED`` (over the fold) then of ``_SUFFIXED`` in ``text``
+    (``folded``: ``fold(text)``, ``symbol``: ``_has_symbol(text)``, ``code``: ``_names_code(folded)``, when known);
+    each regex runs only when ``text`` holds what its every match holds: a sign or a code as a word or before a
+    digit ("european" names none), a code or a currency word after a space."""
     if folded is None:
         folded = fold(text)
-    symbol = _has_symbol(text)  # then ``_ANY`` matches
-    if not symbol and (not _names_currency(folded) or not _currency_named(folded)):
-        return
-    if symbol or "gbp" in folded or "usd" in folded or "eur" in folded:
+    if symbol is None:
+        symbol = _has_symbol(text)
+    code = (_names_code(folded) if code is None else code) and _named(folded, _CODES)
+    if symbol or code:
+        # the folded match's groups are read as they are: each is lowercased or parsed, and ``text[start:end]`` quoted
         for hit in _prefixed(folded):
-            yield _PREFIXED.match(text, hit.start()), _SYMBOLS  # matched again to read groups from ``text``
-    if _currency_word(folded):
+            yield hit, _SYMBOLS
+    if code or _currency_word(folded):
         for match in finditer_folded(_SUFFIXED, _SUFFIXED_FOLDED, text, folded):
             yield match, _WORDS
 
 
 _CURRENCY_WORDS: Final = ("pound", "dollar", "euro")
-_CURRENCY_NAMES: Final = ("gbp", "usd", "eur") + _CURRENCY_WORDS
 
 
-def _currency_named(folded: str) -> bool:
-    """``_ANY_FOLDED.search(folded) is not None`` for a text that holds no currency symbol: a whole word "gbp",
-    "usd", "eur" or a currency word, with an "s" or not. Found by ``str.find``: the search, which begins with
-    a set and a "\\b", tried every offset of the text."""
+def _named(folded: str, names: tuple[str, ...]) -> bool:
+    """Whether ``folded`` holds one of ``names`` (codes, currency words) as ``_ANY_FOLDED`` finds it: a code as a
+    whole word or before a digit ("usd 5m", "usd5m"), a currency word with an "s" or not. Found by ``str.find``: a
+    search, which begins with a set and a "\\b", tries every offset of the text."""
     size = len(folded)
-    for name in _CURRENCY_NAMES:
+    for name in names:
         at = folded.find(name)
         while at != -1:
             end = at + len(name)
             if not (at and _is_word(folded[at - 1])) and (
                     not (end < size and _is_word(folded[end]))
+                    or name in _CODES and folded[end].isdecimal()
                     or name in _CURRENCY_WORDS and folded[end] == "s"
                     and not (end + 1 < size and _is_word(folded[end + 1]))):
                 return True
@@ -140,11 +195,12 @@ def has_money(text: str, *, folded: str | None = None) -> bool:
     """``bool(find_money(text))``, without building the amounts (``folded``: ``fold(text)``, when known)."""
     symbol = _has_symbol(text)
     folded = fold(text) if folded is None else folded
-    if not (symbol or _names_currency(folded)):  # most text: tested before a generator is made
+    code = _names_code(folded)
+    if not (symbol or code or "pound" in folded or "dollar" in folded):  # most text: tested before a generator is made
         return False
-    if symbol and next(_prefixed(folded), None) is not None:  # the number of a prefixed amount always parses
+    if symbol and _signed(folded):  # the number of a prefixed amount always parses
         return True
-    return any(parse_number(match["num"]) is not None for match, _ in _matches(text, folded))
+    return any(parse_number(match["num"]) is not None for match, _ in _matches(text, folded, symbol, code))
 
 
 def find_money(text: str, offset: int = 0, *, dollar: str = "USD", folded: str | None = None) -> list[Money]:
@@ -159,7 +215,7 @@ class Amount(NamedTuple):
     text: str
     match: re.Match[str]
     table: dict[str, str]
-    value: float
+    value: float  # the amount, its scale applied; of a range, its upper bound
 
     @property
     def start(self) -> int:
@@ -178,22 +234,39 @@ def amounts_in(text: str, *, folded: str | None = None) -> list[Amount]:
 
 
 def _amounts(text: str, folded: str | None):
-    """(match, currency table, number) for each match of ``_matches`` whose number parses to an amount a float
+    """(match, currency table, amount) for each match of ``_matches`` whose number parses to an amount a float
     holds (hundreds of digits are infinity, which an event cannot carry: JSON writes it null)."""
     for match, table in _matches(text, folded):
-        value = parse_number(match["num"])
-        if value is not None and math.isfinite(value * _scale(match)):
+        value = _value(match)
+        if value is not None and math.isfinite(value):
             yield match, table, value
 
 
-def _scale(match: re.Match[str]) -> float:
-    return _SCALE.get((match["scale"] or "").lower(), 1.0)
+def _value(match: re.Match[str]) -> float | None:
+    """The amount ``match`` writes, its scale applied; of a range, the larger bound, the lower taking the upper's
+    scale when it has none ("£10-20m": 20m)."""
+    number = parse_number(match["num"])
+    if number is None:
+        return None
+    scale = _scale(match["scale"])
+    value = number * scale
+    if match.re is _PREFIXED_FOLDED and match["low"] is not None:
+        low = parse_number(match["low"])
+        if low is not None:
+            low_scale = match["low_scale"]
+            value = max(value, low * (scale if low_scale is None else _scale(low_scale)))
+    return value
+
+
+def _scale(word: str | None) -> float:
+    return _SCALE.get((word or "").lower(), 1.0)
 
 
 def _money(text: str, match: re.Match[str], table: dict[str, str], value: float, offset: int, dollar: str) -> Money:
-    scale = _scale(match)
-    symbol = match["cur"].strip().lower()
+    symbol = " ".join(match["cur"].lower().split())
+    if table is _SYMBOLS:
+        symbol = symbol.replace(" ", "")  # "cad $"
     currency = dollar if symbol in ("$", "dollar") else table[symbol]
     start, end = match.span()
-    return Money(amount=value * scale, currency=currency, text=text[start:end], span=(offset + start, offset + end))
+    return Money(amount=value, currency=currency, text=text[start:end], span=(offset + start, offset + end))
 

@@ -1,7 +1,7 @@
-"""Numbers written as digits ("10", "1,320", "1.5") or words ("three", "one to two", "a dozen").
+"""Numbers written as digits ("10", "1,320", "1.5") or words ("three", "one to two", "a dozen", "half a").
 
 Number words go through ``text2num`` (allo-media's Rust-backed parser); this
-module only adds what it leaves out: "a"/"an" as one and "dozen".
+module only adds what it leaves out: "a"/"an" as one, "dozen" and "half a".
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ def parse_number(text: str) -> float | None:
         return 1.0
     if words in ("dozen", "a dozen"):
         return 12.0
+    if words in ("half a", "half an"):  # "half a million pounds"
+        return 0.5
     try:
         return float(text2num(words, "en"))
     except ValueError:

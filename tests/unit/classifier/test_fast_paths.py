@@ -17,7 +17,8 @@ from services.classifier.core.folding import Lexicon, WordSet, any_in, finditer_
 
 _PIECES = ["will ", "Will ", "shall ", "we'll ", "They’ll ", "is to ", "ARE ", "set to ", "committed to ", "for ",
            "within ", "Over ", "the next ", "3 ", "19", "2019-20 ", "from ", "March ", "between ", "£5m ", "US$4 ",
-           "GBP10 ", "ten pounds ", "EUR ", "dollars", "İ", "ı", "ſ", "K", "x", " ", ", and ", "; ", "\n", "-", ".",
+           "GBP10 ", "ten pounds ", "EUR ", "dollars", "NZ$ ", "AUD ", "US dollars ", "10m euros ", "£10-20m ", " to £",
+           "CAN$", "c$", "aus$", "é$", "CAD $", "nz $", "-million ", "İ", "ı", "ſ", "K", "x", " ", ", and ", "; ", "\n", "-", ".",
            "announced ", "Thanks to £", "new ", "'ve ", "made available "]
 
 
@@ -82,7 +83,7 @@ def test_committed_core_and_there_before_as_the_regexes_find_them(labelled_sente
 
 def test_money_matches_as_before(labelled_sentences):
     def reference(text):
-        if not (any(c in text for c in "£$€") or any_in(fold(text), ("gbp", "usd", "eur", "pound", "dollar"))) \
+        if not (any(c in text for c in "£$€") or any_in(fold(text), money._CODES + ("pound", "dollar"))) \
                 or not money._ANY.search(text):
             return []
         return [m.span() for p in (money._PREFIXED, money._SUFFIXED) for m in p.finditer(text)]
@@ -360,14 +361,16 @@ def test_a_currency_word_found_as_the_regex_finds_it(labelled_sentences):
 
 
 def test_a_currency_named_as_the_regex_finds_it(labelled_sentences):
-    """``money._currency_named`` is ``_ANY_FOLDED.search`` of a text with no currency symbol."""
-    pieces = ["gbp", "usd", "eur", "pound", "dollar", "euro", "s", "pe", "_", " ", "\n", "x", "é", "٣", "5"]
+    """``money._named`` of the codes and currency words is ``_ANY_FOLDED.search`` of a text with no currency symbol."""
+    pieces = ["gbp", "usd", "eur", "aud", "cad", "nzd", "pound", "dollar", "euro", "s", "pe", "_", " ", "\n", "x", "é",
+              "٣", "5"]
     rnd = random.Random(31)
     texts = [fold(text) for text in labelled_sentences]
     texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(20000)]
     for text in texts:
         if not money._has_symbol(text):
-            assert money._currency_named(text) == (money._ANY_FOLDED.search(text) is not None), text
+            named = money._named(text, money._CODES + money._CURRENCY_WORDS)
+            assert named == (money._ANY_FOLDED.search(text) is not None), text
 
 
 def test_category_model_words_as_its_token_regex_finds(labelled_sentences):

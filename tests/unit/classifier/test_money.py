@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.classifier.core import classify
-from services.classifier.core.money import dollar_of, find_money
+from services.classifier.core.money import dollar_of, find_money, has_money
 from services.classifier.core.numbers import parse_number
 
 
@@ -20,6 +24,38 @@ from services.classifier.core.numbers import parse_number
                  id="number-words-pounds"),
     pytest.param("The grant is set at a rate of £66 per pupil.", 66, "GBP", "£66", id="per-pupil-rate"),
     pytest.param("Each school will get £1,320 per pupil.", 1_320, "GBP", "£1,320", id="thousands-separator"),
+    pytest.param("The UK will provide 10m pounds for flood defences.", 10_000_000, "GBP", "10m pounds",
+                 id="scale-joined-before-a-currency-word"),
+    pytest.param("The EU will provide 5bn euros to Ukraine.", 5_000_000_000, "EUR", "5bn euros", id="bn-euros"),
+    pytest.param("Japan will provide 28.95 million US dollars for refugees.", 28_950_000, "USD",
+                 "28.95 million US dollars", id="us-dollars"),
+    pytest.param("Australia will give 20 million Australian dollars to the programme.", 20_000_000, "AUD",
+                 "20 million Australian dollars", id="australian-dollars"),
+    pytest.param("Ottawa will give 10 million Canadian dollars to the programme.", 10_000_000, "CAD",
+                 "10 million Canadian dollars", id="canadian-dollars"),
+    pytest.param("Japan will provide 3 million USD to the fund.", 3_000_000, "USD", "3 million USD",
+                 id="code-after"),
+    pytest.param("The United States will give US$ 3 million to the fund.", 3_000_000, "USD", "US$ 3 million",
+                 id="us-sign-then-a-space"),
+    pytest.param("Australia will provide AUD 20 million to the programme.", 20_000_000, "AUD", "AUD 20 million",
+                 id="aud-code"),
+    pytest.param("Australia will provide A$20 million to the programme.", 20_000_000, "AUD", "A$20 million",
+                 id="a-dollar-sign"),
+    pytest.param("Wellington will provide NZ$ 4.5m to the programme.", 4_500_000, "NZD", "NZ$ 4.5m",
+                 id="nz-dollar-sign"),
+    pytest.param("Canada will provide C$10 million to the programme.", 10_000_000, "CAD", "C$10 million",
+                 id="c-dollar-sign"),
+    pytest.param("Canada will provide CAD10m to the programme.", 10_000_000, "CAD", "CAD10m", id="code-joined"),
+    pytest.param("The Commission will provide € 20 million for research.", 20_000_000, "EUR", "€ 20 million",
+                 id="sign-then-a-space"),
+    pytest.param("The department will provide half a million pounds for the scheme.", 500_000, "GBP",
+                 "half a million pounds", id="half-a-million"),
+    pytest.param("Ottawa will create a $10-million fund.", 10_000_000, "USD", "$10-million", id="hyphen-before-scale"),
+    pytest.param("The province will invest CAD $10 million in it.", 10_000_000, "CAD", "CAD $10 million",
+                 id="code-before-a-dollar-sign"),
+    pytest.param("The ministry will provide NZ $4m to the programme.", 4_000_000, "NZD", "NZ $4m",
+                 id="nz-apart-from-its-sign"),
+    pytest.param("They will give us $5m for it.", 5_000_000, "USD", "$5m", id="us-a-word-before-a-bare-dollar"),
 ])
 def test_money_amount_currency_and_source_text(sentence, amount, currency, text):
     money = find_money(sentence, offset=100)[0]
@@ -76,3 +112,57 @@ def test_an_amount_past_what_a_number_holds_is_no_money_and_the_release_stays_re
                                body=sentence, content_hash="sha256:" + "0" * 64)
     classified = classify(release)
     assert ReleaseClassified.model_validate_json(classified.model_dump_json()) == classified
+
+
+@pytest.mark.parametrize(("sentence", "amount", "text"), [
+    pytest.param("The government will provide £10m-£20m for the scheme.", 20_000_000, "£10m-£20m", id="hyphen"),
+    pytest.param("The government will provide £10m–£20m for the scheme.", 20_000_000, "£10m–£20m", id="en-dash"),
+    pytest.param("The government will provide £10-20m for the scheme.", 20_000_000, "£10-20m", id="scale-once"),
+    pytest.param("The government will provide £10 to £20 million for the scheme.", 20_000_000,
+                 "£10 to £20 million", id="to-scale-once"),
+    pytest.param("The government will provide £10m to £20m for the scheme.", 20_000_000, "£10m to £20m", id="to"),
+    pytest.param("The government will provide between £10m and £20m for the scheme.", 20_000_000, "£10m and £20m",
+                 id="between"),
+    pytest.param("The US will provide $4 million to $6 million for the scheme.", 6_000_000,
+                 "$4 million to $6 million", id="dollars-to"),
+    pytest.param("The US will provide $4-6 million for the scheme.", 6_000_000, "$4-6 million", id="dollars-hyphen"),
+    pytest.param("The government will provide up to £10m for the scheme.", 10_000_000, "£10m", id="up-to"),
+    pytest.param("The EU will provide 10 to 20 million euros for the scheme.", 20_000_000, "20 million euros",
+                 id="words-upper-bound"),
+])
+def test_a_range_is_its_upper_bound_its_text_the_whole_range(make_release, sentence, amount, text):
+    [commitment] = classify(make_release(sentence)).commitments
+    assert commitment.money is not None
+    assert (commitment.money.amount, commitment.money.text) == (amount, text)
+
+
+@pytest.mark.parametrize(("sentence", "texts"), [
+    pytest.param("The government will invest £500m to 2025 in the scheme.", ["£500m"], id="to-a-year"),
+    pytest.param("The government will raise funding from £2bn to £2.6bn.", ["£2bn", "£2.6bn"], id="from-a-change"),
+    pytest.param("The fund gives £10m and £20m to two councils.", ["£10m", "£20m"], id="and-without-between"),
+    pytest.param("Tickets cost £5-10 each.", ["£5"], id="no-scale-no-sign-after"),
+])
+def test_two_amounts_that_make_no_range_stay_apart(sentence, texts):
+    assert [money.text for money in find_money(sentence)] == texts
+
+
+@pytest.mark.parametrize("sentence", [
+    "Traffic rose to 10 Gbps this year.", "The decade ahead will bring 5 cadets.", "Fraud cost 3 million people.",
+])
+def test_words_holding_a_code_are_no_money(sentence):
+    assert find_money(sentence) == []
+
+
+_MONEY_WORDS = ["£", "$", "€", "US$", "NZ$", "A$", "C$", "AUD", "usd", "GBP", "pounds", "US dollars", "euros", "10",
+                "4.5", "1,000", "m", "bn", "million", "half a", "a", "-", "–", " to ", " and ", "between ", "from ",
+                " ", "\n", "x", "İ", "٣"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_MONEY_WORDS), max_size=14).map("".join))
+def test_every_amount_found_is_a_finite_sum_written_where_its_span_says(text):
+    found = find_money(text, offset=7)
+    assert has_money(text) == bool(found)
+    for money in found:
+        assert math.isfinite(money.amount) and money.amount >= 0
+        assert text[money.span[0] - 7:money.span[1] - 7] == money.text
