@@ -136,14 +136,12 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
     month ``year_starts`` (the publisher's own year: April in the UK, July in Australia). ``may_hold``:
     ``may_hold_deadline(text)``, when known.
     """
-    if folded is None and may_hold is not True:
+    if folded is None:
         folded = fold(text)
     if may_hold is None:
         may_hold = may_hold_deadline(text, folded=folded)
     if not may_hold and not _TIMES_OF_TODAY.in_(folded):
         return []
-    if folded is None:
-        folded = fold(text)
     candidates = []
     if low is None:
         low = folded if text.isascii() else text.lower()
