@@ -21,22 +21,6 @@ _STOP: Final = frozenset(
 _LOOK_BACK, _LOOK_AHEAD = 5, 1
 # A time the commitment refers back to: "also extended for the same period the measures …".
 _SAME_TIME: Final = re.compile(r"\b(?:for|over|during)\s+the\s+same\s+(?:period|length\s+of\s+time|duration)\b")
-# A subject that refers back to a sum or a law named before ("Out of this amount, €300 million …", "The
-# legislation will …"), and what the sentence it refers to names; that sentence is one of the few before it.
-_THIS_SUM: Final = re.compile(r"\W*(?:out\s+)?of\s+this\s+(?:amount|sum|funding|[€£$]\s*\d)")
-_A_SUM: Final = re.compile(r"[€£$]\s*\d|\d\s*(?:million|billion|bn)\b|\b(?:eur|usd|gbp)\s*\d")
-_THE_LAW: Final = re.compile(r"\W*the\s+(?:new\s+)?(?:legislation|bill|law)\b")
-_A_LAW: Final = re.compile(r"\b(?:bill|act|law|legislation)\b")
-_LOOK_BACK_TO_NAMED: Final = 3
-
-
-def _referred_to(lowered: str) -> re.Pattern[str] | None:
-    """What a commitment's opening refers back to (``_A_SUM`` or ``_A_LAW``), or None."""
-    if _THIS_SUM.match(lowered) is not None:
-        return _A_SUM
-    if _THE_LAW.match(lowered) is not None:
-        return _A_LAW
-    return None
 
 
 # Every byte of the UTF-8 text that cannot be part of a _WORD match becomes a space, and str.split finds the runs
@@ -131,10 +115,7 @@ class _Lenders:
         start, end = commitment.span
         lowered = self.lowered.low(start, end)
         if _SAME_TIME.search(lowered) is not None:
-            return self._referred_back(commitment, position, _LOOK_BACK)
-        referred = _referred_to(lowered)
-        if referred is not None:
-            return self._referred_back(commitment, position, _LOOK_BACK_TO_NAMED, referred)
+            return self._referred_back(commitment, position)
         trigrams = None
         borrowed = []
         for neighbour in self.sentences[max(0, position - _LOOK_BACK):position] + \
@@ -152,14 +133,11 @@ class _Lenders:
             borrowed += self._named_in(neighbour, lowered)
         return commitment.model_copy(update={"deadlines": borrowed[:1]}) if borrowed else commitment
 
-    def _referred_back(self, commitment: Commitment, position: int, look_back: int,
-                       names: re.Pattern[str] | None = None) -> Commitment:
-        """``commitment`` with the last deadline of the nearest of the ``look_back`` sentences before it that
-        sets one (and, given ``names``, names what the commitment refers back to): the time it refers back to."""
-        for neighbour in reversed(self.sentences[max(0, position - look_back):position]):
+    def _referred_back(self, commitment: Commitment, position: int) -> Commitment:
+        """``commitment`` (which says "for the same period") with the last deadline of the nearest sentence
+        before it that sets one: the time it refers back to."""
+        for neighbour in reversed(self.sentences[max(0, position - _LOOK_BACK):position]):
             if neighbour in self.silent or not self._may_hold(neighbour):
-                continue
-            if names is not None and names.search(self.lowered.low(*neighbour)) is None:
                 continue
             deadlines = self._deadlines_of(neighbour)
             if deadlines:
