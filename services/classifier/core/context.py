@@ -19,8 +19,6 @@ _STOP: Final = frozenset(
     "also which who would could should than then they them these those such set develop a an of".split()
 )
 _LOOK_BACK, _LOOK_AHEAD = 5, 1
-# A time the commitment refers back to: "also extended for the same period the measures …".
-_SAME_TIME: Final = re.compile(r"\b(?:for|over|during)\s+the\s+same\s+(?:period|length\s+of\s+time|duration)\b")
 
 
 # Every byte of the UTF-8 text that cannot be part of a _WORD match becomes a space, and str.split finds the runs
@@ -114,8 +112,6 @@ class _Lenders:
             return commitment
         start, end = commitment.span
         lowered = self.lowered.low(start, end)
-        if _SAME_TIME.search(lowered) is not None:
-            return self._referred_back(commitment, position)
         trigrams = None
         borrowed = []
         for neighbour in self.sentences[max(0, position - _LOOK_BACK):position] + \
@@ -133,17 +129,6 @@ class _Lenders:
             borrowed += self._named_in(neighbour, lowered)
         return commitment.model_copy(update={"deadlines": borrowed[:1]}) if borrowed else commitment
 
-    def _referred_back(self, commitment: Commitment, position: int) -> Commitment:
-        """``commitment`` (which says "for the same period") with the last deadline of the nearest sentence
-        before it that sets one: the time it refers back to."""
-        for neighbour in reversed(self.sentences[max(0, position - _LOOK_BACK):position]):
-            if neighbour in self.silent or not self._may_hold(neighbour):
-                continue
-            deadlines = self._deadlines_of(neighbour)
-            if deadlines:
-                return commitment.model_copy(update={"deadlines": deadlines[-1:]})
-        return commitment
-
     def _may_hold(self, sentence: Sentence) -> bool:
         known = self.may_hold.get(sentence)
         if known is None:
@@ -158,19 +143,16 @@ class _Lenders:
             self.trigrams[sentence.start] = _low_trigrams(self.lowered.low(sentence.start, sentence.end))
         return self.trigrams[sentence.start]
 
-    def _deadlines_of(self, sentence: Sentence) -> list:
+    def _named_in(self, sentence: Sentence, lowered: str) -> list:
+        """The deadlines ``sentence`` sets for something ``lowered`` (a commitment's text) names: the three
+        content words before the deadline."""
         start, end = sentence
         if start not in self.deadlines:
             self.deadlines[start] = find_deadlines(self.body[start:end], self.published, start,
                                                    folded=self.lowered.folded(start, end),
                                                    low=self.lowered.low(start, end), year_starts=self.year_starts)
-        return self.deadlines[start]
-
-    def _named_in(self, sentence: Sentence, lowered: str) -> list:
-        """The deadlines ``sentence`` sets for something ``lowered`` (a commitment's text) names: the three
-        content words before the deadline."""
         named = []
-        for deadline in self._deadlines_of(sentence):
+        for deadline in self.deadlines[start]:
             words = _low_content(self.lowered.low(sentence.start, deadline.span[0]))[-3:]
             if len(words) == 3 and " ".join(words) in lowered:
                 named.append(deadline)
