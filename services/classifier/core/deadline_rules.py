@@ -134,6 +134,22 @@ def _more_units(match: re.Match[str], published: date) -> Fields:
     return {"type": "period", "start": published, "end": add_units(published, amount, match["unit"] or match["unit2"])}
 
 
+# What is still to come: "will announce", "is to vote", "is due to speak", "are going to".
+_TO_COME: Final = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:due\s+)?to|going\s+to)\b|\w['’]ll\b", re.IGNORECASE)
+
+
+def _this_day(match: re.Match[str], published: date) -> Fields:
+    """"this afternoon", "this evening", "tonight": a time of the publication day, due that day when the text
+    says what is still to come then ("will announce this afternoon"); "adopted this afternoon" is when it was done."""
+    return {"type": "date", "due": published} if _TO_COME.search(match.string) else None
+
+
+def _funding_term(match: re.Match[str], published: date) -> Fields:
+    """"five-year funding terms", "a three-year funding deal": a period of that many years from publication."""
+    amount = parse_number(match["n"])
+    return None if amount is None else {"type": "period", "start": published, "end": add_units(published, amount, "year")}
+
+
 def _from_year(match: re.Match[str], amount: float) -> Fields:
     first = int(match["from"])
     financial = match["to"] is not None
@@ -398,7 +414,8 @@ RULES: Final[list[Rule]] = [
     (_compile(rf"\b(?P<prep>by|before|no\s+later\s+than|until|till|through|to)\s+(?:the\s+end\s+of\s+)?(?:the\s+)?"
               rf"(?:(?:financial|fiscal)\s+year\s+)?(?P<y1>{YEAR})\s*(?:-|–|/)\s*(?P<y2>(?:19|20)?\d\d)\b"
               r"(?!\s*[-–/]\s*\d)"), read_due),
-    (_compile(r"\b(?:soon|shortly|in\s+the\s+near\s+future|in\s+due\s+course|imminently)\b"),
+    (_compile(r"\b(?:soon|shortly|in\s+the\s+near\s+future|in\s+due\s+course|imminently|"
+              r"in\s+the\s+short(?:\s+term|-term(?=\s*[,.;:]))(?![\s-]*(?:and|or|to)\b))\b"),
      lambda match, published: {"type": "period", "start": published, "end": None, "vague": True}),
     (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+)?(?P<part>q[1-4]|h[12]|(?:first|second|third|fourth|final|last)\s+"
               rf"quarter|(?:first|second)\s+half)(?:\s+of)?\s+(?:(?P<y>{YEAR})\b|{_RELATIVE_YEAR})"), _year_part),
@@ -422,6 +439,8 @@ RULES: Final[list[Rule]] = [
               rf"(?P<m>{MONTH})(?:,?\s+(?P<y>{YEAR}))?\b(?!\s*\d)"), _days_of_a_month),
     (_compile(rf"\b(?:(?:a\s+further|another|(?:an\s+)?additional)\s+(?P<unit>year|month|week)\b(?!['’]s)|"
               rf"an?\s+(?P<n>{NUMBER})[\s-]+(?P<unit2>year|month|week)\s+(?:extension|renewal)\b)"), _more_units),
+    (_compile(r"\b(?:this\s+(?:afternoon|evening)|tonight)\b"), _this_day),
+    (_compile(rf"\b(?P<n>{NUMBER})[\s-]+years?\s+funding\s+(?:terms?|deals?|agreements?|settlements?)\b"), _funding_term),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -431,8 +450,9 @@ NEEDS: Final[list[tuple[str, ...]]] = [
     (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
     _CENTURY, ("year", "month", "week", "decade"),
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
-    ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY + ("this year", "next year"),
+    ("soon", "shortly", "near future", "due course", "imminently", "short"), _CENTURY + ("this year", "next year"),
     ("fiscal year", "fy"), ("period",), _CENTURY, _CENTURY, ("from",), ("budget",), (MONTH_NAME,), ("further", "another", "additional", "extension", "renewal"),
+    ("afternoon", "evening", "tonight"), ("funding",),
 ]
 assert len(NEEDS) == len(RULES)
 

@@ -69,6 +69,9 @@ CALENDAR_PREFIXES: Final = _MONTH_WORDS + (
     "year", "month", "week", "day", "hour", "minute", "second", "decade", "spring", "summer", "autumn", "fall",
     "winter", "instantly", "tomorrow", "soon", "shortly", "near", "due", "imminently")
 _CALENDAR_STARTS: Final = Lexicon((word, None) for word in CALENDAR_PREFIXES)
+# Times read as deadlines that are no calendar word: the model's time signal (``may_hold_deadline``) was fitted
+# without them, and a text holding one is read whatever that signal says.
+_TIMES_OF_TODAY: Final = WordSet(("short term", "short-term", "afternoon", "evening", "tonight"))
 
 
 # Each rule runs only on text holding one of its NEEDS. One pass finds the need words a text holds and where
@@ -133,11 +136,11 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
     month ``year_starts`` (the publisher's own year: April in the UK, July in Australia). ``may_hold``:
     ``may_hold_deadline(text)``, when known.
     """
-    if may_hold is False:
-        return []
     if folded is None:
         folded = fold(text)
-    if may_hold is None and not may_hold_deadline(text, folded=folded):
+    if may_hold is None:
+        may_hold = may_hold_deadline(text, folded=folded)
+    if not may_hold and not _TIMES_OF_TODAY.in_(folded):
         return []
     candidates = []
     if low is None:
@@ -210,16 +213,19 @@ def _in_financial_year(fields: dict, year_starts: int) -> dict:
 
 
 _UNTIL: Final = re.compile(r"[\s,]*(?:until|till)\b", re.IGNORECASE)
+# A length added to one running now ("for a further 12 months until 31 October") is a deadline beside the day.
+_MORE: Final = re.compile(r"(?:for\s+)?(?:a\s+further|another|an?\s+additional)\b", re.IGNORECASE)
 
 
 def _without_spelled_out_lengths(chosen: list[tuple[int, int, Fields]], text: str) -> list[tuple[int, int, Fields]]:
     """A length of time followed by the day it runs until ("for nine months, until 20 December") is one
-    deadline: that day."""
+    deadline: that day. A further length ("for a further 12 months until 31 October") is kept beside it."""
     if len(chosen) < 2:
         return chosen
     kept = []
     for (start, end, fields), following in zip(chosen, chosen[1:] + [None]):
-        lasts = isinstance(fields, dict) and fields.get("type") == "period" and not fields.get(FINANCIAL)
+        lasts = (isinstance(fields, dict) and fields.get("type") == "period" and not fields.get(FINANCIAL)
+                 and _MORE.match(text, start) is None)
         until = _UNTIL.match(text, end) if lasts and following is not None else None
         if until is not None and following is not None and end <= following[0] < until.end():  # the next deadline begins with "until"
             continue
