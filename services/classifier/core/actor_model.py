@@ -16,7 +16,7 @@ from typing import Final, NamedTuple
 from schemas import Commitment
 
 from .actors import (_CAPITALISED, _HOSTILE, _INSTRUMENT, _LEADING_ARTICLE, _LEADING_DETERMINER, _POSSESSIVE, _TITLE,
-                     agent_noun_matches)
+                     agent_noun_matches, names_a_time, without_time_tail)
 from .folding import any_in, fold, word_starts
 from .publishers import government_of
 from .records import commitment_id
@@ -79,7 +79,7 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
     # "Funding to be Distributed to …": a headline's names are no candidates
     for match in [] if is_headline(text) else _CAPITALISED.finditer(text):
         name = match.group()
-        if name.isdigit() or len(name) == 1 or text[match.end():match.end() + 1] == "(":
+        if len(name) == 1 or text[match.end():match.end() + 1] == "(":
             continue  # a letter, or part of a longer token ("BN(O)")
         if " " not in name and not name.isupper() and not _LETTER_OR_DIGIT.search(text, 0, match.start()):
             continue  # a sentence's first word is capitalised whatever it is ("What", "Funding")
@@ -91,7 +91,8 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
         article = _LEADING_ARTICLE.match(name)
         start = match.start() + (article.end() if article else 0)
         name = name[article.end():] if article else name
-        if _INSTRUMENT.search(name):
+        name = without_time_tail(name)
+        if _INSTRUMENT.search(name) or names_a_time(name):
             continue
         in_text.append((start, start + len(name), name, NAME))
     for start, end, name, source in sorted(in_text):

@@ -72,6 +72,14 @@ _LEADING_DETERMINER: Final = re.compile(r"^(?:the|a|an|all|its|our|their|these|t
 # Subjects that name no one, spelt as sentences spell them: "it will launch" is the publisher's, unnamed.
 _PRONOUNS: Final = frozenset("it It this This these These those Those".split())
 _UK: Final = re.compile(r"\b(?:uk|british|britain|united kingdom|hm)\b", re.IGNORECASE)
+# A time, named as a name is ("30 April", "Friday", "March 2027"): no party. "May" alone is the month.
+_TIME_WORDS: Final = frozenset("january february march april may june july august september october november "
+                               "december monday tuesday wednesday thursday friday saturday sunday".split())
+# A time a name runs on into through the words that join one ("Khan Sheikhun on Tuesday")
+_TIME_TAIL: Final = re.compile(r"\s+(?:on|in|of|for|and|the|&)\s+(?:the\s+)?"
+                               rf"(?:{'|'.join(sorted(_TIME_WORDS))})\b.*", re.IGNORECASE | re.DOTALL)
+# Prepositions a sentence starts with, capitalised there: "By 30 April", "On 1 April", "From Monday"
+_LEADING_PREPOSITIONS: Final = frozenset("by on in from at until till before after since during over".split())
 _CAPITAL_OR_DIGIT: Final = re.compile(r"[A-Z\d]")  # where a _CAPITALISED name can start
 
 # The patterns above without IGNORECASE, to run over fold(text) (see .folding).
@@ -127,6 +135,23 @@ def new_actor(name: str, agent: bool, hostile: bool = False, own: bool = False) 
 
 
 _BARE_PRONOUN: Final = re.compile(r"[\"'‘’“”«»\s]*(?:we|us|our|i|they|them|he|she|you|it)[\"'‘’“”«»\s]*", re.IGNORECASE)
+
+
+def names_a_time(name: str) -> bool:
+    """Whether ``name`` (a capitalised name as ``_CAPITALISED`` finds one) is a date, a weekday, a month, a year or
+    another number ("30 April", "Friday", "March 2027", "500"), or a preposition leading one ("By", "On"): no
+    party. A number leading another name is no time ("the 2019-20 Budget" finds "20 Budget")."""
+    words = name.lower().split()
+    if len(words) == 1 and words[0] in _LEADING_PREPOSITIONS:
+        return True
+    return all(word in _TIME_WORDS or word.isdigit() for word in words)
+
+
+def without_time_tail(name: str) -> str:
+    """``name`` without a time it runs on into through a joining word: "Khan Sheikhun on Tuesday" is "Khan
+    Sheikhun"."""
+    tail = _TIME_TAIL.search(name)
+    return name[:tail.start()] if tail else name
 
 
 def without_bare_pronoun(name: str, publisher_name: str) -> str:
@@ -237,7 +262,10 @@ def _named(text: str, head_end: int, sentence_start: bool, publisher_name: str) 
         rest = text[match.end():]
         if match.start() == 0 and sentence_start and " " not in name and not name.isupper():
             continue
-        if name.lower() in ("the", "this", "these", "those", "it", "a", "an") or name.isdigit():
+        if name.lower() in ("the", "this", "these", "those", "it", "a", "an"):
+            continue
+        name = without_time_tail(name)
+        if names_a_time(name):
             continue
         possessive = _POSSESSIVE.search(name)
         name = _LEADING_ARTICLE.sub("", name[: possessive.start()] if possessive else name)

@@ -1,0 +1,61 @@
+"""An actor is a party: never a date, a weekday, a month or a number ("Applications must be made online by
+30 April 2027." is not 30 April's), and never the thing a sentence starts with ("Bids must be submitted …")."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.classifier.core import classify
+from services.classifier.core.actor_model import actor_candidates
+from services.classifier.core.actors import name_actor
+
+from .conftest import release_of
+
+
+@pytest.mark.parametrize("body, date", [
+    pytest.param("Applications will open on 1 March 2027.\n\nApplications must be made online by 30 April 2027.",
+                 "30 April", id="a-passive-by-a-date"),
+    pytest.param("Consultation responses must be received by 5pm on Friday 12 March 2027.", "Friday",
+                 id="a-weekday"),
+    pytest.param("Anyone who wishes to apply must do so by 1 March 2027.", "1 March", id="anyone-by-a-date"),
+    pytest.param("Responses to the consultation should be sent by 1 June 2027 to the Department for Education.",
+                 "1 June", id="a-date-before-a-body"),
+])
+def test_no_actor_is_a_date_or_a_weekday(body, date):
+    actors = [c.actor for c in classify(release_of(body)).commitments]
+    assert actors and date not in actors
+
+
+@pytest.mark.parametrize("name", ["30 April", "1 March 2027", "Friday", "March", "2027", "500"])
+def test_a_date_a_weekday_a_month_or_a_number_is_no_candidate(name):
+    text = f"Councils must publish their plans by {name} and report to the Home Office."
+    names = [c.name for c in actor_candidates(text, rules_actor="Councils", publisher_name="UK government",
+                                              government="UK government", names={})]
+    assert names[0] == "Councils" and "Home Office" in names
+    assert not any(candidate in names for candidate in (name, name.split()[-1], name.split()[0]))
+
+
+def test_a_name_holds_no_day_it_happened_on():
+    text = ("The Conference condemned the attacks on Khan Sheikhun on Tuesday, and called for them to cease.")
+    names = [c.name for c in actor_candidates(text, rules_actor="the publisher", publisher_name="the publisher",
+                                              government="the publisher", names={})]
+    assert "Khan Sheikhun" in names
+    assert not any("Tuesday" in name for name in names)
+
+
+@pytest.mark.parametrize("subject", ["By 30 April", "Friday", "On 1 April", "March 2027", "In 2027"])
+def test_a_subject_naming_a_time_is_the_publisher_s(subject):
+    actor = name_actor(subject, False, "UK government")
+    assert actor.name == "UK government" and not actor.agent
+
+
+@pytest.mark.parametrize("body, thing", [
+    pytest.param("Bids must be submitted to the Cabinet Office by the end of March 2027.", "Bids", id="bids"),
+    pytest.param("Nominations must be received by Friday 3 September 2027.", "Nominations", id="nominations"),
+    pytest.param("Applications must be made through GOV.UK by 30 April 2027.", "Applications", id="applications"),
+    pytest.param("Claims must be made within 28 days of 1 January 2027.", "Claims", id="claims"),
+])
+def test_a_sentence_s_first_word_is_no_actor_of_a_clause_the_model_keeps(body, thing):
+    actors = [c.actor for c in classify(release_of(body)).commitments]
+    assert thing not in actors
+    assert not any(actor[:1].isdigit() or "Friday" in actor for actor in actors)
