@@ -15,8 +15,8 @@ from typing import Final, NamedTuple
 
 from schemas import Commitment
 
-from .actors import (_CAPITALISED, _HOSTILE, _INSTRUMENT, _LEADING_ARTICLE, _LEADING_DETERMINER, _POSSESSIVE, _TITLE,
-                     agent_noun_matches, names_a_time, without_time_tail)
+from .actors import (_CAPITALISED, _DEMONSTRATIVE, _HOSTILE, _LEADING_ARTICLE, _LEADING_DETERMINER, _POSSESSIVE,
+                     _TITLE, agent_noun_matches, is_instrument, names_a_time, without_time)
 from .folding import any_in, fold, word_starts
 from .publishers import government_of
 from .records import commitment_id
@@ -91,11 +91,16 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
         article = _LEADING_ARTICLE.match(name)
         start = match.start() + (article.end() if article else 0)
         name = name[article.end():] if article else name
-        name = without_time_tail(name)
-        if _INSTRUMENT.search(name) or names_a_time(name):
+        time_end, name = without_time(name)
+        start += time_end
+        if is_instrument(name) or names_a_time(name) or _DEMONSTRATIVE.match(name):
             continue
         in_text.append((start, start + len(name), name, NAME))
+    named_spans = [(start, end) for start, end, _, source in in_text if source == NAME]
     for start, end, name, source in sorted(in_text):
+        if source == AGENT and any(at <= start and end <= last and last - at > end - start
+                                   for at, last in named_spans):
+            continue  # "Department" of "the Department for Education": the name is the phrase
         # a minister's title is the publisher acting, a candidate already; a hostile group commits to nothing
         if not (_TITLE.match(name) or is_hostile(name)):
             _add(found, names, name, source, start, end)

@@ -11,6 +11,8 @@ from .publishers import UK_GOVERNMENT, government_of, named_as
 # Things a publisher acts through: "the Community Resilience Fund will contribute" is the publisher acting.
 _INSTRUMENT: Final = re.compile(r"\b(?:Programme|Program|Fund|Scheme|Strategy|Plan|Initiative|Grant|Budget|Package"
                          r"|Funding|Investment)s?$", re.IGNORECASE)
+# Where a name's head ends: "the Office of Justice Programs" is an office, "the Fund for Peace" a fund
+_COMPLEMENT: Final = re.compile(r"\s+(?:of|for)\s+")
 _FIRST_PERSON: Final = re.compile(r"\b(?:we|us|our|i)\b", re.IGNORECASE)
 # Ministers speak for their government: an actor that is only a title is the publisher. Written in lowercase
 # (the same pattern under IGNORECASE) so that case_sensitive() can run it over folded text.
@@ -67,6 +69,8 @@ _PREPOSITION: Final = re.compile(r"\s+(?:of|to|for|in|on|from|with|by|at|across|
 _MODIFIED: Final = re.compile(r"\s+[a-z]")
 _POSSESSIVE: Final = re.compile(r"['’]s\b")
 _LEADING_ARTICLE: Final = re.compile(r"^(?:The|A|An)\s+")
+# "This Emergency Grant Aid", "This Government": a thing or body the text spoke of, however capitalised
+_DEMONSTRATIVE: Final = re.compile(r"(?:This|That)\s")
 _LEADING_THE: Final = re.compile(r"^the\s+")
 _LEADING_DETERMINER: Final = re.compile(r"^(?:the|a|an|all|its|our|their|these|those|such)\s+", re.IGNORECASE)
 # Subjects that name no one, spelt as sentences spell them: "it will launch" is the publisher's, unnamed.
@@ -78,6 +82,9 @@ _TIME_WORDS: Final = frozenset("january february march april may june july augus
 # A time a name runs on into through the words that join one ("Khan Sheikhun on Tuesday")
 _TIME_TAIL: Final = re.compile(r"\s+(?:on|in|of|for|and|the|&)\s+(?:the\s+)?"
                                rf"(?:{'|'.join(sorted(_TIME_WORDS))})\b.*", re.IGNORECASE | re.DOTALL)
+# A time a name runs on from through the words that join one ("2027 in England")
+_TIME_HEAD: Final = re.compile(rf"(?:(?:{'|'.join(sorted(_TIME_WORDS))}|\d+)\s+)+(?:on|in|of|for|and|the|&)\s+"
+                               r"(?:the\s+)?(?=[A-Z])", re.IGNORECASE)
 # Prepositions a sentence starts with, capitalised there: "By 30 April", "On 1 April", "From Monday"
 _LEADING_PREPOSITIONS: Final = frozenset("by on in from at until till before after since during over".split())
 _CAPITAL_OR_DIGIT: Final = re.compile(r"[A-Z\d]")  # where a _CAPITALISED name can start
@@ -137,6 +144,13 @@ def new_actor(name: str, agent: bool, hostile: bool = False, own: bool = False) 
 _BARE_PRONOUN: Final = re.compile(r"[\"'‘’“”«»\s]*(?:we|us|our|i|they|them|he|she|you|it)[\"'‘’“”«»\s]*", re.IGNORECASE)
 
 
+def is_instrument(name: str) -> bool:
+    """Whether the head of the capitalised name ``name`` is a thing a publisher acts through (``_INSTRUMENT``): "the
+    Work Programme", "the Fund for Peace"; not "the Office of Justice Programs"."""
+    complement = _COMPLEMENT.search(name)
+    return _INSTRUMENT.search(name, 0, complement.start() if complement else len(name)) is not None
+
+
 def names_a_time(name: str) -> bool:
     """Whether ``name`` (a capitalised name as ``_CAPITALISED`` finds one) is a date, a weekday, a month, a year or
     another number ("30 April", "Friday", "March 2027", "500"), or a preposition leading one ("By", "On"): no
@@ -147,11 +161,13 @@ def names_a_time(name: str) -> bool:
     return all(word in _TIME_WORDS or word.isdigit() for word in words)
 
 
-def without_time_tail(name: str) -> str:
-    """``name`` without a time it runs on into through a joining word: "Khan Sheikhun on Tuesday" is "Khan
-    Sheikhun"."""
-    tail = _TIME_TAIL.search(name)
-    return name[:tail.start()] if tail else name
+def without_time(name: str) -> tuple[int, str]:
+    """``name`` without a time it runs on from or into through a joining word ("2027 in England" and "England on
+    Tuesday" are "England"), and where what is left starts in it."""
+    head = _TIME_HEAD.match(name)
+    start = head.end() if head else 0
+    tail = _TIME_TAIL.search(name, start)
+    return start, name[start:tail.start()] if tail else name[start:]
 
 
 def without_bare_pronoun(name: str, publisher_name: str) -> str:
@@ -264,17 +280,18 @@ def _named(text: str, head_end: int, sentence_start: bool, publisher_name: str) 
             continue
         if name.lower() in ("the", "this", "these", "those", "it", "a", "an"):
             continue
-        name = without_time_tail(name)
-        if names_a_time(name):
-            continue
+        if _DEMONSTRATIVE.match(name):  # "This Emergency Grant Aid will": as an instrument, the publisher's own
+            return new_actor(publisher_name, True, own=True)
         possessive = _POSSESSIVE.search(name)
-        name = _LEADING_ARTICLE.sub("", name[: possessive.start()] if possessive else name)
+        name = without_time(_LEADING_ARTICLE.sub("", name[: possessive.start()] if possessive else name))[1]
+        if names_a_time(name):  # "On 1 April", "Friday's"
+            continue
         if not possessive and _MODIFIED.match(rest) and not _AGENT_NOUN.match(rest.strip()):
             return None  # "the ESG transitional grant": the name only qualifies a thing
 
         if _TITLE.match(name):
             return name_actor(name, False, publisher_name)
-        if name == publisher_name or _INSTRUMENT.search(name):  # "the Work Programme will": the publisher's own
+        if name == publisher_name or is_instrument(name):  # "the Work Programme will": the publisher's own
             return new_actor(publisher_name, True, own=True)
         return new_actor(name, True)
     return None

@@ -20,12 +20,14 @@ _WORDS = ["we ", "We ", "I ", "our ", "it ", "It ", "This ", "these ", "They ", 
           "Prime Minister ", "Home Secretary ", "Secretary of State for Home ", "government ", "Government ",
           "companies ", "service providers ", "terrorists ", "Daesh ", "people ", "the public ", "of ", "to ",
           "with ", "signing ", "'s ", "’s ", "Work Programme ", "Fund ", "Defra ", "DHS ", "NATS ", "2021 ",
-          "commitment ", "plans ", "plan ", "pledge ", "promise ", "government's ", "its ", "their ",
+          "commitment ", "30 April ", "Friday ", "Friday's ", "On ", "By ", "in ", "Office ", "plans ", "plan ", "pledge ", "promise ", "government's ", "its ", "their ",
           "should be ", "must be ", "will need to be ", "removed ", "done ", "set ", "opened ", "open ",
           "more ", "Councils ", "schools ", "to get ", "to be ", "is ", "include ", "that ", "which ", "and ",
           "said ", ", ", ": ", ".", "İ", "ı", "ſ", "\u212a", "K", "x", " ", "planſ ", "promiſe ", "commİtment ",
           "ıt ", "ſaid "]
 _PUBLISHERS = ["UK government", "Defra", "Department for Education", "DHS"]
+_TIME_WORDS = ("january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|"
+               "wednesday|thursday|friday|saturday|sunday")
 # Words whose letters IGNORECASE matches but str.lower() does not turn into the pattern's.
 _ODD_FRAMES = ["The government's commitment to ınvest £5m.", "The government’s pledge to \u212aeep it.",
                "Our planſ to introduce rules.", "Its promiſe to open schools.", "Schools to ſtay open.",
@@ -79,15 +81,24 @@ def _plain_name_actor(subject: str, sentence_start: bool, publisher_name: str) -
         rest = text[match.end():]
         if match.start() == 0 and sentence_start and " " not in name and not name.isupper():
             continue
-        if name.lower() in ("the", "this", "these", "those", "it", "a", "an") or name.isdigit():
+        if name.lower() in ("the", "this", "these", "those", "it", "a", "an"):
             continue
+        if re.match(r"(?:This|That)\s", name):
+            return Actor(publisher_name, True, own=True)
         possessive = re.search(r"['’]s\b", name)
         name = re.sub(r"^(?:The|A|An)\s+", "", name[: possessive.start()] if possessive else name)
+        name = re.sub(rf"^(?:(?:{_TIME_WORDS}|\d+)\s+)+(?:on|in|of|for|and|the|&)\s+(?:the\s+)?(?=[A-Z])", "",
+                      name, flags=re.IGNORECASE)
+        name = re.sub(rf"\s+(?:on|in|of|for|and|the|&)\s+(?:the\s+)?(?:{_TIME_WORDS})\b.*", "", name,
+                      flags=re.IGNORECASE | re.DOTALL)
+        if re.fullmatch(rf"(?:(?:{_TIME_WORDS}|\d+)(?:\s+|$))*|(?:by|on|in|from|at|until|till|before|after|since|"
+                        r"during|over)", name, re.IGNORECASE):
+            continue
         if not possessive and actors._MODIFIED.match(rest) and not actors._AGENT_NOUN.match(rest.strip()):
             break
         if actors._TITLE.match(name):
             return _plain_name_actor(name, False, publisher_name)
-        if name == publisher_name or actors._INSTRUMENT.search(name):
+        if name == publisher_name or actors._INSTRUMENT.search(re.split(r"\s+(?:of|for)\s+", name)[0]):
             return Actor(publisher_name, True, own=True)
         return Actor(name, True)
     agent = actors._AGENT_NOUN.search(head)

@@ -59,3 +59,43 @@ def test_a_sentence_s_first_word_is_no_actor_of_a_clause_the_model_keeps(body, t
     actors = [c.actor for c in classify(release_of(body)).commitments]
     assert thing not in actors
     assert not any(actor[:1].isdigit() or "Friday" in actor for actor in actors)
+
+
+def test_a_name_a_date_runs_on_into_is_a_candidate_without_it():
+    text = "Forms must be returned by 31 January 2027 in England and by 28 February 2027 in Wales."
+    candidates = actor_candidates(text, rules_actor="the publisher", publisher_name="the publisher",
+                                  government="the publisher", names={})
+    named = {c.name: text[c.start:c.end] for c in candidates if c.start >= 0}
+    assert named == {"England": "England", "Wales": "Wales"}
+
+
+def test_an_agent_noun_a_longer_name_begins_with_is_no_candidate_of_its_own():
+    text = "Responses to the consultation should be sent by 1 June 2027 to the Department for Education."
+    names = [c.name for c in actor_candidates(text, rules_actor="the publisher", publisher_name="the publisher",
+                                              government="the publisher", names={})]
+    assert names == ["the publisher", "Department for Education"]
+    assert [c.actor for c in classify(release_of(text)).commitments] != ["Department"]
+
+
+def test_a_body_named_of_a_programme_is_a_candidate_by_its_whole_name():
+    text = ("As announced in a Department of Justice press release, the Office of Justice Programs will award more "
+            "than $21 million to prosecute hate crimes.")
+    names = [c.name for c in actor_candidates(text, rules_actor="the publisher", publisher_name="the publisher",
+                                              government="the publisher", names={})]
+    assert "Office of Justice Programs" in names and "Office" not in names
+    assert name_actor("the Office of Justice Programs", False, "the publisher").name == "Office of Justice Programs"
+    assert name_actor("the Work Programme", False, "the publisher").own
+
+
+def test_a_name_a_demonstrative_leads_is_a_thing_spoken_of_and_no_candidate():
+    text = ("This Emergency Grant Aid is to provide assistance in the areas of food, water and sanitation, and "
+            "shelter through the World Food Programme and the International Committee of the Red Cross.")
+    names = [c.name for c in actor_candidates(text, rules_actor="Government of Japan",
+                                              publisher_name="Government of Japan", government="Government of Japan",
+                                              names={})]
+    assert not any(name.startswith(("This", "Emergency")) for name in names)
+
+
+def test_a_subject_a_demonstrative_leads_is_a_thing_the_publisher_acts_through():
+    actor = name_actor("This Emergency Grant Aid", False, "Government of Japan")
+    assert actor.name == "Government of Japan"
