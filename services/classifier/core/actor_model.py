@@ -15,8 +15,8 @@ from typing import Final, NamedTuple
 
 from schemas import Commitment
 
-from .actors import (_CAPITALISED, _DEMONSTRATIVE, _HOSTILE, _LEADING_ARTICLE, _LEADING_DETERMINER, _POSSESSIVE,
-                     _TITLE, agent_noun_matches, is_instrument, names_a_time, without_time)
+from .actors import (_CAPITALISED, _DEMONSTRATIVE, _HOSTILE, _LEADING_ARTICLE, _LEADING_DETERMINER, _MODIFIED,
+                     _POSSESSIVE, _TITLE, agent_noun_matches, is_instrument, names_a_time, without_time)
 from .folding import any_in, fold, word_starts
 from .publishers import government_of
 from .records import commitment_id
@@ -96,11 +96,12 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
         if is_instrument(name) or names_a_time(name) or _DEMONSTRATIVE.match(name):
             continue
         in_text.append((start, start + len(name), name, NAME))
-    named_spans = [(start, end) for start, end, _, source in in_text if source == NAME]
     for start, end, name, source in sorted(in_text):
-        if source == AGENT and any(at <= start and end <= last and last - at > end - start
-                                   for at, last in named_spans):
-            continue  # "Department" of "the Department for Education": the name is the phrase
+        if any(other != source and at <= start and end <= last and last - at > end - start
+               and (source == AGENT or end < last and _MODIFIED.match(text, end)) for at, last, _, other in in_text):
+            # "Department" of "the Department for Education", "AI" of "AI companion providers": the longer is
+            # the phrase
+            continue
         # a minister's title is the publisher acting, a candidate already; a hostile group commits to nothing
         if not (_TITLE.match(name) or is_hostile(name)):
             _add(found, names, name, source, start, end)

@@ -99,3 +99,11 @@ def test_a_name_a_demonstrative_leads_is_a_thing_spoken_of_and_no_candidate():
 def test_a_subject_a_demonstrative_leads_is_a_thing_the_publisher_acts_through():
     actor = name_actor("This Emergency Grant Aid", False, "Government of Japan")
     assert actor.name == "Government of Japan"
+
+
+def test_a_name_that_only_qualifies_an_agent_noun_is_no_candidate_of_its_own():
+    text = ("The Commissioner has issued legal notices to four popular AI companion providers requiring them to "
+            "explain how they protect children.")
+    names = [c.name for c in actor_candidates(text, rules_actor="the publisher", publisher_name="the publisher",
+                                              government="the publisher", names={})]
+    assert "AI" not in names and "popular AI companion providers" in names
