@@ -16,7 +16,7 @@ from typing import Final, NamedTuple
 from schemas import Commitment
 
 from .actors import (_CAPITALISED, _DEMONSTRATIVE, _HOSTILE, _LEADING_ARTICLE, _LEADING_DETERMINER, _MODIFIED,
-                     _POSSESSIVE, _TITLE, agent_noun_matches, is_instrument, names_a_time, without_time)
+                     _POSSESSIVE, _TITLE, after_numbers, agent_noun_matches, is_instrument, names_a_time, without_time)
 from .folding import any_in, fold, word_starts
 from .publishers import government_of
 from .records import commitment_id
@@ -210,6 +210,7 @@ def _noun_phrase_start(text: str, start: int, end: int) -> int:
             break
     while text[start:start + 1].isspace():
         start += 1
+    start += after_numbers(text[start:end])
     determiner = _LEADING_DETERMINER.match(text[start:end])
     return start + (determiner.end() if determiner else 0)
 

@@ -85,6 +85,9 @@ _TIME_TAIL: Final = re.compile(r"\s+(?:on|in|of|for|and|the|&)\s+(?:the\s+)?"
 # A time a name runs on from through the words that join one ("2027 in England")
 _TIME_HEAD: Final = re.compile(rf"(?:(?:{'|'.join(sorted(_TIME_WORDS))}|\d+)\s+)+(?:on|in|of|for|and|the|&)\s+"
                                r"(?:the\s+)?(?=[A-Z])", re.IGNORECASE)
+# A phrase up to its last number and a "the" after it: "Around 2,000 firms", "Between 2027 and 2030 the department"
+# (a token that starts with a digit: "G7 members" are the G7's)
+_UP_TO_NUMBER: Final = re.compile(r".*(?<!\S)(?P<number>\d\S*)\s+(?:the\s+)?", re.IGNORECASE | re.DOTALL)
 # Prepositions a sentence starts with, capitalised there: "By 30 April", "On 1 April", "From Monday"
 _LEADING_PREPOSITIONS: Final = frozenset("by on in from at until till before after since during over".split())
 _CAPITAL_OR_DIGIT: Final = re.compile(r"[A-Z\d]")  # where a _CAPITALISED name can start
@@ -170,6 +173,16 @@ def without_time(name: str) -> tuple[int, str]:
     return start, name[start:tail.start()] if tail else name[start:]
 
 
+def after_numbers(phrase: str) -> int:
+    """Where ``phrase`` (an agent noun and the words before it) goes on after its last number: a count or a year
+    is no part of a party ("2,000 firms" are firms), unless a capitalised word names it ("Category 1 services")."""
+    number = _UP_TO_NUMBER.match(phrase)
+    if number is None:
+        return 0
+    before = phrase[:number.start("number")].rsplit(None, 1)
+    return 0 if before and "A" <= before[-1][:1] <= "Z" else number.end()  # "Category 1 services": a name
+
+
 def without_bare_pronoun(name: str, publisher_name: str) -> str:
     """``name``, or the publisher when it is a bare pronoun ('"We', "they"): an actor is never one."""
     return publisher_name if _BARE_PRONOUN.fullmatch(name) else name
@@ -186,12 +199,26 @@ def clause_subject(sentence: str, trigger: int, folded: str | None = None) -> st
     start = max(pre.rfind(","), pre.rfind(":")) + 1  # the segment after the last comma or colon
     folded = fold(pre) if folded is None else folded
     cut = _LAST_SUBORDINATOR_FOLDED.match(folded, start, len(pre))
+    while cut and _joins_a_name(pre, cut.start("word"), cut.end()):  # "Police and Crime Commissioners"
+        cut = _LAST_SUBORDINATOR_FOLDED.match(folded, start, cut.start("word"))
     if cut:
         after = pre[cut.end():].strip()
         if after:
             return after
         return pre[start: cut.start("word")].strip()  # a relative clause: its antecedent
     return pre[start:].strip()
+
+
+def _joins_a_name(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is "and" between two capitalised words ("Police and Crime Commissioners", "the
+    UK and France"): part of a name, or of two joined, that acts as one subject."""
+    if text[start:end].lower() != "and":
+        return False
+    before = text[:start].rstrip()
+    after = text[end:].lstrip()
+    word_before = before.rsplit(None, 1)[-1] if before else ""
+    return (before != text[:start] and after != text[end:] and word_before[-1:].isalpha()
+            and "A" <= word_before[:1] <= "Z" and "A" <= after[:1] <= "Z")
 
 
 # A subject of one capitalised word, and the words of that form that name no body however a release writes them
@@ -252,7 +279,8 @@ def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor
             return named
     agent = _AGENT_NOUN_FOLDED.search(folded, 0, head_end) if _AGENT_NOUN_WORDS.in_(folded[:head_end]) else None
     if agent:
-        return new_actor(_LEADING_DETERMINER.sub("", text[agent.start():agent.end()]), True)
+        phrase = text[agent.start():agent.end()]
+        return new_actor(_LEADING_DETERMINER.sub("", phrase[after_numbers(phrase):]), True)
     return new_actor(publisher_name, False)
 
 

@@ -20,7 +20,7 @@ _WORDS = ["we ", "We ", "I ", "our ", "it ", "It ", "This ", "these ", "They ", 
           "Prime Minister ", "Home Secretary ", "Secretary of State for Home ", "government ", "Government ",
           "companies ", "service providers ", "terrorists ", "Daesh ", "people ", "the public ", "of ", "to ",
           "with ", "signing ", "'s ", "’s ", "Work Programme ", "Fund ", "Defra ", "DHS ", "NATS ", "2021 ",
-          "commitment ", "30 April ", "Friday ", "Friday's ", "On ", "By ", "in ", "Office ", "plans ", "plan ", "pledge ", "promise ", "government's ", "its ", "their ",
+          "commitment ", "30 April ", "Friday ", "Friday's ", "On ", "By ", "in ", "Office ", "2,000 ", "Category 1 ", "Police and Crime ", "G7 ", "France ", "plans ", "plan ", "pledge ", "promise ", "government's ", "its ", "their ",
           "should be ", "must be ", "will need to be ", "removed ", "done ", "set ", "opened ", "open ",
           "more ", "Councils ", "schools ", "to get ", "to be ", "is ", "include ", "that ", "which ", "and ",
           "said ", ", ", ": ", ".", "İ", "ı", "ſ", "\u212a", "K", "x", " ", "planſ ", "promiſe ", "commİtment ",
@@ -48,6 +48,10 @@ def _plain_clause_subject(sentence: str, trigger: int) -> str:
     segment = pre[pre.rfind(",") + 1:] if "," in pre else pre
     segment = segment.split(":")[-1]
     cut = actors._LAST_SUBORDINATOR.match(segment)
+    while cut and cut["word"].lower() == "and" and re.search(r"(?:^|\s)[A-Z]\S*[^\W\d_]\s+$|(?:^|\s)[A-Z]\s+$",
+                                                          segment[:cut.start("word")]) \
+            and re.match(r"\s+[A-Z]", segment[cut.end():]):
+        cut = actors._LAST_SUBORDINATOR.match(segment[:cut.start("word")])
     if cut:
         after = segment[cut.end():].strip()
         if after:
@@ -103,8 +107,11 @@ def _plain_name_actor(subject: str, sentence_start: bool, publisher_name: str) -
         return Actor(name, True)
     agent = actors._AGENT_NOUN.search(head)
     if agent:
-        return Actor(re.sub(r"^(?:the|a|an|all|its|our|their|these|those|such)\s+", "", agent.group(),
-                            flags=re.I), True)
+        phrase = agent.group()
+        numbers = list(re.finditer(r"(?<!\S)\d\S*\s+(?:the\s+)?", phrase, re.I))
+        if numbers and not re.search(r"(?:^|\s)[A-Z]\S*\s+$", phrase[:numbers[-1].start()]):
+            phrase = phrase[numbers[-1].end():]
+        return Actor(re.sub(r"^(?:the|a|an|all|its|our|their|these|those|such)\s+", "", phrase, flags=re.I), True)
     return Actor(publisher_name, False)
 
 

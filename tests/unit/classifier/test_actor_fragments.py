@@ -7,7 +7,7 @@ import pytest
 
 from services.classifier.core import classify
 from services.classifier.core.actor_model import actor_candidates
-from services.classifier.core.actors import name_actor
+from services.classifier.core.actors import clause_subject, name_actor
 
 from .conftest import release_of
 
@@ -107,3 +107,31 @@ def test_a_name_that_only_qualifies_an_agent_noun_is_no_candidate_of_its_own():
     names = [c.name for c in actor_candidates(text, rules_actor="the publisher", publisher_name="the publisher",
                                               government="the publisher", names={})]
     assert "AI" not in names and "popular AI companion providers" in names
+
+
+@pytest.mark.parametrize("subject, actor", [
+    ("Around 2,000 firms", "firms"),  # a sentence's first words
+    ("2030 the department", "department"),
+    ("The first 100 officers", "officers"),
+    ("Category 1 services", "Category 1 services"),
+])
+def test_a_number_before_an_agent_noun_is_no_part_of_the_actor(subject, actor):
+    assert name_actor(subject, True, "UK government").name == actor
+
+
+def test_a_number_before_an_agent_noun_is_no_part_of_a_candidate():
+    text = "The regulator said around 2,000 firms must register by 2028."
+    names = [c.name for c in actor_candidates(text, rules_actor="the publisher", publisher_name="the publisher",
+                                              government="the publisher", names={})]
+    assert "firms" in names and not any("000" in name for name in names)
+
+
+@pytest.mark.parametrize("sentence, subject", [
+    ("Police and Crime Commissioners (PCCs) must publish plans within six months.",
+     "Police and Crime Commissioners (PCCs)"),
+    ("In 2027, the UK and France will hold a joint exercise.", "the UK and France"),
+    ("Schools will open and pupils will return.", "pupils"),
+])
+def test_and_between_two_capitalised_words_joins_a_name_and_cuts_no_subject(sentence, subject):
+    trigger = sentence.rindex(" will") + 1 if "will" in sentence else sentence.index(" must") + 1
+    assert clause_subject(sentence, trigger) == subject
