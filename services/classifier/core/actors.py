@@ -88,6 +88,14 @@ _TIME_HEAD: Final = re.compile(rf"(?:(?:{'|'.join(sorted(_TIME_WORDS))}|\d+)\s+)
 # A phrase up to its last number and a "the" after it: "Around 2,000 firms", "Between 2027 and 2030 the department"
 # (a token that starts with a digit: "G7 members" are the G7's)
 _UP_TO_NUMBER: Final = re.compile(r".*(?<!\S)(?P<number>\d\S*)\s+(?:the\s+)?", re.IGNORECASE | re.DOTALL)
+# Words that count or point and name no one, however capitalised ("Each of the forces", "Some 40 countries")
+_QUANTIFIERS: Final = frozenset("the this these those it a an each every all some any both either neither none half "
+                                "most many several few around about over nearly almost up more such another further "
+                                "there here".split())
+# "Each of the 43 forces", "Half of all councils": the party is what the quantifier counts ("many of us" are the
+# public)
+_PARTITIVE: Final = re.compile(r"(?:each|every one|all|half|some|many|most|both|none|either|neither|several|one)\s+"
+                               r"of\s+(?!(?:us|you|them|whom|which|these|those|this|it)\b)", re.IGNORECASE)
 # Prepositions a sentence starts with, capitalised there: "By 30 April", "On 1 April", "From Monday"
 _LEADING_PREPOSITIONS: Final = frozenset("by on in from at until till before after since during over".split())
 _CAPITAL_OR_DIGIT: Final = re.compile(r"[A-Z\d]")  # where a _CAPITALISED name can start
@@ -180,7 +188,9 @@ def after_numbers(phrase: str) -> int:
     if number is None:
         return 0
     before = phrase[:number.start("number")].rsplit(None, 1)
-    return 0 if before and "A" <= before[-1][:1] <= "Z" else number.end()  # "Category 1 services": a name
+    if before and "A" <= before[-1][:1] <= "Z" and before[-1].lower() not in _QUANTIFIERS:
+        return 0  # "Category 1 services": a name
+    return number.end()
 
 
 def without_bare_pronoun(name: str, publisher_name: str) -> str:
@@ -259,6 +269,9 @@ def _starts_sentence(text: str, at: int) -> bool:
 def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor:
     """The actor named in ``subject``; the publisher when it names none or names the publisher itself."""
     text = subject.strip()
+    partitive = _PARTITIVE.match(text)
+    if partitive:
+        text = text[partitive.end():]
     if text in _PRONOUNS:
         return new_actor(publisher_name, False)
     folded = fold(text)
@@ -306,7 +319,7 @@ def _named(text: str, head_end: int, sentence_start: bool, publisher_name: str) 
         rest = text[match.end():]
         if match.start() == 0 and sentence_start and " " not in name and not name.isupper():
             continue
-        if name.lower() in ("the", "this", "these", "those", "it", "a", "an"):
+        if name.lower() in _QUANTIFIERS:
             continue
         if _DEMONSTRATIVE.match(name):  # "This Emergency Grant Aid will": as an instrument, the publisher's own
             return new_actor(publisher_name, True, own=True)

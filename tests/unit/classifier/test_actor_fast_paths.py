@@ -21,8 +21,9 @@ _WORDS = ["we ", "We ", "I ", "our ", "it ", "It ", "This ", "these ", "They ", 
           "companies ", "service providers ", "terrorists ", "Daesh ", "people ", "the public ", "of ", "to ",
           "with ", "signing ", "'s ", "’s ", "Work Programme ", "Fund ", "Defra ", "DHS ", "NATS ", "2021 ",
           "commitment ", "30 April ", "Friday ", "Friday's ", "On ", "By ", "in ", "Office ", "2,000 ", "Category 1 ",
-          "Police and Crime ", "G7 ", "France ", "plans ", "plan ", "pledge ", "promise ", "government's ", "its ",
-          "their ", "should be ", "must be ", "will need to be ", "removed ", "done ", "set ", "opened ", "open ",
+          "Police and Crime ", "G7 ", "France ", "Each of ", "Some ", "many of us ", "plans ", "plan ", "pledge ",
+          "promise ", "government's ", "its ", "their ",
+          "should be ", "must be ", "will need to be ", "removed ", "done ", "set ", "opened ", "open ",
           "more ", "Councils ", "schools ", "to get ", "to be ", "is ", "include ", "that ", "which ", "and ",
           "said ", ", ", ": ", ".", "İ", "ı", "ſ", "\u212a", "K", "x", " ", "planſ ", "promiſe ", "commİtment ",
           "ıt ", "ſaid "]
@@ -61,8 +62,14 @@ def _plain_clause_subject(sentence: str, trigger: int) -> str:
     return segment.strip()
 
 
+_QUANTIFIERS = ("the this these those it a an each every all some any both either neither none half most many several "
+                "few around about over nearly almost up more such another further there here").split()
+
+
 def _plain_name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor:
     text = subject.strip()
+    text = re.sub(r"^(?:each|every one|all|half|some|many|most|both|none|either|neither|several|one)\s+of\s+"
+                  r"(?!(?:us|you|them|whom|which|these|those|this|it)\b)", "", text, flags=re.IGNORECASE)
     if not text or actors._FIRST_PERSON.fullmatch(text) or actors._FIRST_PERSON.match(text) \
             and len(text.split()) == 1:
         return Actor(publisher_name, True, own=True)
@@ -86,7 +93,7 @@ def _plain_name_actor(subject: str, sentence_start: bool, publisher_name: str) -
         rest = text[match.end():]
         if match.start() == 0 and sentence_start and " " not in name and not name.isupper():
             continue
-        if name.lower() in ("the", "this", "these", "those", "it", "a", "an"):
+        if name.lower() in _QUANTIFIERS:
             continue
         if re.match(r"(?:This|That)\s", name):
             return Actor(publisher_name, True, own=True)
@@ -110,7 +117,8 @@ def _plain_name_actor(subject: str, sentence_start: bool, publisher_name: str) -
     if agent:
         phrase = agent.group()
         numbers = list(re.finditer(r"(?<!\S)\d\S*\s+(?:the\s+)?", phrase, re.I))
-        if numbers and not re.search(r"(?:^|\s)[A-Z]\S*\s+$", phrase[:numbers[-1].start()]):
+        named = re.search(r"(?:^|\s)([A-Z]\S*)\s+$", phrase[:numbers[-1].start()]) if numbers else None
+        if numbers and (named is None or named[1].lower() in _QUANTIFIERS):
             phrase = phrase[numbers[-1].end():]
         return Actor(re.sub(r"^(?:the|a|an|all|its|our|their|these|those|such)\s+", "", phrase, flags=re.I), True)
     return Actor(publisher_name, False)

@@ -135,3 +135,22 @@ def test_a_number_before_an_agent_noun_is_no_part_of_a_candidate():
 def test_and_between_two_capitalised_words_joins_a_name_and_cuts_no_subject(sentence, subject):
     trigger = sentence.rindex(" will") + 1 if "will" in sentence else sentence.index(" must") + 1
     assert clause_subject(sentence, trigger) == subject
+
+
+@pytest.mark.parametrize("subject, actor", [
+    ("Each of the 43 forces", "forces"),
+    ("Half of all councils", "councils"),
+    ("Some 40 countries", "countries"),
+])
+@pytest.mark.parametrize("sentence_start", [False, True])
+def test_a_quantifier_names_no_one_the_party_is_what_it_counts(subject, actor, sentence_start):
+    assert name_actor(subject, sentence_start, "UK government").name == actor
+
+
+@pytest.mark.parametrize("subject", ["Each", "Half", "Some", "Both", "Many"])
+def test_a_lone_quantifier_is_the_publisher_s(subject):
+    assert name_actor(subject, False, "UK government").name == "UK government"
+
+
+def test_many_of_us_are_still_the_public():
+    assert not name_actor("many of us", False, "UK government").agent
