@@ -222,7 +222,7 @@ def clause_subject(sentence: str, trigger: int, folded: str | None = None) -> st
 def _joins_a_name(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is "and" between two capitalised words ("Police and Crime Commissioners", "the
     UK and France"): part of a name, or of two joined, that acts as one subject."""
-    if text[start:end].lower() != "and":
+    if text[start:end] != "and":  # written in lowercase: "AND" in a text in capitals tells nothing
         return False
     before = text[:start].rstrip()
     after = text[end:].lstrip()

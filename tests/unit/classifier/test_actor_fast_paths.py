@@ -50,7 +50,7 @@ def _plain_clause_subject(sentence: str, trigger: int) -> str:
     segment = pre[pre.rfind(",") + 1:] if "," in pre else pre
     segment = segment.split(":")[-1]
     cut = actors._LAST_SUBORDINATOR.match(segment)
-    while cut and cut["word"].lower() == "and" and re.search(r"(?:^|\s)[A-Z]\S*[^\W\d_]\s+$|(?:^|\s)[A-Z]\s+$",
+    while cut and cut["word"] == "and" and re.search(r"(?:^|\s)[A-Z]\S*[^\W\d_]\s+$|(?:^|\s)[A-Z]\s+$",
                                                           segment[:cut.start("word")]) \
             and re.match(r"\s+[A-Z]", segment[cut.end():]):
         cut = actors._LAST_SUBORDINATOR.match(segment[:cut.start("word")])
