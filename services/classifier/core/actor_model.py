@@ -16,8 +16,9 @@ from typing import Final, NamedTuple
 from schemas import Commitment
 
 from .actors import (_CAPITALISED, _DEMONSTRATIVE, _HOSTILE, _LEADING_ARTICLE, _LEADING_DETERMINER, _MODIFIED,
-                     _POSSESSIVE, _TITLE, after_numbers, agent_noun_matches, is_instrument, names_a_time, without_time)
+                     _POSSESSIVE, _TITLE, agent_noun_matches, is_instrument)
 from .folding import any_in, fold, word_starts
+from .non_parties import after_numbers, names_a_time, without_time
 from .publishers import government_of
 from .records import commitment_id
 

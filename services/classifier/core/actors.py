@@ -6,6 +6,7 @@ import re
 from typing import Final, NamedTuple
 
 from .folding import WordSet, case_sensitive, fold
+from .non_parties import PARTITIVE, QUANTIFIERS, after_numbers, names_a_time, without_time
 from .publishers import UK_GOVERNMENT, government_of, named_as
 
 # Things a publisher acts through: "the Community Resilience Fund will contribute" is the publisher acting.
@@ -76,28 +77,6 @@ _LEADING_DETERMINER: Final = re.compile(r"^(?:the|a|an|all|its|our|their|these|t
 # Subjects that name no one, spelt as sentences spell them: "it will launch" is the publisher's, unnamed.
 _PRONOUNS: Final = frozenset("it It this This these These those Those".split())
 _UK: Final = re.compile(r"\b(?:uk|british|britain|united kingdom|hm)\b", re.IGNORECASE)
-# A time, named as a name is ("30 April", "Friday", "March 2027"): no party. "May" alone is the month.
-_TIME_WORDS: Final = frozenset("january february march april may june july august september october november "
-                               "december monday tuesday wednesday thursday friday saturday sunday".split())
-# A time a name runs on into through the words that join one ("Khan Sheikhun on Tuesday")
-_TIME_TAIL: Final = re.compile(r"\s+(?:on|in|of|for|and|the|&)\s+(?:the\s+)?"
-                               rf"(?:{'|'.join(sorted(_TIME_WORDS))})\b.*", re.IGNORECASE | re.DOTALL)
-# A time a name runs on from through the words that join one ("2027 in England")
-_TIME_HEAD: Final = re.compile(rf"(?:(?:{'|'.join(sorted(_TIME_WORDS))}|\d+)\s+)+(?:on|in|of|for|and|the|&)\s+"
-                               r"(?:the\s+)?(?=[A-Z])", re.IGNORECASE)
-# A phrase up to its last number and a "the" after it: "Around 2,000 firms", "Between 2027 and 2030 the department"
-# (a token that starts with a digit: "G7 members" are the G7's)
-_UP_TO_NUMBER: Final = re.compile(r".*(?<!\S)(?P<number>\d\S*)\s+(?:the\s+)?", re.IGNORECASE | re.DOTALL)
-# Words that count or point and name no one, however capitalised ("Each of the forces", "Some 40 countries")
-_QUANTIFIERS: Final = frozenset("the this these those it a an each every all some any both either neither none half "
-                                "most many several few around about over nearly almost up more such another further "
-                                "there here".split())
-# "Each of the 43 forces", "Half of all councils": the party is what the quantifier counts ("many of us" are the
-# public)
-_PARTITIVE: Final = re.compile(r"(?:each|every one|all|half|some|many|most|both|none|either|neither|several|one)\s+"
-                               r"of\s+(?!(?:us|you|them|whom|which|these|those|this|it)\b)", re.IGNORECASE)
-# Prepositions a sentence starts with, capitalised there: "By 30 April", "On 1 April", "From Monday"
-_LEADING_PREPOSITIONS: Final = frozenset("by on in from at until till before after since during over".split())
 _CAPITAL_OR_DIGIT: Final = re.compile(r"[A-Z\d]")  # where a _CAPITALISED name can start
 
 # The patterns above without IGNORECASE, to run over fold(text) (see .folding).
@@ -160,37 +139,6 @@ def is_instrument(name: str) -> bool:
     Work Programme", "the Fund for Peace"; not "the Office of Justice Programs"."""
     complement = _COMPLEMENT.search(name)
     return _INSTRUMENT.search(name, 0, complement.start() if complement else len(name)) is not None
-
-
-def names_a_time(name: str) -> bool:
-    """Whether ``name`` (a capitalised name as ``_CAPITALISED`` finds one) is a date, a weekday, a month, a year or
-    another number ("30 April", "Friday", "March 2027", "500"), or a preposition leading one ("By", "On"): no
-    party. A number leading another name is no time ("the 2019-20 Budget" finds "20 Budget")."""
-    words = name.lower().split()
-    if len(words) == 1 and words[0] in _LEADING_PREPOSITIONS:
-        return True
-    return all(word in _TIME_WORDS or word.isdigit() for word in words)
-
-
-def without_time(name: str) -> tuple[int, str]:
-    """``name`` without a time it runs on from or into through a joining word ("2027 in England" and "England on
-    Tuesday" are "England"), and where what is left starts in it."""
-    head = _TIME_HEAD.match(name)
-    start = head.end() if head else 0
-    tail = _TIME_TAIL.search(name, start)
-    return start, name[start:tail.start()] if tail else name[start:]
-
-
-def after_numbers(phrase: str) -> int:
-    """Where ``phrase`` (an agent noun and the words before it) goes on after its last number: a count or a year
-    is no part of a party ("2,000 firms" are firms), unless a capitalised word names it ("Category 1 services")."""
-    number = _UP_TO_NUMBER.match(phrase)
-    if number is None:
-        return 0
-    before = phrase[:number.start("number")].rsplit(None, 1)
-    if before and "A" <= before[-1][:1] <= "Z" and before[-1].lower() not in _QUANTIFIERS:
-        return 0  # "Category 1 services": a name
-    return number.end()
 
 
 def without_bare_pronoun(name: str, publisher_name: str) -> str:
@@ -269,7 +217,7 @@ def _starts_sentence(text: str, at: int) -> bool:
 def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor:
     """The actor named in ``subject``; the publisher when it names none or names the publisher itself."""
     text = subject.strip()
-    partitive = _PARTITIVE.match(text)
+    partitive = PARTITIVE.match(text)
     if partitive:
         text = text[partitive.end():]
     if text in _PRONOUNS:
@@ -319,7 +267,7 @@ def _named(text: str, head_end: int, sentence_start: bool, publisher_name: str) 
         rest = text[match.end():]
         if match.start() == 0 and sentence_start and " " not in name and not name.isupper():
             continue
-        if name.lower() in _QUANTIFIERS:
+        if name.lower() in QUANTIFIERS:
             continue
         if _DEMONSTRATIVE.match(name):  # "This Emergency Grant Aid will": as an instrument, the publisher's own
             return new_actor(publisher_name, True, own=True)
