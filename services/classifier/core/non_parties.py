@@ -31,9 +31,9 @@ _LEADING_PREPOSITIONS: Final = frozenset("by on in from at until till before aft
 
 
 def names_a_time(name: str) -> bool:
-    """Whether ``name`` (a capitalised name as ``actors._CAPITALISED`` finds one) is a date, a weekday, a month, a year or
-    another number ("30 April", "Friday", "March 2027", "500"), or a preposition leading one ("By", "On"): no
-    party. A number leading another name is no time ("the 2019-20 Budget" finds "20 Budget")."""
+    """Whether ``name`` (a capitalised name as ``actors._CAPITALISED`` finds one) is a date, a weekday, a month, a
+    year or another number ("30 April", "Friday", "March 2027", "500"), or a preposition leading one ("By", "On"):
+    no party. A number leading another name is no time ("the 2019-20 Budget" finds "20 Budget")."""
     words = name.lower().split()
     if len(words) == 1 and words[0] in _LEADING_PREPOSITIONS:
         return True
@@ -43,6 +43,10 @@ def names_a_time(name: str) -> bool:
 def without_time(name: str) -> tuple[int, str]:
     """``name`` without a time it runs on from or into through a joining word ("2027 in England" and "England on
     Tuesday" are "England"), and where what is left starts in it."""
+    lowered = name.lower()
+    if len(lowered.split()) < 3 or not (any(ch.isdigit() for ch in name)
+                                        or any(word in lowered for word in _TIME_WORDS)):
+        return 0, name  # fewer than three words, or no time in it: neither search can match
     head = _TIME_HEAD.match(name)
     start = head.end() if head else 0
     tail = _TIME_TAIL.search(name, start)
@@ -52,7 +56,7 @@ def without_time(name: str) -> tuple[int, str]:
 def after_numbers(phrase: str) -> int:
     """Where ``phrase`` (an agent noun and the words before it) goes on after its last number: a count or a year
     is no part of a party ("2,000 firms" are firms), unless a capitalised word names it ("Category 1 services")."""
-    number = _UP_TO_NUMBER.match(phrase)
+    number = _UP_TO_NUMBER.match(phrase) if any(ch.isdigit() for ch in phrase) else None
     if number is None:
         return 0
     before = phrase[:number.start("number")].rsplit(None, 1)

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from services.classifier.core import classify
 from services.classifier.core.actor_model import actor_candidates
+from services.classifier.core import non_parties
 from services.classifier.core.actors import clause_subject, name_actor
 
 from .conftest import release_of
@@ -154,3 +157,15 @@ def test_a_lone_quantifier_is_the_publisher_s(subject):
 
 def test_many_of_us_are_still_the_public():
     assert not name_actor("many of us", False, "UK government").agent
+
+
+def test_a_time_is_cut_off_a_name_as_the_two_searches_cut_it_where_the_shortcut_spares_them():
+    words = ["Khan", "Sheikhun", "on", "in", "the", "and", "of", "Tuesday", "Tuesday's", "Tuesday.", "TUESDAY", "May",
+             "2027", "30", "١٢", "England", "Wales", "x"]
+    rnd = random.Random(7)
+    for _ in range(5000):
+        name = " ".join(rnd.choice(words) for _ in range(rnd.randint(1, 6)))
+        head = non_parties._TIME_HEAD.match(name)
+        start = head.end() if head else 0
+        tail = non_parties._TIME_TAIL.search(name, start)
+        assert non_parties.without_time(name) == (start, name[start:tail.start()] if tail else name[start:]), name
