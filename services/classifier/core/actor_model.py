@@ -97,11 +97,9 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
         if is_instrument(name) or names_a_time(name) or _DEMONSTRATIVE.match(name):
             continue
         in_text.append((start, start + len(name), name, NAME))
+    both_kinds = len({source for _, _, _, source in in_text}) == 2
     for start, end, name, source in sorted(in_text):
-        if any(other != source and at <= start and end <= last and last - at > end - start
-               and (source == AGENT or end < last and _MODIFIED.match(text, end)) for at, last, _, other in in_text):
-            # "Department" of "the Department for Education", "AI" of "AI companion providers": the longer is
-            # the phrase
+        if both_kinds and _inside_the_other_kind(text, start, end, source, in_text):
             continue
         # a minister's title is the publisher acting, a candidate already; a hostile group commits to nothing
         if not (_TITLE.match(name) or is_hostile(name)):
@@ -110,6 +108,18 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
     # frame (see ``triggers._new_cues``)
     return [tuple.__new__(Candidate, (name, frozenset(sources), start, end))
             for name, (sources, start, end) in found.items()]
+
+
+def _inside_the_other_kind(text: str, start: int, end: int, source: str,
+                           in_text: list[tuple[int, int, str, str]]) -> bool:
+    """Whether a candidate of ``source`` at ``text[start:end]`` lies inside a longer one of the other kind: an agent
+    noun a name goes on from ("Department" of "the Department for Education"), or a name an agent phrase goes on
+    from in lowercase ("AI" of "AI companion providers"). The longer is the phrase."""
+    for at, last, _, other in in_text:
+        if other != source and at <= start and end <= last and last - at > end - start \
+                and (source == AGENT or end < last and _MODIFIED.match(text, end) is not None):
+            return True
+    return False
 
 
 def _add(found: dict[str, tuple[set[str], int, int]], names: dict[str, str], name: str, source: str,
