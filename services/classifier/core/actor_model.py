@@ -15,9 +15,10 @@ from typing import Final, NamedTuple
 
 from schemas import Commitment
 
-from .actors import (_CAPITALISED, _HOSTILE, _INSTRUMENT, _LEADING_ARTICLE, _LEADING_DETERMINER, _POSSESSIVE, _TITLE,
-                     agent_noun_matches)
+from .actors import (_CAPITALISED, _DEMONSTRATIVE, _HOSTILE, _LEADING_ARTICLE, _LEADING_DETERMINER, _MODIFIED,
+                     _POSSESSIVE, _TITLE, agent_noun_matches, is_instrument)
 from .folding import any_in, fold, word_starts
+from .non_parties import after_numbers, names_a_time, without_time
 from .publishers import government_of
 from .records import commitment_id
 
@@ -79,7 +80,7 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
     # "Funding to be Distributed to …": a headline's names are no candidates
     for match in [] if is_headline(text) else _CAPITALISED.finditer(text):
         name = match.group()
-        if name.isdigit() or len(name) == 1 or text[match.end():match.end() + 1] == "(":
+        if len(name) == 1 or text[match.end():match.end() + 1] == "(":
             continue  # a letter, or part of a longer token ("BN(O)")
         if " " not in name and not name.isupper() and not _LETTER_OR_DIGIT.search(text, 0, match.start()):
             continue  # a sentence's first word is capitalised whatever it is ("What", "Funding")
@@ -91,10 +92,15 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
         article = _LEADING_ARTICLE.match(name)
         start = match.start() + (article.end() if article else 0)
         name = name[article.end():] if article else name
-        if _INSTRUMENT.search(name):
+        time_end, name = without_time(name)
+        start += time_end
+        if is_instrument(name) or names_a_time(name) or _DEMONSTRATIVE.match(name):
             continue
         in_text.append((start, start + len(name), name, NAME))
+    both_kinds = len({source for _, _, _, source in in_text}) == 2
     for start, end, name, source in sorted(in_text):
+        if both_kinds and _inside_the_other_kind(text, start, end, source, in_text):
+            continue
         # a minister's title is the publisher acting, a candidate already; a hostile group commits to nothing
         if not (_TITLE.match(name) or is_hostile(name)):
             _add(found, names, name, source, start, end)
@@ -102,6 +108,18 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
     # frame (see ``triggers._new_cues``)
     return [tuple.__new__(Candidate, (name, frozenset(sources), start, end))
             for name, (sources, start, end) in found.items()]
+
+
+def _inside_the_other_kind(text: str, start: int, end: int, source: str,
+                           in_text: list[tuple[int, int, str, str]]) -> bool:
+    """Whether a candidate of ``source`` at ``text[start:end]`` lies inside a longer one of the other kind: an agent
+    noun a name goes on from ("Department" of "the Department for Education"), or a name an agent phrase goes on
+    from in lowercase ("AI" of "AI companion providers"). The longer is the phrase."""
+    for at, last, _, other in in_text:
+        if other != source and at <= start and end <= last and last - at > end - start \
+                and (source == AGENT or end < last and _MODIFIED.match(text, end) is not None):
+            return True
+    return False
 
 
 def _add(found: dict[str, tuple[set[str], int, int]], names: dict[str, str], name: str, source: str,
@@ -203,6 +221,7 @@ def _noun_phrase_start(text: str, start: int, end: int) -> int:
             break
     while text[start:start + 1].isspace():
         start += 1
+    start += after_numbers(text[start:end])
     determiner = _LEADING_DETERMINER.match(text[start:end])
     return start + (determiner.end() if determiner else 0)
 

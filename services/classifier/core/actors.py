@@ -6,11 +6,14 @@ import re
 from typing import Final, NamedTuple
 
 from .folding import WordSet, case_sensitive, fold
+from .non_parties import PARTITIVE, QUANTIFIERS, after_numbers, names_a_time, without_time
 from .publishers import UK_GOVERNMENT, government_of, named_as
 
 # Things a publisher acts through: "the Community Resilience Fund will contribute" is the publisher acting.
 _INSTRUMENT: Final = re.compile(r"\b(?:Programme|Program|Fund|Scheme|Strategy|Plan|Initiative|Grant|Budget|Package"
                          r"|Funding|Investment)s?$", re.IGNORECASE)
+# Where a name's head ends: "the Office of Justice Programs" is an office, "the Fund for Peace" a fund
+_COMPLEMENT: Final = re.compile(r"\s+(?:of|for)\s+")
 _FIRST_PERSON: Final = re.compile(r"\b(?:we|us|our|i)\b", re.IGNORECASE)
 # Ministers speak for their government: an actor that is only a title is the publisher. Written in lowercase
 # (the same pattern under IGNORECASE) so that case_sensitive() can run it over folded text.
@@ -67,6 +70,8 @@ _PREPOSITION: Final = re.compile(r"\s+(?:of|to|for|in|on|from|with|by|at|across|
 _MODIFIED: Final = re.compile(r"\s+[a-z]")
 _POSSESSIVE: Final = re.compile(r"['’]s\b")
 _LEADING_ARTICLE: Final = re.compile(r"^(?:The|A|An)\s+")
+# "This Emergency Grant Aid", "This Government": a thing or body the text spoke of, however capitalised
+_DEMONSTRATIVE: Final = re.compile(r"(?:This|That)\s")
 _LEADING_THE: Final = re.compile(r"^the\s+")
 _LEADING_DETERMINER: Final = re.compile(r"^(?:the|a|an|all|its|our|their|these|those|such)\s+", re.IGNORECASE)
 # Subjects that name no one, spelt as sentences spell them: "it will launch" is the publisher's, unnamed.
@@ -129,6 +134,13 @@ def new_actor(name: str, agent: bool, hostile: bool = False, own: bool = False) 
 _BARE_PRONOUN: Final = re.compile(r"[\"'‘’“”«»\s]*(?:we|us|our|i|they|them|he|she|you|it)[\"'‘’“”«»\s]*", re.IGNORECASE)
 
 
+def is_instrument(name: str) -> bool:
+    """Whether the head of the capitalised name ``name`` is a thing a publisher acts through (``_INSTRUMENT``): "the
+    Work Programme", "the Fund for Peace"; not "the Office of Justice Programs"."""
+    complement = _COMPLEMENT.search(name)
+    return _INSTRUMENT.search(name, 0, complement.start() if complement else len(name)) is not None
+
+
 def without_bare_pronoun(name: str, publisher_name: str) -> str:
     """``name``, or the publisher when it is a bare pronoun ('"We', "they"): an actor is never one."""
     return publisher_name if _BARE_PRONOUN.fullmatch(name) else name
@@ -145,12 +157,26 @@ def clause_subject(sentence: str, trigger: int, folded: str | None = None) -> st
     start = max(pre.rfind(","), pre.rfind(":")) + 1  # the segment after the last comma or colon
     folded = fold(pre) if folded is None else folded
     cut = _LAST_SUBORDINATOR_FOLDED.match(folded, start, len(pre))
+    while cut and _joins_a_name(pre, cut.start("word"), cut.end()):  # "Police and Crime Commissioners"
+        cut = _LAST_SUBORDINATOR_FOLDED.match(folded, start, cut.start("word"))
     if cut:
         after = pre[cut.end():].strip()
         if after:
             return after
         return pre[start: cut.start("word")].strip()  # a relative clause: its antecedent
     return pre[start:].strip()
+
+
+def _joins_a_name(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is "and" between two capitalised words ("Police and Crime Commissioners", "the
+    UK and France"): part of a name, or of two joined, that acts as one subject."""
+    if text[start:end] != "and":  # written in lowercase: "AND" in a text in capitals tells nothing
+        return False
+    before = text[:start].rstrip()
+    after = text[end:].lstrip()
+    word_before = before.rsplit(None, 1)[-1] if before else ""
+    return (before != text[:start] and after != text[end:] and word_before[-1:].isalpha()
+            and "A" <= word_before[:1] <= "Z" and "A" <= after[:1] <= "Z")
 
 
 # A subject of one capitalised word, and the words of that form that name no body however a release writes them
@@ -191,6 +217,9 @@ def _starts_sentence(text: str, at: int) -> bool:
 def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor:
     """The actor named in ``subject``; the publisher when it names none or names the publisher itself."""
     text = subject.strip()
+    partitive = PARTITIVE.match(text)
+    if partitive:
+        text = text[partitive.end():]
     if text in _PRONOUNS:
         return new_actor(publisher_name, False)
     folded = fold(text)
@@ -211,7 +240,8 @@ def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor
             return named
     agent = _AGENT_NOUN_FOLDED.search(folded, 0, head_end) if _AGENT_NOUN_WORDS.in_(folded[:head_end]) else None
     if agent:
-        return new_actor(_LEADING_DETERMINER.sub("", text[agent.start():agent.end()]), True)
+        phrase = text[agent.start():agent.end()]
+        return new_actor(_LEADING_DETERMINER.sub("", phrase[after_numbers(phrase):]), True)
     return new_actor(publisher_name, False)
 
 
@@ -237,16 +267,20 @@ def _named(text: str, head_end: int, sentence_start: bool, publisher_name: str) 
         rest = text[match.end():]
         if match.start() == 0 and sentence_start and " " not in name and not name.isupper():
             continue
-        if name.lower() in ("the", "this", "these", "those", "it", "a", "an") or name.isdigit():
+        if name.lower() in QUANTIFIERS:
             continue
+        if _DEMONSTRATIVE.match(name):  # "This Emergency Grant Aid will": as an instrument, the publisher's own
+            return new_actor(publisher_name, True, own=True)
         possessive = _POSSESSIVE.search(name)
-        name = _LEADING_ARTICLE.sub("", name[: possessive.start()] if possessive else name)
+        name = without_time(_LEADING_ARTICLE.sub("", name[: possessive.start()] if possessive else name))[1]
+        if names_a_time(name):  # "On 1 April", "Friday's"
+            continue
         if not possessive and _MODIFIED.match(rest) and not _AGENT_NOUN.match(rest.strip()):
             return None  # "the ESG transitional grant": the name only qualifies a thing
 
         if _TITLE.match(name):
             return name_actor(name, False, publisher_name)
-        if name == publisher_name or _INSTRUMENT.search(name):  # "the Work Programme will": the publisher's own
+        if name == publisher_name or is_instrument(name):  # "the Work Programme will": the publisher's own
             return new_actor(publisher_name, True, own=True)
         return new_actor(name, True)
     return None

@@ -44,6 +44,10 @@ _OBLIGED: Final = re.compile(r"(?!(?:th[eo]se|they|we|you|some|many|all|\w+ing)\
                              r"(?:[A-Za-z][\w'’-]*\s+){0,3}"
                              rf"(?:[a-z][\w-]*(?:ers|ors|ists|ants|(?<!m)ents|ians|lords)|{'|'.join(PARTY_PLURALS)})",
                              re.IGNORECASE)
+# A sentence's first word, alone, that is a plural in lowercase but for its capital: a thing ("Bids must be
+# submitted", "Applications must be made"), or a body an agent noun names ("Councils"), never a name as "Russia",
+# "TikTok" or "MONUSCO" are.
+_FIRST_WORD_PLURAL: Final = re.compile(r"[A-Z][a-z]+s")
 _ACTING: Final = re.compile(
     r"\b(?:will|shall|must|should|(?:is|are)\s+(?:now\s+)?(?:set\s+|required\s+|obliged\s+|expected\s+)?to|"
     r"ha(?:s|ve)\s+(?:\w+\s+){0,2}(?:awarded|allocated|adopted|provided|committed|announced|agreed)|"
@@ -88,7 +92,8 @@ def read_unruled(text: str, publisher: str, kind: Kind, confidence: float, *, fo
     acting = acting_at(folded)
     at = acting.start() if acting else 0
     subject = without_time_word(clause_subject(text, at)) if at else ""
-    actor = name_actor(subject, at == 0, publisher) if at else new_actor(publisher, True, own=True)
+    actor = name_actor(subject, _FIRST_WORD_PLURAL.fullmatch(subject) is not None and text.startswith(subject),
+                       publisher) if at else new_actor(publisher, True, own=True)
     if kind == DEMAND and not actor.agent and not actor.hostile and acting is not None \
             and _OBLIGED.fullmatch(subject) is not None and not folded.startswith("be ", acting.end() + 1):
         # "Prison governors must report …": whom a duty binds is its party, whatever its noun

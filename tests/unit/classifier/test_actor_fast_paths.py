@@ -20,12 +20,16 @@ _WORDS = ["we ", "We ", "I ", "our ", "it ", "It ", "This ", "these ", "They ", 
           "Prime Minister ", "Home Secretary ", "Secretary of State for Home ", "government ", "Government ",
           "companies ", "service providers ", "terrorists ", "Daesh ", "people ", "the public ", "of ", "to ",
           "with ", "signing ", "'s ", "’s ", "Work Programme ", "Fund ", "Defra ", "DHS ", "NATS ", "2021 ",
-          "commitment ", "plans ", "plan ", "pledge ", "promise ", "government's ", "its ", "their ",
+          "commitment ", "30 April ", "Friday ", "Friday's ", "On ", "By ", "in ", "Office ", "2,000 ", "Category 1 ",
+          "Police and Crime ", "G7 ", "France ", "Each of ", "Some ", "many of us ", "plans ", "plan ", "pledge ",
+          "promise ", "government's ", "its ", "their ",
           "should be ", "must be ", "will need to be ", "removed ", "done ", "set ", "opened ", "open ",
           "more ", "Councils ", "schools ", "to get ", "to be ", "is ", "include ", "that ", "which ", "and ",
           "said ", ", ", ": ", ".", "İ", "ı", "ſ", "\u212a", "K", "x", " ", "planſ ", "promiſe ", "commİtment ",
           "ıt ", "ſaid "]
 _PUBLISHERS = ["UK government", "Defra", "Department for Education", "DHS"]
+_TIME_WORDS = ("january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|"
+               "wednesday|thursday|friday|saturday|sunday")
 # Words whose letters IGNORECASE matches but str.lower() does not turn into the pattern's.
 _ODD_FRAMES = ["The government's commitment to ınvest £5m.", "The government’s pledge to \u212aeep it.",
                "Our planſ to introduce rules.", "Its promiſe to open schools.", "Schools to ſtay open.",
@@ -46,6 +50,10 @@ def _plain_clause_subject(sentence: str, trigger: int) -> str:
     segment = pre[pre.rfind(",") + 1:] if "," in pre else pre
     segment = segment.split(":")[-1]
     cut = actors._LAST_SUBORDINATOR.match(segment)
+    while cut and cut["word"] == "and" and re.search(r"(?:^|\s)[A-Z]\S*[^\W\d_]\s+$|(?:^|\s)[A-Z]\s+$",
+                                                          segment[:cut.start("word")]) \
+            and re.match(r"\s+[A-Z]", segment[cut.end():]):
+        cut = actors._LAST_SUBORDINATOR.match(segment[:cut.start("word")])
     if cut:
         after = segment[cut.end():].strip()
         if after:
@@ -54,8 +62,14 @@ def _plain_clause_subject(sentence: str, trigger: int) -> str:
     return segment.strip()
 
 
+_QUANTIFIERS = ("the this these those it a an each every all some any both either neither none half most many several "
+                "few around about over nearly almost up more such another further there here").split()
+
+
 def _plain_name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor:
     text = subject.strip()
+    text = re.sub(r"^(?:each|every one|all|half|some|many|most|both|none|either|neither|several|one)\s+of\s+"
+                  r"(?!(?:us|you|them|whom|which|these|those|this|it)\b)", "", text, flags=re.IGNORECASE)
     if not text or actors._FIRST_PERSON.fullmatch(text) or actors._FIRST_PERSON.match(text) \
             and len(text.split()) == 1:
         return Actor(publisher_name, True, own=True)
@@ -79,21 +93,34 @@ def _plain_name_actor(subject: str, sentence_start: bool, publisher_name: str) -
         rest = text[match.end():]
         if match.start() == 0 and sentence_start and " " not in name and not name.isupper():
             continue
-        if name.lower() in ("the", "this", "these", "those", "it", "a", "an") or name.isdigit():
+        if name.lower() in _QUANTIFIERS:
             continue
+        if re.match(r"(?:This|That)\s", name):
+            return Actor(publisher_name, True, own=True)
         possessive = re.search(r"['’]s\b", name)
         name = re.sub(r"^(?:The|A|An)\s+", "", name[: possessive.start()] if possessive else name)
+        name = re.sub(rf"^(?:(?:{_TIME_WORDS}|\d+)\s+)+(?:on|in|of|for|and|the|&)\s+(?:the\s+)?(?=[A-Z])", "",
+                      name, flags=re.IGNORECASE)
+        name = re.sub(rf"\s+(?:on|in|of|for|and|the|&)\s+(?:the\s+)?(?:{_TIME_WORDS})\b.*", "", name,
+                      flags=re.IGNORECASE | re.DOTALL)
+        if re.fullmatch(rf"(?:(?:{_TIME_WORDS}|\d+)(?:\s+|$))*|(?:by|on|in|from|at|until|till|before|after|since|"
+                        r"during|over)", name, re.IGNORECASE):
+            continue
         if not possessive and actors._MODIFIED.match(rest) and not actors._AGENT_NOUN.match(rest.strip()):
             break
         if actors._TITLE.match(name):
             return _plain_name_actor(name, False, publisher_name)
-        if name == publisher_name or actors._INSTRUMENT.search(name):
+        if name == publisher_name or actors._INSTRUMENT.search(re.split(r"\s+(?:of|for)\s+", name)[0]):
             return Actor(publisher_name, True, own=True)
         return Actor(name, True)
     agent = actors._AGENT_NOUN.search(head)
     if agent:
-        return Actor(re.sub(r"^(?:the|a|an|all|its|our|their|these|those|such)\s+", "", agent.group(),
-                            flags=re.I), True)
+        phrase = agent.group()
+        numbers = list(re.finditer(r"(?<!\S)\d\S*\s+(?:the\s+)?", phrase, re.I))
+        named = re.search(r"(?:^|\s)([A-Z]\S*)\s+$", phrase[:numbers[-1].start()]) if numbers else None
+        if numbers and (named is None or named[1].lower() in _QUANTIFIERS):
+            phrase = phrase[numbers[-1].end():]
+        return Actor(re.sub(r"^(?:the|a|an|all|its|our|their|these|those|such)\s+", "", phrase, flags=re.I), True)
     return Actor(publisher_name, False)
 
 

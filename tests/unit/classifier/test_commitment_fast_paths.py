@@ -19,7 +19,8 @@ _SUBORDINATOR = re.compile(
     r"said|says|announced|announces|confirmed|means|why|how)\b", re.IGNORECASE)
 _WORDS = ["will ", "must ", "The ", "council ", "that ", "Which ", "whereby ", "where ", "as ", "so ", "forces ",
           "FORCE ", "governments ", "Trust ", "trusts ", "unity ", "the Home Office ", "of ", "to ", "£5m ", ", ",
-          ": ", "İ", "ſ", "K", "x", " ", "we ", "they ", "commitment ", "plans ", "should be removed "]
+          ": ", "İ", "ſ", "K", "x", " ", "we ", "they ", "commitment ", "plans ", "should be removed ",
+          "and ", "AND ", "Police ", "Crime "]
 
 
 def _texts(sentences: list[str], count: int, seed: int) -> list[str]:
@@ -29,6 +30,9 @@ def _texts(sentences: list[str], count: int, seed: int) -> list[str]:
 
 def _subject_by_scan(segment: str) -> str:
     cuts = list(_SUBORDINATOR.finditer(segment))
+    while cuts and cuts[-1].group() == "and" and re.match(r"\s+[A-Z]", segment[cuts[-1].end():]) \
+            and re.search(r"(?:^|\s)[A-Z]\S*[^\W\d_]\s+$|(?:^|\s)[A-Z]\s+$", segment[:cuts[-1].start()]):
+        cuts.pop()  # "Police and Crime Commissioners": one name
     if cuts:
         after = segment[cuts[-1].end():].strip()
         return after or segment[: cuts[-1].start()].strip()
