@@ -96,16 +96,7 @@ class _FrontMatterLoader(UniqueKeyLoader):
     key given twice (``date:`` on two lines), rather than the last one read."""
 
     first_line = 2  # the block starts on the file's line 2
-
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError as exc:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{exc}: {node.value!r} is not a real date; write YYYY-MM-DD", node.start_mark) from None
-
-
-_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
+    timestamp_hint = "; write YYYY-MM-DD"
 
 
 _ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
