@@ -102,6 +102,14 @@ SPOOL_REPLAY_SECONDS = RETRY_AFTER_SECONDS  # how often unsubscribes kept while 
 DIGEST_WATCH_TRIES = 3  # reads of a digest's buffer overtaken by a new entry before the last read is taken as it is
 
 
+def _log_stopped(task: asyncio.Task[None]) -> None:
+    """One ERROR, with its traceback, for a background task ended by an error: `/healthz` and `pledgewatch status`
+    say it stopped, and this says where."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("background task %s stopped: %s: %s", task.get_name(), type(error).__name__, error,
+                  exc_info=error)
+
+
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -294,6 +302,8 @@ class NotifierService:
             self._tasks.append(asyncio.create_task(
                 self.leader.run(on_elected=self._elected, on_deposed=self._deposed, on_tick=self._leader_tick),
                 name="notifier-leader"))
+        for task in self._tasks:
+            task.add_done_callback(_log_stopped)
 
     async def stop(self) -> None:
         if self.send_loop is not None:
