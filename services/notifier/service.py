@@ -38,7 +38,7 @@ from services.common.representation_times import Served, first_served
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import Entry, Streams
-from services.common.tasks import cancel_and_wait
+from services.common.tasks import cancel_and_wait, log_if_stopped
 from services.common.tidying import tidied
 from services.common.worker_liveness import beat_limit
 
@@ -100,14 +100,6 @@ Clock = Callable[[], datetime]
 T = TypeVar("T")
 SPOOL_REPLAY_SECONDS = RETRY_AFTER_SECONDS  # how often unsubscribes kept while Redis was unavailable are retried
 DIGEST_WATCH_TRIES = 3  # reads of a digest's buffer overtaken by a new entry before the last read is taken as it is
-
-
-def _log_stopped(task: asyncio.Task[None]) -> None:
-    """One ERROR, with its traceback, for a background task ended by an error: `/healthz` and `pledgewatch status`
-    say it stopped, and this says where."""
-    if not task.cancelled() and (error := task.exception()) is not None:
-        log.error("background task %s stopped: %s: %s", task.get_name(), type(error).__name__, error,
-                  exc_info=error)
 
 
 def _utc_now() -> datetime:
@@ -303,7 +295,7 @@ class NotifierService:
                 self.leader.run(on_elected=self._elected, on_deposed=self._deposed, on_tick=self._leader_tick),
                 name="notifier-leader"))
         for task in self._tasks:
-            task.add_done_callback(_log_stopped)
+            task.add_done_callback(log_if_stopped)
 
     async def stop(self) -> None:
         if self.send_loop is not None:
