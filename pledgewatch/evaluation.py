@@ -226,8 +226,8 @@ def load_set(directory: Path, warn: Callable[[str], None] = _warn) -> list[tuple
             raise LabelledSetError(f"{labels_path}: the label of {release.release_id} is not an object")
         problem = label_problem(label, release.body)
         if problem:
-            raise LabelledSetError(f"{labels_path}: {key}{problem} (`python tests/data/check_labels.py {directory}` "
-                                   "lists every problem of a set)")
+            raise LabelledSetError(f"{labels_path}: {key}{problem} (`{_check_labels_command(directory)}` lists every "
+                                   "problem of a set)")
         pairs.append((release, label))
     holes = sorted(set(labels) - names)
     if holes:
@@ -333,6 +333,13 @@ def _field(got: Commitment, name: str):
 ROOT = Path(__file__).resolve().parents[1]
 SPLITS = {"training": ROOT / "tests" / "data", "validation": ROOT / "tests" / "data" / "validation"}
 BLIND_MARKER = "BLIND"
+
+
+def _check_labels_command(directory: Path) -> str:
+    """The command that lists every problem of the labelled set at ``directory``, from any folder: this Python and
+    the checkout's checker, by their paths (``python tests/data/check_labels.py`` ran only in the checkout)."""
+    checker = ROOT / "tests" / "data" / "check_labels.py"
+    return f"{sys.executable} {checker if checker.is_file() else 'tests/data/check_labels.py'} {directory}"
 
 
 class BlindSetError(Exception):

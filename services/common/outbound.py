@@ -161,7 +161,8 @@ class TargetPolicy:
         if any(ip in network for network in self.networks):
             return None
         shown = host if host == address else f"{host} ({address})"
-        return f"refused: {shown} is a {kind} address; outbound requests go only to public addresses " \
+        article = "an" if kind[0] in "aeiou" else "a"
+        return f"refused: {shown} is {article} {kind} address; outbound requests go only to public addresses " \
                "unless PLEDGEWATCH_ALLOW_PRIVATE_TARGETS allows it"
 
     def url_refusal(self, url: str) -> str | None:

@@ -44,3 +44,11 @@ async def cancel_and_wait(tasks: Iterable[asyncio.Future[object]], *, what: str,
         for task in done:  # retrieved, so that asyncio does not report it as never retrieved
             if not task.cancelled():
                 task.exception()
+
+
+def log_if_stopped(task: asyncio.Task[None]) -> None:
+    """A done callback for a service's background task: one ERROR, with its traceback, when an error ended it.
+    `/healthz` and `pledgewatch status` say that it stopped; this says where."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("background task %s stopped: %s: %s", task.get_name(), type(error).__name__, error,
+                  exc_info=error)

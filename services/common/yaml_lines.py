@@ -29,6 +29,7 @@ class UniqueKeyLoader(yaml.SafeLoader):
     opened by ``---`` on line 1), so that the error says where the first one is in the file's own numbers."""
 
     first_line = 1
+    timestamp_hint = " or time"  # after "is not a real date"
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         first: dict[Any, yaml.Node] = {}
@@ -45,3 +46,16 @@ class UniqueKeyLoader(yaml.SafeLoader):
                     None, None, f"key {key!r} given twice (first on line {seen.start_mark.line + self.first_line})",
                     key_node.start_mark)
         return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
+        """YAML's date or time; an impossible one (``2026-02-30``) an error that knows its line, as every other
+        problem of the text is, rather than a bare ValueError out of the parser."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{exc}: {node.value!r} is not a real date{self.timestamp_hint}", node.start_mark
+            ) from None
+
+
+UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", UniqueKeyLoader.construct_yaml_timestamp)

@@ -96,16 +96,7 @@ class _FrontMatterLoader(UniqueKeyLoader):
     key given twice (``date:`` on two lines), rather than the last one read."""
 
     first_line = 2  # the block starts on the file's line 2
-
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError as exc:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{exc}: {node.value!r} is not a real date; write YYYY-MM-DD", node.start_mark) from None
-
-
-_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
+    timestamp_hint = "; write YYYY-MM-DD"
 
 
 _ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
@@ -128,6 +119,8 @@ def _iso_text(value: object) -> object:
 
 
 NO_ADDRESS: Final = "a release needs a url or an id"
+NOTICE_ALONE: Final = ('a notice alone withdraws nothing: add "withdrawn": true to withdraw the release, or leave the '
+                       'notice out')
 
 
 def address_errors(value: dict[str, object]) -> list[dict[str, str]]:
@@ -190,6 +183,8 @@ class ReleaseInput(BaseModel):
         url = self.url or default_url
         if not url and not self.id:
             raise ReleaseRefused(NO_ADDRESS, field="url")
+        if self.withdrawn_notice is not None and "withdrawn" not in self.model_fields_set:
+            raise ReleaseRefused(f"withdrawn_notice: {NOTICE_ALONE}", field="withdrawn_notice", problem=NOTICE_ALONE)
         release = _release(release_id=self.id or release_id_for(url or ""), url=url or f"urn:pledgewatch:{self.id}",
                            title=self.title, published_at=self.published_at, body=self.body,
                            source=self.source or source)
@@ -392,6 +387,9 @@ def _html_withdrawal(path: Path, text: str) -> dict[str, object]:
     meta = html_meta(text, "withdrawn", "withdrawn_notice")
     notice = " ".join(meta.get("withdrawn_notice", "").split()) or None
     given = meta.get("withdrawn")
+    if given is None and notice is not None:
+        raise ReleaseFileError(f'{path}: <meta name="withdrawn_notice"> alone withdraws nothing: add '
+                               f"{_WITHDRAWN_META.format('true')} to withdraw the release, or take the notice out")
     if given is None or given.strip().lower() in ("true", "false"):
         return {"withdrawn": given is not None and given.strip().lower() == "true", "withdrawn_notice": notice}
     raise ReleaseFileError(f"{path}: {_WITHDRAWN_META.format(given)}: not true or false "
@@ -446,6 +444,10 @@ def _meta_withdrawn(path: Path, match: re.Match[str] | None, meta: dict[str, obj
     its publisher so, as a ``.json`` file's ``"withdrawn": true`` withdraws one), False when not given; text,
     a number or a list is refused naming its line, as a ``.json`` file's is, never read as a yes."""
     value = meta.get("withdrawn")
+    if "withdrawn" not in meta and meta.get("withdrawn_notice") is not None:
+        raise ReleaseFileError(f"{path}:{_meta_line(match, 'withdrawn_notice')}: bad front matter: a withdrawn_notice "
+                               "alone withdraws nothing: add 'withdrawn: true' to withdraw the release, or take the "
+                               "notice out")
     if value is None or isinstance(value, bool):
         return bool(value)
     raise ReleaseFileError(f"{path}:{_meta_line(match, 'withdrawn')}: bad front matter: withdrawn "

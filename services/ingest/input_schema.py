@@ -45,3 +45,6 @@ def document_release_input(schema: dict[str, Any]) -> None:
     published["anyOf"] = [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]
     schema["anyOf"] = [{"required": ["url"], "properties": {"url": {"type": "string"}}},
                        {"required": ["id"], "properties": {"id": {"type": "string"}}}]
+    # a notice withdraws nothing alone: given, it needs "withdrawn" beside it (true withdraws, false restores)
+    schema["if"] = {"required": ["withdrawn_notice"], "properties": {"withdrawn_notice": {"type": "string"}}}
+    schema["then"] = {"required": ["withdrawn"]}

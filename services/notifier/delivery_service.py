@@ -19,7 +19,7 @@ from faststream.redis import RedisBroker
 from services.common.api import Routes
 from services.common.service import Runtime
 from services.common.settings import Settings
-from services.common.tasks import STOP_PATIENCE_SECONDS, cancel_and_wait, patience_left
+from services.common.tasks import STOP_PATIENCE_SECONDS, cancel_and_wait, log_if_stopped, patience_left
 
 from .delivery import DeliveryWorker
 from .delivery_beats import DeliveryBeat
@@ -62,6 +62,8 @@ class DeliveryService:
         assert self.worker is not None and self.bell is not None
         self._tasks += [asyncio.create_task(self.worker.run(), name="delivery-worker"),
                         asyncio.create_task(self.bell.listen(), name="delivery-bell")]
+        for task in self._tasks:
+            task.add_done_callback(log_if_stopped)
         if self.heartbeat is not None:
             self.heartbeat.start()
 

@@ -38,7 +38,7 @@ from services.common.representation_times import Served, first_served
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import Entry, Streams
-from services.common.tasks import cancel_and_wait
+from services.common.tasks import cancel_and_wait, log_if_stopped
 from services.common.tidying import tidied
 from services.common.worker_liveness import beat_limit
 
@@ -294,6 +294,8 @@ class NotifierService:
             self._tasks.append(asyncio.create_task(
                 self.leader.run(on_elected=self._elected, on_deposed=self._deposed, on_tick=self._leader_tick),
                 name="notifier-leader"))
+        for task in self._tasks:
+            task.add_done_callback(log_if_stopped)
 
     async def stop(self) -> None:
         if self.send_loop is not None:

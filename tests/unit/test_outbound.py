@@ -53,7 +53,9 @@ def test_non_public_addresses_are_named(address, kind):
 def test_an_ipv6_address_carrying_an_ipv4_one_is_judged_by_it(address, kind):
     """Before: 2002:7f00:1:: (6to4 of 127.0.0.1) passed, and 64:ff9b::7f00:1 was refused as reserved only."""
     assert non_public_kind(address) == kind
-    assert DEFAULT.refusal("hooks.example.org", address).startswith(f"refused: hooks.example.org ({address}) is a ")
+    article = "an" if kind[0] in "aeiou" else "a"
+    assert DEFAULT.refusal("hooks.example.org", address).startswith(
+        f"refused: hooks.example.org ({address}) is {article} {kind} address")
     assert DEFAULT.url_refusal(f"http://[{address}]:9000/hook") is not None
 
 
@@ -104,7 +106,9 @@ def test_a_name_is_no_ip_literal(host):
     pytest.param(("::1", 80, 0, 0), "refused: ::1 is a loopback address", id="ipv6"),
     pytest.param(("2130706433", 514), "refused: 127.0.0.1 is a loopback address", id="number"),
     pytest.param(("localhost", 514), "refused: ", id="name"),
-    pytest.param(("", 80), "refused: 0.0.0.0 is a unspecified address", id="any"),
+    pytest.param(("", 80), "refused: 0.0.0.0 is an unspecified address;", id="any"),
+    # before: "is a unspecified address", "is a link_local address"
+    pytest.param(("169.254.169.254", 80), "refused: 169.254.169.254 is a link-local address;", id="link-local"),
     pytest.param(("93.184.216.34", 443), None, id="public"),
     pytest.param("/run/some.sock", None, id="unix-path"),
     # a socket takes its host as bytes too, and connects to it as it would to the text

@@ -423,3 +423,38 @@ def test_a_date_given_dates_only_a_file_that_gives_none(tmp_path, name, content,
     path.write_text(content)
     release = load_release(path, published_at=datetime(2026, 3, 1, tzinfo=timezone.utc))
     assert release.published_at.date().isoformat() == own
+
+
+@pytest.mark.parametrize(("name", "text", "error"), [
+    ("2026-12-07-plan.md", "---\nwithdrawn_notice: Published in error.\n---\nBorder plan\nThe UK will invest £5m.\n",
+     "{path}:2: bad front matter: a withdrawn_notice alone withdraws nothing: add 'withdrawn: true' to withdraw "
+     "the release, or take the notice out"),
+    ("2026-12-07-plan.html", _PAGE.format(meta='<meta name="withdrawn_notice" content="Published in error.">'),
+     '{path}: <meta name="withdrawn_notice"> alone withdraws nothing: add <meta name="withdrawn" content="true"> '
+     "to withdraw the release, or take the notice out"),
+    ("2026-12-07-plan.json", '{"title": "Border plan", "body": "The UK will invest £5m.", '
+                             '"withdrawn_notice": "Published in error."}',
+     '{path}: withdrawn_notice: a notice alone withdraws nothing: add "withdrawn": true to withdraw the release, '
+     "or leave the notice out"),
+])
+def test_a_withdrawal_notice_without_the_withdrawal_is_refused(tmp_path, name, text, error):
+    """Before: a notice given without ``withdrawn: true`` was published as a live release, the notice dropped
+    downstream: its subscribers were told nothing and kept every reminder, though its writer meant to withdraw it."""
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(ReleaseFileError) as caught:
+        load_release(path)
+    assert str(caught.value) == error.format(path=path)
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("2026-12-07-plan.md", "---\nwithdrawn: false\nwithdrawn_notice: Published in error.\n---\nBorder plan\nx\n"),
+    ("2026-12-07-plan.html", _PAGE.format(meta='<meta name="withdrawn" content="false">'
+                                               '<meta name="withdrawn_notice" content="Published in error.">')),
+    ("2026-12-07-plan.json", '{"title": "Border plan", "body": "x", "withdrawn": false, '
+                             '"withdrawn_notice": "Published in error."}'),
+])
+def test_a_notice_beside_withdrawn_false_is_a_restored_release(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    assert load_release(path).withdrawn is False

@@ -4,7 +4,7 @@ is cancelled again, and one that never ends is given up on, so that a stop never
 import asyncio
 import logging
 
-from services.common.tasks import cancel_and_wait
+from services.common.tasks import cancel_and_wait, log_if_stopped
 
 
 async def _absorbs_one_cancellation(entered: asyncio.Event) -> None:
@@ -54,3 +54,23 @@ async def test_tasks_that_end_when_cancelled_are_waited_for_and_their_errors_kep
 
 async def test_nothing_to_stop():
     await cancel_and_wait([], what="test")
+
+
+async def test_a_task_ended_by_an_error_is_logged_once_and_one_cancelled_or_finished_not(caplog):
+    async def fails() -> None:
+        raise ValueError("day is out of range for month")
+
+    async def waits() -> None:
+        await asyncio.sleep(60)
+
+    failed, cancelled, finished = (asyncio.create_task(fails(), name="failing"),
+                                   asyncio.create_task(waits(), name="waiting"),
+                                   asyncio.create_task(asyncio.sleep(0), name="finishing"))
+    for task in (failed, cancelled, finished):
+        task.add_done_callback(log_if_stopped)
+    cancelled.cancel()
+    await asyncio.gather(failed, cancelled, finished, return_exceptions=True)
+    await asyncio.sleep(0)  # the done callbacks run
+    [record] = caplog.records
+    assert record.getMessage() == "background task failing stopped: ValueError: day is out of range for month"
+    assert record.levelno == logging.ERROR and record.exc_info is not None

@@ -60,6 +60,18 @@ async def test_a_key_given_twice_is_refused_and_dead_lettered_not_read_as_its_la
     assert b"key 'url' given twice" in b"".join(letter.values()) and b"news/y" in b"".join(letter.values())
 
 
+async def test_a_withdrawal_notice_without_withdrawn_is_refused_not_published_live(http_service, streams, published,
+                                                                                   api_headers):
+    """Before: answered 202 and published the release live, the notice dropped: a client meaning to withdraw it
+    was told it had published, and its subscribers kept every reminder."""
+    _, url = http_service
+    status, answer, _ = await _post(url, {**RELEASE, "withdrawn_notice": "Published in error."}, api_headers)
+    assert (status, answer) == (422, {"errors": [{"field": "withdrawn_notice", "message": (
+        'a notice alone withdraws nothing: add "withdrawn": true to withdraw the release, or leave the notice out')}]})
+    assert await published() == []
+    assert await streams.client.xlen(streams.key(DEAD_LETTERS)) == 1
+
+
 @pytest.mark.parametrize("when", ["1900-01-01T00:00:00+00:00", SOON, "2023-03-14T09:30:00-05:00"])
 async def test_dates_within_the_bounds_are_taken(http_service, published, when, api_headers):
     _, url = http_service

@@ -67,3 +67,34 @@ async def test_a_file_subscription_overriding_a_stored_one_is_warned_of_at_start
     await asyncio.sleep(1.1)
     path.write_text("subscriptions:\n" + desk + bio)
     assert await _logged(caplog, words)
+
+
+async def test_an_edit_giving_an_impossible_date_is_reported_and_the_watch_goes_on(notifier, write_yaml, caplog):
+    """Before: `paused_until: 2026-02-30` (a YAML date) raised a ValueError out of the reader, which stopped the
+    watch of the file for good, with nothing logged; the notifier was unhealthy from then on."""
+    caplog.set_level(logging.INFO, logger="services.notifier.store")
+    path = write_yaml("subscriptions:\n  - id: desk\n    channels: [console]\n", "subs.yaml")
+    running = await notifier(config=fast_config(leader_ttl_seconds=15, delivery_poll_seconds=0.2), subscriptions=path)
+    await asyncio.sleep(1.1)
+    path.write_text("subscriptions:\n  - id: desk\n    paused_until: 2026-02-30\n    channels: [console]\n")
+    assert await _logged(caplog, "subs.yaml:3: not valid YAML: day is out of range for month")
+    await asyncio.sleep(1.1)
+    await running.service.ping()  # the watch still runs
+    path.write_text("subscriptions:\n  - id: desk\n    channels: [console]\n  - id: desk2\n    channels: [console]\n")
+    assert await _logged(caplog, "reloaded 2 subscription(s)")
+
+
+async def test_a_background_task_that_stops_says_so_in_the_log(notifier, write_yaml, caplog, monkeypatch):
+    """Before: a notifier task stopped by an error it did not expect left no line in the log: only `/healthz` and
+    `pledgewatch status` told of it, naming the error but not where it came from."""
+    async def broken(store, before):
+        raise ValueError("day is out of range for month")
+
+    monkeypatch.setattr("services.notifier.service.note_edit", broken)
+    caplog.set_level(logging.INFO, logger="services.notifier")
+    path = write_yaml("subscriptions:\n  - id: desk\n    channels: [console]\n", "subs.yaml")
+    await notifier(config=fast_config(leader_ttl_seconds=15, delivery_poll_seconds=0.2), subscriptions=path)
+    assert await _logged(caplog, "background task notifier-subscriptions-file stopped: "
+                                 "ValueError: day is out of range for month")
+    [record] = [r for r in caplog.records if "background task notifier-subscriptions-file" in r.getMessage()]
+    assert record.levelno == logging.ERROR and record.exc_info is not None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from pledgewatch.evaluation import actor_matches, deadline_key, locate
@@ -286,8 +289,9 @@ def test_a_label_that_cannot_be_scored_is_one_line_naming_it(tmp_path, capsys, c
     assert main(root) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == (f"error: {root / 'labels.json'}: nc-01-x {problem} "
-                            f"(`python tests/data/check_labels.py {root}` lists every problem of a set)\n")
+    checker = Path(__file__).resolve().parents[2] / "data" / "check_labels.py"  # a command that works from any folder:
+    assert captured.err == (f"error: {root / 'labels.json'}: nc-01-x {problem} "  # before, `python tests/data/…`
+                            f"(`{sys.executable} {checker} {root}` lists every problem of a set)\n")
 
 
 def test_commitments_that_are_no_list_are_named(tmp_path, capsys):

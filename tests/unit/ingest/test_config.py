@@ -175,3 +175,11 @@ def test_a_page_source_without_follow_and_a_feed_with_it_are_taken():
     sources = parse_sources("- {name: s, type: page, url: 'https://x.org/s'}\n"
                             "- {name: f, url: 'https://x.org/f', follow: none}\n")
     assert [(s.type, s.follow) for s in sources] == [("page", "auto"), ("feed", "none")]
+
+
+def test_an_impossible_date_in_a_sources_file_is_refused_naming_its_line():
+    """Before: a bare ValueError ("unexpected ValueError ... report it") instead of the file's line."""
+    with pytest.raises(SourcesError) as caught:
+        parse_sources("sources:\n  - name: home-office\n    url: https://example.org/feed\n    interval: 2026-02-30\n")
+    assert str(caught.value) == ("sources:4: not YAML: day is out of range for month: '2026-02-30' is not a real "
+                                 "date or time")
