@@ -117,7 +117,7 @@ class ReleaseClassified(FrozenModel):
         description="What read it: the shipped classifier as rules+model-<version>; with a decision model of one's "
                     "own (PLEDGEWATCH_CLASSIFIER_MODEL), the rules' version and the start of the model file's "
                     "SHA-256 (docs/decisions/0050).",
-        examples=["rules+model-0.14.3", "rules-0.14.3+model-sha256:1a2b3c4d5e6f"])
+        examples=["rules+model-0.14.4", "rules-0.14.4+model-sha256:1a2b3c4d5e6f"])
     url: str = Field(description="release.published's url: not always a web address (urn:pledgewatch:<id> for a "
                                  "release given without one).")
     title: str

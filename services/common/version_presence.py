@@ -67,7 +67,7 @@ def _classifier(record: object) -> dict[str, Any]:
 
 
 def classifier_named(classifier: dict[str, Any]) -> str:
-    """``rules-0.14.3+model-sha256:1a2b3c4d5e6f (/srv/mine.json)``, or ``rules+model-0.14.3 (the shipped model)``."""
+    """``rules-0.14.4+model-sha256:1a2b3c4d5e6f (/srv/mine.json)``, or ``rules+model-0.14.4 (the shipped model)``."""
     return f"{classifier['version']} ({classifier['model'] or 'the shipped model'})"
 
 

@@ -120,14 +120,14 @@ def test_a_redis_url_shown_without_its_password_says_how_to_see_it():
 
 
 def test_status_names_the_model_each_classifier_runs_under_the_versions():
-    mine = {"version": "rules-0.14.3+model-sha256:abababababab", "model": "/srv/mine.json", "sha256": "ab" * 32}
-    shipped = {"version": "rules+model-0.14.3", "model": None, "sha256": "cd" * 32}
+    mine = {"version": "rules-0.14.4+model-sha256:abababababab", "model": "/srv/mine.json", "sha256": "ab" * 32}
+    shipped = {"version": "rules+model-0.14.4", "model": None, "sha256": "cd" * 32}
     live = [{"consumer": c, "release": "0.1.0", "schema": 1, "pid": 7, "at": 0.0, "classifier": model}
             for c, model in (("a", mine), ("b", mine), ("c", shipped), ("ingest", None))]
     assert versions_lines({"live": live, "warnings": ["classifiers run different models: …"]}) == [
         "versions      0.1.0 (key schema 1): 4 processes",
-        f"classifier    rules+model-0.14.3 (the shipped model), sha256:{'cd' * 32}: 1 process",
-        f"              rules-0.14.3+model-sha256:abababababab (/srv/mine.json), sha256:{'ab' * 32}: 2 processes",
+        f"classifier    rules+model-0.14.4 (the shipped model), sha256:{'cd' * 32}: 1 process",
+        f"              rules-0.14.4+model-sha256:abababababab (/srv/mine.json), sha256:{'ab' * 32}: 2 processes",
         "  WARNING: classifiers run different models: …"]
 
 

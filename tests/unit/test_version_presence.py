@@ -26,7 +26,7 @@ def test_another_schema_refuses_and_another_release_of_the_same_schema_is_an_upg
 
 
 def _classifier(sha256: str, model: str | None = "/srv/mine.json") -> dict:
-    return {"version": f"rules-0.14.3+model-sha256:{sha256[:12]}", "model": model, "sha256": sha256}
+    return {"version": f"rules-0.14.4+model-sha256:{sha256[:12]}", "model": model, "sha256": sha256}
 
 
 def test_a_record_carries_the_model_its_classifier_runs_and_one_without_reads_as_before():
@@ -37,14 +37,14 @@ def test_a_record_carries_the_model_its_classifier_runs_and_one_without_reads_as
 
 
 def test_classifiers_running_different_models_are_warned_of_the_same_file_anywhere_is_one_model():
-    shipped = {"version": "rules+model-0.14.3", "model": None, "sha256": "cd" * 32}
+    shipped = {"version": "rules+model-0.14.4", "model": None, "sha256": "cd" * 32}
     same = [Presence("a", "0.1.0", 1, 7, 0.0, _classifier("ab" * 32)),
             Presence("b", "0.1.0", 1, 7, 0.0, _classifier("ab" * 32, "/elsewhere/mine.json")),
             Presence("notifier-only", "0.1.0", 1, 7, 0.0)]
     assert mixed_models(same) == []
     assert mixed_models([*same, Presence("c", "0.1.0", 1, 7, 0.0, shipped)]) == [
-        "classifiers run different models: rules+model-0.14.3 (the shipped model): c; "
-        "rules-0.14.3+model-sha256:abababababab (/srv/mine.json): a, b: give every classifier the same "
+        "classifiers run different models: rules+model-0.14.4 (the shipped model): c; "
+        "rules-0.14.4+model-sha256:abababababab (/srv/mine.json): a, b: give every classifier the same "
         "PLEDGEWATCH_CLASSIFIER_MODEL (the same file)"]
     assert [p.consumer for p in other_models([*same, Presence("c", "0.1.0", 1, 7, 0.0, shipped)], me="a",
                                              classifier=_classifier("ab" * 32))] == ["c"]
@@ -53,8 +53,8 @@ def test_classifiers_running_different_models_are_warned_of_the_same_file_anywhe
 def test_two_releases_shipping_different_models_are_told_to_finish_the_upgrade_not_to_set_a_model():
     """A rolling upgrade to a release shipping a model fitted again: neither process is given a model file, and
     setting one on both would not run the shipped one; they were told to set the same PLEDGEWATCH_CLASSIFIER_MODEL."""
-    old = Presence("a", "0.1.0", 1, 7, 0.0, {"version": "rules+model-0.14.3", "model": None, "sha256": "cd" * 32})
-    new = Presence("b", "0.2.0", 1, 7, 0.0, {"version": "rules+model-0.14.3", "model": None, "sha256": "ef" * 32})
+    old = Presence("a", "0.1.0", 1, 7, 0.0, {"version": "rules+model-0.14.4", "model": None, "sha256": "cd" * 32})
+    new = Presence("b", "0.2.0", 1, 7, 0.0, {"version": "rules+model-0.14.4", "model": None, "sha256": "ef" * 32})
     [warning] = mixed_models([old, new])
     assert "PLEDGEWATCH_CLASSIFIER_MODEL" not in warning
     assert warning.endswith(": each release ships its own: finish the upgrade, stop the old ones")

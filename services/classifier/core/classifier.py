@@ -29,7 +29,7 @@ from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .triggers import Trigger
 from .unruled import read_unruled
 
-CLASSIFIER_VERSION: Final = "rules+model-0.14.3"
+CLASSIFIER_VERSION: Final = "rules+model-0.14.4"
 RULES_VERSION: Final = CLASSIFIER_VERSION.rpartition("-")[2]  # the rules' own number, told apart from a model's
 MAX_COMMITMENTS: Final = 500  # a release holding more is not a press release; past it, reading stops
 # A commitment's deadlines each plan a reminder per offset for every subscriber: a sentence naming hundreds of
@@ -162,7 +162,7 @@ def _new_classified(fields: dict[str, Any]) -> ReleaseClassified:
 def classifier_version(model: DecisionModel | None) -> str:
     """The classifier version of what ``model`` decides: ``CLASSIFIER_VERSION`` with the shipped model (a file
     the same to the byte is the same model) or none (the rules alone), else the rules' version and the start of
-    the model file's SHA-256, ``rules-0.14.3+model-sha256:1a2b3c4d5e6f``: another model never passes for the
+    the model file's SHA-256, ``rules-0.14.4+model-sha256:1a2b3c4d5e6f``: another model never passes for the
     shipped one (docs/decisions/0050)."""
     if model is None or model.digest is not None and model.digest == shipped_digest():
         return CLASSIFIER_VERSION

@@ -137,7 +137,7 @@ async def test_a_classifier_records_its_model_and_is_warned_of_another_running_a
     from services.classifier.service import ClassifierService
 
     other = VersionRecord(Runtime(settings, source="/other"), "replica-2", classifier={
-        "version": "rules-0.14.3+model-sha256:abababababab", "model": "/srv/mine.json", "sha256": "ab" * 32})
+        "version": "rules-0.14.4+model-sha256:abababababab", "model": "/srv/mine.json", "sha256": "ab" * 32})
     await other.start()
     app = build_app([ClassifierService(settings)], settings, title="test")
     try:
@@ -147,7 +147,7 @@ async def test_a_classifier_records_its_model_and_is_warned_of_another_running_a
         shipped = Path(__file__).resolve().parents[3] / "services" / "classifier" / "core" / "model" / "decision.json"
         assert mine == {"version": CLASSIFIER_VERSION, "model": None,
                         "sha256": hashlib.sha256(shipped.read_bytes()).hexdigest()}
-        assert ("runs rules+model-" in caplog.text and "beside one running rules-0.14.3+model-sha256:abababababab "
+        assert ("runs rules+model-" in caplog.text and "beside one running rules-0.14.4+model-sha256:abababababab "
                 "(/srv/mine.json) as consumer replica-2" in caplog.text), caplog.text
     finally:
         await app.stop()
