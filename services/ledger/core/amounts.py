@@ -5,10 +5,14 @@ in its currency, never as text; and a range of amounts in one currency (``min_am
 ``£10`` is ten pounds, so it does not find "£100m" (as text, it was the start of it); ``£10m``, ``£10 million``
 and ``£10,000,000`` are one amount, and find a commitment of £10m however its release wrote it. ``$`` is any
 dollar the classifier records (US, Australian, Canadian, New Zealand: a release's "$" is read by the country it
-names), ``US$`` or ``USD`` the US dollar only. An amount with its scale and no currency (``10m``, ``1.5bn``,
-``10 million``) is that amount in any currency; a number alone (``2024``, ``10``) stays words. After a number, its
-code is its currency (``10 GBP``, ``10m GBP``) and a sign only after its scale (``10m £``): ``2024 £`` is the word
-"2024" and any amount in pounds. A currency alone (``£``, ``$``, ``GBP`` in capitals) is any amount in it. Several amounts: a commitment of any of them.
+names), ``US$`` or ``USD`` the US dollar only, ``A$``, ``C$``, ``NZ$`` (``CAD $``) theirs. An amount with its scale and
+no currency (``10m``, ``1.5bn``, ``10 million``) is that amount in any currency; a number alone (``2024``, ``10``)
+stays words. After a number, its code or a currency word is its currency (``10 GBP``, ``10m GBP``, ``10m pounds``,
+``3 million US dollars``), and a sign only after its scale (``10m £``): ``2024 £`` is the word "2024" and any amount
+in pounds. A range is its upper bound, as the classifier records it (``£10m-£20m``, ``£10-20m``: £20m). A currency
+alone (``£``, ``NZ$``, ``GBP`` in capitals) is any amount in it. Several amounts: a commitment of any of them.
+The forms are the classifier's (``services.classifier.core.money``), which the ledger does not import: services
+share contracts, not code; a test reads the same titles with both.
 """
 
 from __future__ import annotations
@@ -46,8 +50,10 @@ _LOWER = (rf"(?:(?(from)(?!))(?P<low>{NUMBER})(?:\s?(?P<low_scale>{SCALE}))?"
           rf"(?:(?P=sign)\s?|(?={NUMBER}\s?{SCALE}(?!\w))))?")
 # Money in search words (any case, but a code alone in capitals: "aud" is the start of "audit"):
 _ASKED = re.compile(
-    r"(?<![\w$£€])(?<!\d[.,])(?:(?<=between\s)(?P<between>)|(?<=from\s)(?P<from>))?(?:"
-    rf"(?P<sign>{_CURRENCY})\s?{_LOWER}(?P<number>{NUMBER})(?:\s?(?P<scale>{SCALE}))?"  # £10m, GBP 10 million
+    r"(?<![\w$£€])(?<!\d[.,])(?:(?<=from\s)(?P<from>))?(?:"
+    # £10m, GBP 10 million, £10m-£20m, between £10m and £20m ("between" taken with its range only)
+    rf"(?:(?P<between>between\s+)(?={_CURRENCY}))?(?P<sign>{_CURRENCY})\s?{_LOWER}"
+    rf"(?P<number>{NUMBER})(?:\s?(?P<scale>{SCALE}))?(?(between)(?(low)|(?!))|)"
     # 10m GBP, 10 GBP, 10m £; not 10 £: a sign after a number alone is no more its currency than before it
     rf"|(?P<number_first>{NUMBER})(?:\s?(?P<scale_first>{SCALE}))?"
     rf"\s?(?P<code>(?(scale_first)(?:{_CURRENCY})|(?:{_CODES})))"

@@ -449,6 +449,8 @@ def test_a_currency_word_after_an_amount_is_its_currency(q, expected):
     pytest.param("£5m", ["five"], id="not-its-lower-bound"),
     pytest.param("£5m-£20m", ["range"], id="a-range-asked-is-its-upper-bound"),  # before: £5m or £20m
     pytest.param("£5-20m", ["range"], id="the-scale-once"),  # before: £5 and the words "20m"
+    pytest.param("between £5m and £20m policing", ["range"], id="between-and"),  # "between" is no word then
+    pytest.param("between £20m policing", [], id="between-alone-is-a-word"),
 ])
 def test_a_range_of_money_is_searched_as_the_classifier_records_it_by_its_upper_bound(q, expected):
     assert dollars_and_words_keys(q) == expected
