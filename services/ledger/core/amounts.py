@@ -88,7 +88,14 @@ def amounts_asked(words: str) -> tuple[tuple[AskedAmount, ...], str]:
 def amounts_written(text: str) -> tuple[AskedAmount, ...]:
     """The amounts ``text`` (a release's title) writes with their currency: ``£100 million for policing`` ->
     (100000000 in GBP); a number without its currency ("1.5 million people") is no money."""
+    folded = text.casefold()
+    if not any(mark in folded for mark in _CURRENCY_MARKS):  # most titles: no search of every offset
+        return ()
     return tuple(_asked(m) for m in _ASKED.finditer(text) if m["sign"] or m["code"] or m["word"])
+
+
+# What every amount written with its currency holds: a sign, a code or a currency word.
+_CURRENCY_MARKS = ("£", "$", "€", "pound", "dollar", "euro", *(code.casefold() for code in CURRENCIES))
 
 
 def _asked(match: re.Match[str]) -> AskedAmount:
