@@ -4,6 +4,8 @@ amount (of a range, its upper bound) in the same currency, a bare "$" or "dollar
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.classifier.core.money import find_money
 from services.common.money import DOLLARS
@@ -28,3 +30,16 @@ def test_an_amount_written_is_the_amount_and_currency_the_classifier_records(wri
     any_dollar = money.currency == "USD" and not any(us in written for us in ("US", "USD"))
     assert amount.amount == money.amount
     assert amount.currencies == (frozenset(DOLLARS) if any_dollar else frozenset({money.currency}))
+
+
+_PIECES = [*"£$€0123456789.,-– mkbnMKſ", "pounds", "dollars", "euros", "US", "NZ", "A", "C", "GBP", "cad", "to",
+           "between ", "and "]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+def test_a_title_is_read_whole_wherever_it_may_hold_money_written_with_its_currency(text):
+    """A title without a sign, a code or a currency word is not searched: no amount read in full is lost so."""
+    from services.ledger.core.amounts import _ASKED, _asked
+
+    assert amounts_written(text) == tuple(_asked(m) for m in _ASKED.finditer(text)
+                                          if m["sign"] or m["code"] or m["word"])
