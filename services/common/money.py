@@ -2,8 +2,8 @@
 ``max_amount`` and ``currency``, a subscription filter's alike), and the range they make. Pure.
 
 An amount is a number, perhaps with its scale (``10000000``, ``10m``, ``1.5bn``, ``250k``); a currency is an ISO
-4217 code the classifier writes, in any case, or its sign (``£``, ``€``, ``US$``; ``$`` alone, any of four dollars, is
-refused naming them). Amounts in two currencies are never compared.
+4217 code the classifier writes, in any case, or its sign (``£``, ``€``, ``US$``, ``A$``, ``C$``, ``NZ$``; ``$`` alone,
+any of four dollars, is refused naming them). Amounts in two currencies are never compared.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ CURRENCIES = ("AUD", "CAD", "EUR", "GBP", "NZD", "USD")
 # The dollars: a release's "$" is read as the dollar of the country it names, so "$" in a search is any of them.
 DOLLARS = ("AUD", "CAD", "NZD", "USD")
 ANY_DOLLAR = "$"
-# A currency by its sign, as a search writes it (``£10m``, ``US$5bn``).
-SIGNS = {"£": "GBP", "€": "EUR", "us$": "USD", "$": ANY_DOLLAR}
+# A currency by its sign, as a search writes it (``£10m``, ``US$5bn``, ``NZ$4.5m``), as the classifier reads it.
+SIGNS = {"£": "GBP", "€": "EUR", "us$": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD", "can$": "CAD",
+         "nz$": "NZD", "$": ANY_DOLLAR}
 SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9,
           "tn": 1e12, "trillion": 1e12}
 SCALE = r"(?:thousand|million|billion|trillion|mn|bn|tn|k|m|b)"
@@ -62,7 +63,7 @@ def amount_of(given: str | float) -> float:
 
 
 def currency_code(given: str) -> str:
-    """The ISO code of ``given`` (any case), one the classifier writes, or of its sign (``£``, ``€``, ``US$``); a
+    """The ISO code of ``given`` (any case), one the classifier writes, or of its sign (``£``, ``€``, ``NZ$``); a
     ValueError saying why not: ``$`` alone is any of four dollars, and amounts in two currencies are not compared."""
     code = SIGNS.get(given.strip().lower(), given.strip().upper())
     if code == ANY_DOLLAR:

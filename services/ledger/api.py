@@ -124,8 +124,9 @@ class LedgerQuery:
         q: Annotated[str | None, Query(max_length=200, description=(
             "Words of the commitment, its actor or its release's title (all of them), without case or accents; "
             'a phrase in double quotes: its words together. Money outside quotes is matched as the commitment\'s '
-            "money, any of the amounts written: £10m in pounds, 10m or 10 million (a scale, no currency) in any "
-            "currency, £ or GBP alone any amount in it; a number alone (2024) is words."))] = None,
+            "money, any of the amounts written: £10m, NZ$ 4.5m, AUD 20m, 10m pounds or 3 million US dollars in that "
+            "currency ($ any dollar), a range (£10m-£20m) as its upper bound, 10m or 10 million (a scale, no "
+            "currency) in any currency, £, A$ or GBP alone any amount in it; a number alone (2024) is words."))] = None,
         min_amount: Annotated[str | None, Query(max_length=40, description=(
             "Its money is at least this amount, in `currency` (needed with it): a number, such as 10000000, or with "
             "its scale, 10m (k, m, bn, …). Amounts in the words of `q` (£10m) are matched as amounts too, equal."
@@ -133,8 +134,8 @@ class LedgerQuery:
         max_amount: Annotated[str | None, Query(max_length=40, description=(
             "Its money is at most this amount, in `currency` (needed with it), written as `min_amount`."))] = None,
         currency: Annotated[str | None, Query(max_length=40, description=(
-            f"Its money is in this currency (ISO 4217, any case): {', '.join(CURRENCIES)}; or its sign, £, € or US$ "
-            "($ alone, any of four dollars, is a 422 naming them)."))] = None,
+            f"Its money is in this currency (ISO 4217, any case): {', '.join(CURRENCIES)}; or its sign, £, €, US$, "
+            "A$, C$ or NZ$ ($ alone, any of four dollars, is a 422 naming them)."))] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
         cursor: Annotated[str | None, Query(max_length=500, description="``next_cursor`` of the page before.")] = None,
     ) -> CommitmentQuery:
@@ -220,7 +221,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                            "true: only the withdrawn releases; false: only those not withdrawn."))] = None,
                        q: Annotated[str | None, Query(max_length=200, description=(
                            "Words of the title or the source (all of them), without case or accents; a phrase in "
-                           'double quotes: its words together; money as for /ledger/commitments (£10m, 10m, £), '
+                           'double quotes: its words together; money as for /ledger/commitments (£10m, 10m, £; a '
+                           'range, £10m-£20m, is its upper bound, as the classifier records it), '
                            'any of the amounts written, among those the title writes with their currency.'
                        ))] = None,
                        published_after: Annotated[date | None, Query(description=(

@@ -47,3 +47,9 @@ def test_a_range_holds_both_ends_in_its_currency_only():
     money = AmountRange("GBP", 5.0, 10.0)
     assert [money.matches(a, "GBP") for a in (4.9, 5.0, 10.0, 10.1)] == [False, True, True, False]
     assert not money.matches(7.0, "EUR") and not money.matches(None, None)
+
+
+def test_a_dollar_is_also_given_by_the_sign_of_its_country():
+    """Before: ``A$``, ``NZ$`` and ``C$`` were "not a currency", where a release's "A$20m" is recorded in AUD."""
+    given = ("A$", "au$", "NZ$", "C$", "CA$", "can$")
+    assert [currency_code(one) for one in given] == ["AUD", "AUD", "NZD", "CAD", "CAD", "CAD"]

@@ -5,10 +5,14 @@ in its currency, never as text; and a range of amounts in one currency (``min_am
 ``£10`` is ten pounds, so it does not find "£100m" (as text, it was the start of it); ``£10m``, ``£10 million``
 and ``£10,000,000`` are one amount, and find a commitment of £10m however its release wrote it. ``$`` is any
 dollar the classifier records (US, Australian, Canadian, New Zealand: a release's "$" is read by the country it
-names), ``US$`` or ``USD`` the US dollar only. An amount with its scale and no currency (``10m``, ``1.5bn``,
-``10 million``) is that amount in any currency; a number alone (``2024``, ``10``) stays words. After a number, its
-code is its currency (``10 GBP``, ``10m GBP``) and a sign only after its scale (``10m £``): ``2024 £`` is the word
-"2024" and any amount in pounds. A currency alone (``£``, ``$``, ``GBP`` in capitals) is any amount in it. Several amounts: a commitment of any of them.
+names), ``US$`` or ``USD`` the US dollar only, ``A$``, ``C$``, ``NZ$`` (``CAD $``) theirs. An amount with its scale and
+no currency (``10m``, ``1.5bn``, ``10 million``) is that amount in any currency; a number alone (``2024``, ``10``)
+stays words. After a number, its code or a currency word is its currency (``10 GBP``, ``10m GBP``, ``10m pounds``,
+``3 million US dollars``), and a sign only after its scale (``10m £``): ``2024 £`` is the word "2024" and any amount
+in pounds. A range is its upper bound, as the classifier records it (``£10m-£20m``, ``£10-20m``: £20m). A currency
+alone (``£``, ``NZ$``, ``GBP`` in capitals) is any amount in it. Several amounts: a commitment of any of them.
+The forms are the classifier's (``services.classifier.core.money``), which the ledger does not import: services
+share contracts, not code; a test reads the same titles with both.
 """
 
 from __future__ import annotations
@@ -26,19 +30,36 @@ from .cursors import QueryError
 __all__ = ["CURRENCIES", "AmountRange", "AskedAmount", "amount_range", "amounts_asked", "amounts_written", "bound",
            "currency_code"]
 
-_CURRENCY = rf"us\$|[£$€]|{'|'.join(CURRENCIES)}"
+_CODES = "|".join(CURRENCIES)
+# A sign: the country's before a "$" ("NZ$", "A$", "C$"), or a code before one, apart or not ("CAD $10 million").
+_SIGN = rf"(?:us|nz|au|a|can|ca|c)\$|(?:nz|{_CODES})\s?\$|[£$€]"
+_CURRENCY = rf"{_SIGN}|{_CODES}"
 # A scale after a number with no currency: a word, apart or joined ("10 million"), or a suffix joined to it ("10m",
 # "1.5bn"); not "b" (a label: "Article 2b"), nor a letter apart ("10 m": metres).
 _BARE_SCALE = r"\s?(?:thousand|million|billion|trillion)|mn|bn|tn|k|m"
+# A currency word after an amount, perhaps after the country whose dollar it is ("3 million US dollars").
+_WORD = r"(?:(?:us|u\.s\.|american|australian|canadian|new\s+zealand|nz)\s+)?(?:pound|dollar|euro)s?(?:\s+sterling)?"
+_WORDS = {"pound": "GBP", "euro": "EUR", "dollar": ANY_DOLLAR, "us dollar": "USD", "u.s. dollar": "USD",
+          "american dollar": "USD", "australian dollar": "AUD", "canadian dollar": "CAD", "new zealand dollar": "NZD",
+          "nz dollar": "NZD"}
+# A range after a sign or code is its upper bound, as the classifier records it (docs/decisions/0093): the lower
+# bound then a hyphen or dash, "to", or "and" after "between"; the upper carries the sign again or a scale ("£10m-£20m",
+# "£10-20m"), so "£500m to 2025" is £500m. "From £2bn to £2.6bn" is a change: two amounts.
+_LOWER = (rf"(?:(?(from)(?!))(?P<low>{NUMBER})(?:\s?(?P<low_scale>{SCALE}))?"
+          r"(?:\s*[-–—]\s*|\s+to\s+|(?(between)\s+and\s+|(?!)))"
+          rf"(?:(?P=sign)\s?|(?={NUMBER}\s?{SCALE}(?!\w))))?")
 # Money in search words (any case, but a code alone in capitals: "aud" is the start of "audit"):
 _ASKED = re.compile(
-    r"(?<![\w$£€])(?<!\d[.,])(?:"
-    rf"(?P<sign>{_CURRENCY})\s?(?P<number>{NUMBER})(?:\s?(?P<scale>{SCALE}))?"  # £10m, GBP 10 million
+    r"(?<![\w$£€])(?<!\d[.,])(?:(?<=from\s)(?P<from>))?(?:"
+    # £10m, GBP 10 million, £10m-£20m, between £10m and £20m ("between" taken with its range only)
+    rf"(?:(?P<between>between\s+)(?={_CURRENCY}))?(?P<sign>{_CURRENCY})\s?{_LOWER}"
+    rf"(?P<number>{NUMBER})(?:\s?(?P<scale>{SCALE}))?(?(between)(?(low)|(?!))|)"
     # 10m GBP, 10 GBP, 10m £; not 10 £: a sign after a number alone is no more its currency than before it
     rf"|(?P<number_first>{NUMBER})(?:\s?(?P<scale_first>{SCALE}))?"
-    rf"\s?(?P<code>(?(scale_first)(?:{_CURRENCY})|(?:{'|'.join(CURRENCIES)})))"
+    rf"\s?(?P<code>(?(scale_first)(?:{_CURRENCY})|(?:{_CODES})))"
+    rf"|(?P<number_word>{NUMBER})(?:\s?(?P<scale_word>{SCALE}))?\s+(?P<word>{_WORD})"  # 10m pounds, 10 euros
     rf"|(?P<bare>{NUMBER})(?P<bare_scale>{_BARE_SCALE})"  # 10m, 10 million: in any currency
-    rf"|(?P<alone>us\$|[£$€]|(?-i:{'|'.join(CURRENCIES)}))"  # £, GBP: any amount in it
+    rf"|(?P<alone>{_SIGN}|(?-i:{_CODES}))"  # £, NZ$, GBP: any amount in it
     r")(?![\w$£€])", re.IGNORECASE)
 
 
@@ -67,21 +88,41 @@ def amounts_asked(words: str) -> tuple[tuple[AskedAmount, ...], str]:
 def amounts_written(text: str) -> tuple[AskedAmount, ...]:
     """The amounts ``text`` (a release's title) writes with their currency: ``£100 million for policing`` ->
     (100000000 in GBP); a number without its currency ("1.5 million people") is no money."""
-    return tuple(_asked(m) for m in _ASKED.finditer(text) if m["sign"] or m["code"])
+    folded = text.casefold()
+    if not any(mark in folded for mark in _CURRENCY_MARKS):  # most titles: no search of every offset
+        return ()
+    return tuple(_asked(m) for m in _ASKED.finditer(text) if m["sign"] or m["code"] or m["word"])
+
+
+# What every amount written with its currency holds: a sign, a code or a currency word.
+_CURRENCY_MARKS = ("£", "$", "€", "pound", "dollar", "euro", *(code.casefold() for code in CURRENCIES))
 
 
 def _asked(match: re.Match[str]) -> AskedAmount:
     if match["sign"]:
-        return AskedAmount(scaled(match["number"], match["scale"]), _currencies(match["sign"]))
+        return AskedAmount(_upper_bound(match), _currencies(match["sign"]))
     if match["code"]:
         return AskedAmount(scaled(match["number_first"], match["scale_first"]), _currencies(match["code"]))
+    if match["word"]:
+        word = " ".join(match["word"].lower().split()).removesuffix(" sterling").removesuffix("s")
+        return AskedAmount(scaled(match["number_word"], match["scale_word"]), _currencies(_WORDS[word]))
     if match["bare"]:
         return AskedAmount(scaled(match["bare"], match["bare_scale"].strip()), frozenset(CURRENCIES))
     return AskedAmount(None, _currencies(match["alone"]))
 
 
+def _upper_bound(match: re.Match[str]) -> float:
+    """The amount after a sign; of a range, its larger bound, the lower taking the upper's scale when it has none
+    ("£10-20m": 20m), as the classifier reads it."""
+    amount = scaled(match["number"], match["scale"])
+    if match["low"] is None:
+        return amount
+    return max(amount, scaled(match["low"], match["low_scale"] or match["scale"]))
+
+
 def _currencies(sign: str) -> frozenset[str]:
-    code = SIGNS.get(sign.strip().lower(), sign.strip().upper())
+    written = "".join(sign.lower().split())
+    code = SIGNS.get(written, written.removesuffix("$").upper())
     return frozenset(DOLLARS) if code == ANY_DOLLAR else frozenset({code})
 
 

@@ -661,6 +661,29 @@ async def test_commitments_are_selected_by_their_amount_and_a_range_of_amounts(l
     assert status == 200 and [row["key"] for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))] == keys
 
 
+@pytest.mark.parametrize(("query", "keys", "releases"), [
+    pytest.param("?q=NZ%244.5m", ["c-kiwi"], [], id="a-country-dollar-sign"),  # before: the words "nz$4.5m"
+    pytest.param("?q=NZ%24+4.5m", ["c-kiwi"], [], id="its-sign-apart"),  # before: 4.5m in any currency, "nz$"
+    pytest.param("?q=4.5+million+New+Zealand+dollars", ["c-kiwi"], [], id="currency-words"),
+    pytest.param("?q=10m+pounds", ["c-again", "c-funding"], [], id="pounds"),  # before: the word "pounds" too
+    pytest.param("?q=A%2420m", [], ["gov-uk/pacific"], id="a-title-s-range-is-its-upper-bound"),
+    pytest.param("?q=A%2410m", [], [], id="not-its-lower-bound"),  # before: the title's "A$10m"
+    pytest.param("?currency=NZ%24", ["c-kiwi"], [], id="currency-by-a-country-dollar-sign"),  # before: a 422
+])
+async def test_money_is_searched_in_the_forms_the_classifier_reads(ledger, query, keys, releases):
+    service, url = ledger
+    kiwi = FUNDING.model_copy(update={
+        "id": "c-kiwi", "text": "New Zealand will give NZ$ 4.5m to Pacific policing.",
+        "money": FUNDING.money.model_copy(update={"amount": 4_500_000, "currency": "NZD", "text": "NZ$ 4.5m"})})
+    await service.store.apply(release(kiwi, release_id="gov-uk/pacific", published_at=LATER - timedelta(days=1))
+                              .model_copy(update={"title": "A$10m-A$20m for Pacific policing"}), now=NOW)
+    status, page, _ = await _get(f"{url}/ledger/commitments{query}")
+    assert status == 200 and _keys(page) == keys, page
+    if "q=" in query:
+        status, page, _ = await _get(f"{url}/ledger/releases{query}")
+        assert status == 200 and [r["release_id"] for r in page["releases"]] == releases, page
+
+
 async def test_the_deadlines_are_searched_by_money_as_the_commitments_are(ledger):
     _, url = ledger
     for query in ("?q=10+million", "?q=%C2%A38m+%C2%A310m", "?q=GBP", "?q=%C2%A3"):

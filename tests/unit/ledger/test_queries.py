@@ -393,3 +393,64 @@ def test_a_sign_after_a_number_is_its_currency_only_after_a_scale(words, asked, 
 
     found, left = amounts_asked(words)
     assert [(a.amount, min(a.currencies)) for a in found] == asked and left.split() == rest.split()
+
+
+DOLLARS_AND_WORDS = [
+    replace(BASE, key="pounds", published=1000.0, amount=10_000_000.0, currency="GBP",
+            text="the uk will invest 10 million pounds in iraq's police"),
+    replace(BASE, key="us", published=2000.0, amount=10_000_000.0, currency="USD", text="us$10m to the coalition"),
+    replace(BASE, key="aussie", published=3000.0, amount=10_000_000.0, currency="AUD", text="a$10m to the region"),
+    replace(BASE, key="canuck", published=4000.0, amount=10_000_000.0, currency="CAD", text="cad $10 million to it"),
+    replace(BASE, key="kiwi", published=5000.0, amount=4_500_000.0, currency="NZD", text="nz$ 4.5m to the pacific"),
+    replace(BASE, key="euros", published=6000.0, amount=5_000_000.0, currency="EUR", text="5 million euros to it"),
+    replace(BASE, key="five", published=6500.0, amount=5_000_000.0, currency="GBP", text="£5m for schools"),
+    replace(BASE, key="range", published=7000.0, amount=20_000_000.0, currency="GBP", text="£5m-£20m for policing"),
+]
+
+
+def dollars_and_words_keys(q):
+    return [c.key for c in commitments_page(DOLLARS_AND_WORDS, parse_query({"q": [q]})).items]
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    pytest.param("NZ$4.5m", ["kiwi"], id="nz-dollar-sign"),  # before: the words "nz$4.5m", found nowhere
+    pytest.param("NZ$ 4.5m", ["kiwi"], id="nz-dollar-sign-apart"),  # before: 4.5m in any currency and "nz$"
+    pytest.param("A$10m", ["aussie"], id="australian-dollar-sign"),
+    pytest.param("AU$10m", ["aussie"], id="australian-dollar-sign-of-two-letters"),
+    pytest.param("c$10m", ["canuck"], id="canadian-dollar-sign-any-case"),
+    pytest.param("CA$10 million", ["canuck"], id="canadian-dollar-sign-of-two-letters"),
+    pytest.param("CAD $10 million", ["canuck"], id="a-code-before-a-dollar-sign"),  # before: any CAD or any $10m
+    pytest.param("AUD 10 million", ["aussie"], id="a-code-before"),
+    pytest.param("4.5m NZD", ["kiwi"], id="a-code-after"),
+    pytest.param("NZ$", ["kiwi"], id="a-sign-alone"),
+    pytest.param("A$ region", ["aussie"], id="a-sign-alone-with-words"),
+])
+def test_the_dollar_of_a_country_is_searched_by_its_sign_or_code_as_the_classifier_reads_it(q, expected):
+    assert dollars_and_words_keys(q) == expected
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    pytest.param("10m pounds", ["pounds"], id="pounds"),  # before: 10m in any currency and the word "pounds"
+    pytest.param("10 million pounds sterling", ["pounds"], id="pounds-sterling"),
+    pytest.param("5 million euros", ["euros"], id="euros"),
+    pytest.param("10m dollars", ["canuck", "aussie", "us"], id="dollars-any-dollar"),
+    pytest.param("10 million US dollars", ["us"], id="us-dollars"),
+    pytest.param("10m Australian dollars", ["aussie"], id="australian-dollars"),
+    pytest.param("4.5 million New Zealand dollars", ["kiwi"], id="new-zealand-dollars"),
+    pytest.param("10 pounds", [], id="a-number-then-a-currency-word"),  # ten pounds, as "10 GBP"
+    pytest.param("pounds", ["pounds"], id="a-currency-word-alone-is-a-word"),
+])
+def test_a_currency_word_after_an_amount_is_its_currency(q, expected):
+    assert dollars_and_words_keys(q) == expected
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    pytest.param("£20m", ["range"], id="its-upper-bound"),
+    pytest.param("£5m", ["five"], id="not-its-lower-bound"),
+    pytest.param("£5m-£20m", ["range"], id="a-range-asked-is-its-upper-bound"),  # before: £5m or £20m
+    pytest.param("£5-20m", ["range"], id="the-scale-once"),  # before: £5 and the words "20m"
+    pytest.param("between £5m and £20m policing", ["range"], id="between-and"),  # "between" is no word then
+    pytest.param("between £20m policing", [], id="between-alone-is-a-word"),
+])
+def test_a_range_of_money_is_searched_as_the_classifier_records_it_by_its_upper_bound(q, expected):
+    assert dollars_and_words_keys(q) == expected

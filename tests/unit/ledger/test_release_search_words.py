@@ -65,3 +65,23 @@ def test_a_number_a_title_writes_without_its_currency_is_no_money_it_writes():
     for q in ("£1.5m", "1.5m", "£"):
         query = release_query(q=q)
         assert not matches(title, query.words, query.amounts), q
+
+
+@pytest.mark.parametrize(("title", "q", "found"), [
+    pytest.param("£10m-£20m for counter-terrorism policing", "£20m", True, id="a-range-is-its-upper-bound"),
+    pytest.param("£10m-£20m for counter-terrorism policing", "£10m", False, id="not-its-lower-bound"),
+    pytest.param("£10-20m for policing", "£20m", True, id="the-scale-written-once"),
+    pytest.param("$4-6 million for policing", "$6m", True, id="a-dollar-range"),
+    pytest.param("Between £10m and £20m for policing", "£10m", False, id="between-and"),
+    pytest.param("NZ$ 4.5m for the Pacific", "NZ$4.5m", True, id="a-country-dollar-sign"),
+    pytest.param("A$20m for the region", "AUD", True, id="a-country-dollar-sign-by-its-code"),
+    pytest.param("10 million pounds for policing", "£10m", True, id="a-currency-word"),
+    pytest.param("3 million US dollars for training", "US$3m", True, id="a-country-currency-word"),
+    pytest.param("3 million US dollars for training", "A$3m", False, id="not-another-dollar"),
+])
+def test_a_title_s_money_is_read_as_the_classifier_reads_it(title, q, found):
+    """Before: "£10m-£20m" was £10m or £20m, "£10-20m" £10, and "NZ$ 4.5m", "A$20m" and "10 million pounds" no
+    money a title writes."""
+    summary = ReleaseSummary(release_id="r4", version=1, title=title, source="gov-uk", commitments=1)
+    query = release_query(q=q)
+    assert matches(summary, query.words, query.amounts) is found
