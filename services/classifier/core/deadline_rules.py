@@ -68,8 +68,8 @@ def _due(match: re.Match[str], due: date, published: date, first: date | None = 
         return COMMENCEMENT
     prep = (_group(match, "prep") or "").lower()
     edge = (_group(match, "edge") or "").lower()
-    if not prep and not edge and not _group(match, "rel"):
-        return None
+    if not prep and not edge and not _group(match, "rel") and not _group(match, "yrel"):
+        return None  # "April next year" is read with no preposition, as "next April" is
     if edge in ("start", "beginning"):
         if first is None:
             return None
@@ -235,12 +235,14 @@ def _day(match: re.Match[str], published: date) -> Fields:
     if _year_unread(match, "y"):
         return None
     month, day = month_number(match["m"]), int(_NON_DIGITS.sub("", match["d"]))
+    if day > 31:
+        return None
     named = _relative_year(match, published)
     if not match["y"] and named is None and \
             published - _RECENT_PAST <= _same_year_day(published.year, month, day) < published:
         return None
     year = named or full_year(match["y"], upcoming_month_year(month, published))
-    due = date(year, month, day)
+    due = _same_year_day(year, month, day)  # "by 31 February 2027": the month it names, due at its end
     if (match["prep"] or "").lower() in _BEFORE_IT_BEGINS:
         due -= timedelta(days=1)
     return _due(match, due, published)
@@ -261,7 +263,19 @@ def _days_of_a_month(match: re.Match[str], published: date) -> Fields:
 
 
 def _same_year_day(year: int, month: int, day: int) -> date:
+    """The ``day`` of ``month``, or the month's last day where it has fewer days."""
     return date(year, month, min(day, end_of_month(year, month).day))
+
+
+def _iso_day(match: re.Match[str], published: date) -> Fields:
+    """"by 2027-03-31": due that day; a day the month lacks ("2027-02-30") at the month's end, as "31 February"."""
+    day = int(match["d"])
+    if not 1 <= day <= 31:
+        return None
+    due = _same_year_day(int(match["y"]), int(match["mo"]), day)
+    if (match["prep"] or "").lower() in _BEFORE_IT_BEGINS:
+        due -= timedelta(days=1)
+    return _due(match, due, published)
 
 
 _LAST_YEAR: Final = re.compile(r"\s+last\s+year\b", re.IGNORECASE)
@@ -275,14 +289,23 @@ def _relative_year(match: re.Match[str], published: date) -> int | None:
     return None if not rel else published.year + (rel == "next")
 
 
+# Month names that are other words in lower case: "this may be", "the next march", "this august body".
+_OTHER_WORDS: Final = frozenset(("may", "march", "august"))
+
+
 def _month(match: re.Match[str], published: date) -> Fields:
     if not match["y"] and _LAST_YEAR.match(match.string, match.end()):
         return None  # "opened in September last year"
     month = month_number(match["m"])
+    rel = (match["rel"] or "").lower()
+    if rel and match["m"].lower() in _OTHER_WORDS and match["m"][0].islower():
+        return None
     named = _relative_year(match, published)
-    if not match["y"] and named is None and (match["prep"] or "").lower() == "in" and \
+    if not match["y"] and named is None and not rel and (match["prep"] or "").lower() == "in" and \
             published - _RECENT_PAST <= end_of_month(published.year, month) < published:
         return None  # "In March, the codes came into force", published in May: when something happened
+    if rel == "next" and not match["y"] and named is None:  # "next April": the next one not yet begun
+        named = published.year if date(published.year, month, 1) > published else published.year + 1
     year = named or full_year(match["y"], upcoming_month_year(month, published))
     return _due(match, end_of_month(year, month), published, date(year, month, 1))
 
@@ -390,12 +413,12 @@ RULES: Final[list[Rule]] = [
               rf"(?:(?P<d2>{_DAY})\s+)?(?P<m2>{MONTH})(?:,?\s+\(?(?P<y2>{YEAR})\)?|\s+{_RELATIVE_YEAR})?"),
      _month_range),
     (_compile(rf"{_BY_END}{_WEEKDAY}(?:the\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{MONTH}),?"
-              rf"(?:\s+(?P<y>{YEAR})|\s+{_RELATIVE_YEAR})?\b"),
+              rf"(?:\s+(?P<y>{YEAR})|\s+(?:of\s+)?{_RELATIVE_YEAR})?\b"),
      _day),
     (_compile(rf"{_BY_END}{_WEEKDAY}(?P<m>{MONTH})\s+(?P<d>{_DAY})(?:,?\s+(?P<y>{YEAR}))?\b(?![:.]?\d)"
               r"(?!\s*(?:[-–]|and|to)\s*\d)"), _day),
-    (_compile(rf"{_BY_END}(?:(?:early|mid|late)[\s-]+)?(?P<m>{MONTH})(?:\s+(?P<y>{YEAR})|\s+{_RELATIVE_YEAR})?\b"
-              r"(?!\s*\d)"), _month),
+    (_compile(rf"{_BY_END}(?:(?:early|mid|late)[\s-]+)?(?:(?P<rel>next|this)\s+)?(?P<m>{MONTH})"
+              rf"(?:\s+(?P<y>{YEAR})|\s+(?:of\s+)?{_RELATIVE_YEAR})?\b(?!\s*\d)"), _month),
     (_compile(rf"\b(?:(?:{_PREP}|(?P<rel>later\s+this|this|next))\s+){_END_OF}(?:the\s+)?"
               rf"(?:(?:early|late)\s+)?(?P<s>{_SEASON})(?:\s+(?:of\s+)?(?:(?P<y>{YEAR})|{_RELATIVE_YEAR}))?\b"), _season),
     (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+year\s+)?(?:(?P<part>early|mid|late)[\s-]+)?(?P<y>{YEAR})\b"
@@ -441,6 +464,7 @@ RULES: Final[list[Rule]] = [
               rf"an?\s+(?P<n>{NUMBER})[\s-]+(?P<unit2>year|month|week)\s+(?:extension|renewal)\b)"), _more_units),
     (_compile(r"\b(?:this\s+(?:afternoon|evening)|tonight)\b"), _this_day),
     (_compile(rf"\b(?P<n>{NUMBER})[\s-]+years?\s+funding\s+(?:terms?|deals?|agreements?|settlements?)\b"), _funding_term),
+    (_compile(rf"\b{_PREP}\s+(?P<y>{YEAR})-(?P<mo>0?[1-9]|1[0-2])-(?P<d>\d\d)\b(?![-/]?\d)"), _iso_day),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -452,9 +476,10 @@ NEEDS: Final[list[tuple[str, ...]]] = [
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
     ("soon", "shortly", "near future", "due course", "imminently", "short"), _CENTURY + ("this year", "next year"),
     ("fiscal year", "fy"), ("period",), _CENTURY, _CENTURY, ("from",), ("budget",), (MONTH_NAME,), ("further", "another", "additional", "extension", "renewal"),
-    ("afternoon", "evening", "tonight"), ("funding",),
+    ("afternoon", "evening", "tonight"), ("funding",), _CENTURY,
 ]
 assert len(NEEDS) == len(RULES)
+ISO_DAY: Final = len(RULES) - 1  # the index of the rule of a day in ISO form
 
 # Text every match of a rule holds, found (over the fold) far faster than the rule's own regex scans: the
 # rule runs only on text holding it. By index in RULES.
@@ -474,4 +499,5 @@ CORES: Final[dict[int, re.Pattern[str]]] = {
     # "by fiscal year 2025", "FY2024" ("fy" of "justify": none), "Fiscal Year (FY) 2023"
     23: re.compile(rf"(?:fiscal\s+year(?:\s*\(fy\))?|fy)\s*{YEAR}\b"),
     26: re.compile(rf"{YEAR},?\s+(?:and|&)\s+{YEAR}\b"),  # "in 2024 and 2025"
+    ISO_DAY: re.compile(rf"{YEAR}-\d\d?-\d\d"),  # "by 2027-03-31"
 }
