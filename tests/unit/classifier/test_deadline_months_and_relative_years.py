@@ -47,28 +47,12 @@ def test_next_month_name_is_the_next_one_not_yet_begun():
     assert _dates("The council will consult next April.", date(2027, 2, 10)) == [("next April", date(2027, 4, 30))]
 
 
-@pytest.mark.parametrize("sentence", [
-    pytest.param("This may be the largest grant the council has made.", id="this-may-modal"),
-    pytest.param("This march will be the largest the city has seen.", id="this-march-noun"),
-])
-def test_a_month_name_that_is_another_word_after_this_is_no_deadline(sentence):
-    assert _dates(sentence) == []
-
-
 @pytest.mark.parametrize(("sentence", "expected"), [
     pytest.param("Providers must comply by 2027-03-31.", [("by 2027-03-31", date(2027, 3, 31))], id="iso-by"),
     pytest.param("The register will close on 2027-01-15.", [("on 2027-01-15", date(2027, 1, 15))], id="iso-on"),
 ])
 def test_a_day_written_in_iso_form_is_due_then(sentence, expected):
     assert _dates(sentence) == expected
-
-
-@pytest.mark.parametrize("sentence", [
-    pytest.param("The list was published on 2026-11-02.", id="iso-past"),
-    pytest.param("Reference 2027-03-31 was filed.", id="iso-bare"),
-])
-def test_a_day_in_iso_form_gone_by_or_with_no_preposition_is_no_deadline(sentence):
-    assert _dates(sentence) == []
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
@@ -86,8 +70,12 @@ def test_a_day_the_month_lacks_is_due_at_the_months_end(sentence, expected):
 
 
 @pytest.mark.parametrize("sentence", [
-    pytest.param("The council will report by 32 March 2027.", id="day-32"),
-    pytest.param("Providers must comply by 2027-13-01.", id="month-13"),
+    pytest.param("This may be the largest grant the council has made.", id="this-may-modal"),
+    pytest.param("This march will be the largest the city has seen.", id="this-march-noun"),
+    pytest.param("The list was published on 2026-11-02.", id="iso-gone-by"),
+    pytest.param("Reference 2027-03-31 was filed.", id="iso-with-no-preposition"),
+    pytest.param("The council will report by 32 March 2027.", id="a-day-no-month-has"),
+    pytest.param("Providers must comply by 2027-13-01.", id="iso-month-13"),
 ])
-def test_a_day_no_month_has_is_no_deadline(sentence):
+def test_a_month_name_that_is_another_word_a_day_gone_by_or_none_is_no_deadline(sentence):
     assert _dates(sentence) == []
