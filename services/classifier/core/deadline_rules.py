@@ -31,6 +31,14 @@ _CENTURY: Final = ("19", "20")  # a rule whose match holds a YEAR needs one of t
 _SEASON: Final = r"(?:spring|summer|autumn|fall|winter)"
 _DAY: Final = r"\d{1,2}(?:st|nd|rd|th)?"
 _WEEKDAY: Final = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+_ORDINAL_WORDS: Final = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                         "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+                         "eighteenth", "nineteenth", "twentieth")
+# A day of the month written in words ("the thirty-first of March"), by its words joined with hyphens.
+DAYS_IN_WORDS: Final = ({word: day for day, word in enumerate(_ORDINAL_WORDS, start=1)}
+                        | {f"twenty-{word}": 20 + day for day, word in enumerate(_ORDINAL_WORDS[:9], start=1)}
+                        | {"thirtieth": 30, "thirty-first": 31})
+_DAY_WORD: Final = "(?:" + "|".join(word.replace("-", r"[\s-]+") for word in sorted(DAYS_IN_WORDS, key=len, reverse=True)) + ")"
 _TO: Final = r"\s*(?:to|until|till|and|-|–)\s*"
 _PREP: Final = (r"(?P<prep>by|in|on\s+or\s+before|on|before|until|till|through|during|throughout|from|no later than|in time for|"
          r"deadline(?:\s+for(?:\s+[\w-]+){1,4}?)?\s+(?:of|is))")
@@ -232,9 +240,19 @@ _RECENT_PAST: Final = timedelta(days=92)
 
 
 def _day(match: re.Match[str], published: date) -> Fields:
+    return _day_of(match, published, int(_NON_DIGITS.sub("", match["d"])))
+
+
+def _day_in_words(match: re.Match[str], published: date) -> Fields:
+    """"by the thirty-first of March": as "by 31 March"."""
+    return _day_of(match, published, DAYS_IN_WORDS["-".join(match["dw"].lower().replace("-", " ").split())])
+
+
+def _day_of(match: re.Match[str], published: date, day: int) -> Fields:
+    """The ``day`` of the month (the ``m`` group) a match names, in its year (``y`` or ``yrel``) or the next."""
     if _year_unread(match, "y"):
         return None
-    month, day = month_number(match["m"]), int(_NON_DIGITS.sub("", match["d"]))
+    month = month_number(match["m"])
     if day > 31:
         return None
     named = _relative_year(match, published)
@@ -465,6 +483,8 @@ RULES: Final[list[Rule]] = [
     (_compile(r"\b(?:this\s+(?:afternoon|evening)|tonight)\b"), _this_day),
     (_compile(rf"\b(?P<n>{NUMBER})[\s-]+years?\s+funding\s+(?:terms?|deals?|agreements?|settlements?)\b"), _funding_term),
     (_compile(rf"\b{_PREP}\s+(?P<y>{YEAR})-(?P<mo>0?[1-9]|1[0-2])-(?P<d>\d\d)\b(?![-/]?\d)"), _iso_day),
+    (_compile(rf"{_BY_END}{_WEEKDAY}the\s+(?P<dw>{_DAY_WORD})\s+of\s+(?P<m>{MONTH}),?"
+              rf"(?:\s+(?P<y>{YEAR})|\s+(?:of\s+)?{_RELATIVE_YEAR})?\b"), _day_in_words),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -476,10 +496,11 @@ NEEDS: Final[list[tuple[str, ...]]] = [
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
     ("soon", "shortly", "near future", "due course", "imminently", "short"), _CENTURY + ("this year", "next year"),
     ("fiscal year", "fy"), ("period",), _CENTURY, _CENTURY, ("from",), ("budget",), (MONTH_NAME,), ("further", "another", "additional", "extension", "renewal"),
-    ("afternoon", "evening", "tonight"), ("funding",), _CENTURY,
+    ("afternoon", "evening", "tonight"), ("funding",), _CENTURY, (MONTH_NAME,),
 ]
 assert len(NEEDS) == len(RULES)
-ISO_DAY: Final = len(RULES) - 1  # the index of the rule of a day in ISO form
+ISO_DAY: Final = len(RULES) - 2  # the index of the rule of a day in ISO form
+DAY_IN_WORDS: Final = len(RULES) - 1  # and of a day in words
 
 # Text every match of a rule holds, found (over the fold) far faster than the rule's own regex scans: the
 # rule runs only on text holding it. By index in RULES.
@@ -500,4 +521,5 @@ CORES: Final[dict[int, re.Pattern[str]]] = {
     23: re.compile(rf"(?:fiscal\s+year(?:\s*\(fy\))?|fy)\s*{YEAR}\b"),
     26: re.compile(rf"{YEAR},?\s+(?:and|&)\s+{YEAR}\b"),  # "in 2024 and 2025"
     ISO_DAY: re.compile(rf"{YEAR}-\d\d?-\d\d"),  # "by 2027-03-31"
+    DAY_IN_WORDS: re.compile(rf"{_DAY_WORD}\s+of\s+{MONTH}"),  # "by the thirty-first of March"
 }

@@ -79,3 +79,23 @@ def test_a_day_the_month_lacks_is_due_at_the_months_end(sentence, expected):
 ])
 def test_a_month_name_that_is_another_word_a_day_gone_by_or_none_is_no_deadline(sentence):
     assert _dates(sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    pytest.param("The review will report by the thirty-first of March.",
+                 [("by the thirty-first of March", date(2027, 3, 31))], id="thirty-first"),
+    pytest.param("Councils must reply by the first of April 2027.", [("by the first of April 2027", date(2027, 4, 1))],
+                 id="first-with-year"),
+    pytest.param("The fund will close before the fifteenth of January next year.",
+                 [("before the fifteenth of January next year", date(2027, 1, 14))], id="before-fifteenth"),
+])
+def test_a_day_written_in_words_is_due_then(sentence, expected):
+    assert _dates(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("The first of March marches was peaceful.", id="no-preposition"),
+    pytest.param("On the second of November the minister visited Kent.", id="gone-by"),
+])
+def test_a_day_in_words_gone_by_or_with_no_preposition_is_no_deadline(sentence):
+    assert _dates(sentence) == []
