@@ -99,3 +99,7 @@ def test_a_day_written_in_words_is_due_then(sentence, expected):
 ])
 def test_a_day_in_words_gone_by_or_with_no_preposition_is_no_deadline(sentence):
     assert _dates(sentence) == []
+
+
+def test_a_day_in_words_no_month_has_is_no_deadline():
+    assert _dates("The council will report by the thirty-second of March.") == []
