@@ -31,6 +31,17 @@ _CENTURY: Final = ("19", "20")  # a rule whose match holds a YEAR needs one of t
 _SEASON: Final = r"(?:spring|summer|autumn|fall|winter)"
 _DAY: Final = r"\d{1,2}(?:st|nd|rd|th)?"
 _WEEKDAY: Final = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+_ORDINAL_WORDS: Final = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                         "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+                         "eighteenth", "nineteenth", "twentieth")
+# A day of the month written in words ("the thirty-first of March"), by its words joined with hyphens.
+DAYS_IN_WORDS: Final = ({word: day for day, word in enumerate(_ORDINAL_WORDS, start=1)}
+                        | {f"twenty-{word}": 20 + day for day, word in enumerate(_ORDINAL_WORDS[:9], start=1)}
+                        | {"thirtieth": 30, "thirty-first": 31})
+# "twenty-second", "thirty-first" (a word DAYS_IN_WORDS lacks, "thirty-second", is none); one short alternation,
+# as a pattern of every day's words cost more to compile than the rule saves.
+_DAY_WORD: Final = (r"(?:(?:twenty|thirty)[\s-]+)?(?:" + "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True)) +
+                    r"|thirtieth)")
 _TO: Final = r"\s*(?:to|until|till|and|-|–)\s*"
 _PREP: Final = (r"(?P<prep>by|in|on\s+or\s+before|on|before|until|till|through|during|throughout|from|no later than|in time for|"
          r"deadline(?:\s+for(?:\s+[\w-]+){1,4}?)?\s+(?:of|is))")
@@ -68,8 +79,8 @@ def _due(match: re.Match[str], due: date, published: date, first: date | None = 
         return COMMENCEMENT
     prep = (_group(match, "prep") or "").lower()
     edge = (_group(match, "edge") or "").lower()
-    if not prep and not edge and not _group(match, "rel"):
-        return None
+    if not prep and not edge and not _group(match, "rel") and not _group(match, "yrel"):
+        return None  # "April next year" is read with no preposition, as "next April" is
     if edge in ("start", "beginning"):
         if first is None:
             return None
@@ -232,15 +243,28 @@ _RECENT_PAST: Final = timedelta(days=92)
 
 
 def _day(match: re.Match[str], published: date) -> Fields:
+    return _day_of(match, published, int(_NON_DIGITS.sub("", match["d"])))
+
+
+def _day_in_words(match: re.Match[str], published: date) -> Fields:
+    """"by the thirty-first of March": as "by 31 March"."""
+    day = DAYS_IN_WORDS.get("-".join(match["dw"].lower().replace("-", " ").split()))
+    return None if day is None else _day_of(match, published, day)
+
+
+def _day_of(match: re.Match[str], published: date, day: int) -> Fields:
+    """The ``day`` of the month (the ``m`` group) a match names, in its year (``y`` or ``yrel``) or the next."""
     if _year_unread(match, "y"):
         return None
-    month, day = month_number(match["m"]), int(_NON_DIGITS.sub("", match["d"]))
+    month = month_number(match["m"])
+    if day > 31:
+        return None
     named = _relative_year(match, published)
     if not match["y"] and named is None and \
             published - _RECENT_PAST <= _same_year_day(published.year, month, day) < published:
         return None
     year = named or full_year(match["y"], upcoming_month_year(month, published))
-    due = date(year, month, day)
+    due = _same_year_day(year, month, day)  # "by 31 February 2027": the month it names, due at its end
     if (match["prep"] or "").lower() in _BEFORE_IT_BEGINS:
         due -= timedelta(days=1)
     return _due(match, due, published)
@@ -261,7 +285,19 @@ def _days_of_a_month(match: re.Match[str], published: date) -> Fields:
 
 
 def _same_year_day(year: int, month: int, day: int) -> date:
+    """The ``day`` of ``month``, or the month's last day where it has fewer days."""
     return date(year, month, min(day, end_of_month(year, month).day))
+
+
+def _iso_day(match: re.Match[str], published: date) -> Fields:
+    """"by 2027-03-31": due that day; a day the month lacks ("2027-02-30") at the month's end, as "31 February"."""
+    day = int(match["d"])
+    if not 1 <= day <= 31:
+        return None
+    due = _same_year_day(int(match["y"]), int(match["mo"]), day)
+    if (match["prep"] or "").lower() in _BEFORE_IT_BEGINS:
+        due -= timedelta(days=1)
+    return _due(match, due, published)
 
 
 _LAST_YEAR: Final = re.compile(r"\s+last\s+year\b", re.IGNORECASE)
@@ -275,14 +311,23 @@ def _relative_year(match: re.Match[str], published: date) -> int | None:
     return None if not rel else published.year + (rel == "next")
 
 
+# Month names that are other words in lower case: "this may be", "the next march", "this august body".
+_OTHER_WORDS: Final = frozenset(("may", "march", "august"))
+
+
 def _month(match: re.Match[str], published: date) -> Fields:
     if not match["y"] and _LAST_YEAR.match(match.string, match.end()):
         return None  # "opened in September last year"
     month = month_number(match["m"])
+    rel = (match["rel"] or "").lower()
+    if rel and match["m"].lower() in _OTHER_WORDS and match["m"][0].islower():
+        return None
     named = _relative_year(match, published)
-    if not match["y"] and named is None and (match["prep"] or "").lower() == "in" and \
+    if not match["y"] and named is None and not rel and (match["prep"] or "").lower() == "in" and \
             published - _RECENT_PAST <= end_of_month(published.year, month) < published:
         return None  # "In March, the codes came into force", published in May: when something happened
+    if rel == "next" and not match["y"] and named is None:  # "next April": the next one not yet begun
+        named = published.year if date(published.year, month, 1) > published else published.year + 1
     year = named or full_year(match["y"], upcoming_month_year(month, published))
     return _due(match, end_of_month(year, month), published, date(year, month, 1))
 
@@ -390,12 +435,12 @@ RULES: Final[list[Rule]] = [
               rf"(?:(?P<d2>{_DAY})\s+)?(?P<m2>{MONTH})(?:,?\s+\(?(?P<y2>{YEAR})\)?|\s+{_RELATIVE_YEAR})?"),
      _month_range),
     (_compile(rf"{_BY_END}{_WEEKDAY}(?:the\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{MONTH}),?"
-              rf"(?:\s+(?P<y>{YEAR})|\s+{_RELATIVE_YEAR})?\b"),
+              rf"(?:\s+(?P<y>{YEAR})|\s+(?:of\s+)?{_RELATIVE_YEAR})?\b"),
      _day),
     (_compile(rf"{_BY_END}{_WEEKDAY}(?P<m>{MONTH})\s+(?P<d>{_DAY})(?:,?\s+(?P<y>{YEAR}))?\b(?![:.]?\d)"
               r"(?!\s*(?:[-–]|and|to)\s*\d)"), _day),
-    (_compile(rf"{_BY_END}(?:(?:early|mid|late)[\s-]+)?(?P<m>{MONTH})(?:\s+(?P<y>{YEAR})|\s+{_RELATIVE_YEAR})?\b"
-              r"(?!\s*\d)"), _month),
+    (_compile(rf"{_BY_END}(?:(?:early|mid|late)[\s-]+)?(?:(?P<rel>next|this)\s+)?(?P<m>{MONTH})"
+              rf"(?:\s+(?P<y>{YEAR})|\s+(?:of\s+)?{_RELATIVE_YEAR})?\b(?!\s*\d)"), _month),
     (_compile(rf"\b(?:(?:{_PREP}|(?P<rel>later\s+this|this|next))\s+){_END_OF}(?:the\s+)?"
               rf"(?:(?:early|late)\s+)?(?P<s>{_SEASON})(?:\s+(?:of\s+)?(?:(?P<y>{YEAR})|{_RELATIVE_YEAR}))?\b"), _season),
     (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+year\s+)?(?:(?P<part>early|mid|late)[\s-]+)?(?P<y>{YEAR})\b"
@@ -441,6 +486,9 @@ RULES: Final[list[Rule]] = [
               rf"an?\s+(?P<n>{NUMBER})[\s-]+(?P<unit2>year|month|week)\s+(?:extension|renewal)\b)"), _more_units),
     (_compile(r"\b(?:this\s+(?:afternoon|evening)|tonight)\b"), _this_day),
     (_compile(rf"\b(?P<n>{NUMBER})[\s-]+years?\s+funding\s+(?:terms?|deals?|agreements?|settlements?)\b"), _funding_term),
+    (_compile(rf"\b{_PREP}\s+(?P<y>{YEAR})-(?P<mo>0?[1-9]|1[0-2])-(?P<d>\d\d)\b(?![-/]?\d)"), _iso_day),
+    (_compile(rf"{_BY_END}{_WEEKDAY}the\s+(?P<dw>{_DAY_WORD})\s+of\s+(?P<m>{MONTH}),?"
+              rf"(?:\s+(?P<y>{YEAR})|\s+(?:of\s+)?{_RELATIVE_YEAR})?\b"), _day_in_words),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -452,9 +500,11 @@ NEEDS: Final[list[tuple[str, ...]]] = [
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
     ("soon", "shortly", "near future", "due course", "imminently", "short"), _CENTURY + ("this year", "next year"),
     ("fiscal year", "fy"), ("period",), _CENTURY, _CENTURY, ("from",), ("budget",), (MONTH_NAME,), ("further", "another", "additional", "extension", "renewal"),
-    ("afternoon", "evening", "tonight"), ("funding",),
+    ("afternoon", "evening", "tonight"), ("funding",), _CENTURY, (MONTH_NAME,),
 ]
 assert len(NEEDS) == len(RULES)
+ISO_DAY: Final = len(RULES) - 2  # the index of the rule of a day in ISO form
+DAY_IN_WORDS: Final = len(RULES) - 1  # and of a day in words
 
 # Text every match of a rule holds, found (over the fold) far faster than the rule's own regex scans: the
 # rule runs only on text holding it. By index in RULES.
@@ -474,4 +524,6 @@ CORES: Final[dict[int, re.Pattern[str]]] = {
     # "by fiscal year 2025", "FY2024" ("fy" of "justify": none), "Fiscal Year (FY) 2023"
     23: re.compile(rf"(?:fiscal\s+year(?:\s*\(fy\))?|fy)\s*{YEAR}\b"),
     26: re.compile(rf"{YEAR},?\s+(?:and|&)\s+{YEAR}\b"),  # "in 2024 and 2025"
+    ISO_DAY: re.compile(rf"{YEAR}-\d\d?-\d\d"),  # "by 2027-03-31"
+    DAY_IN_WORDS: re.compile(rf"{_DAY_WORD}\s+of\s+{MONTH}"),  # "by the thirty-first of March"
 }

@@ -15,7 +15,7 @@ from .calendar_units import MONTH, MONTHS, add_months, end_of_month, end_of_unit
 from .folding import Lexicon, WordSet, case_sensitive, fold, matches_at
 from .deadline_repeats import without_units_told_twice
 from .deadline_rules import (
-    COMMENCEMENT, CORES, END_OF_WORDS, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Fields, Rule,
+    COMMENCEMENT, CORES, DAY_IN_WORDS, DAYS_IN_WORDS, END_OF_WORDS, ISO_DAY, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Fields, Rule,
 )
 from .financial_years import FINANCIAL, FINANCIAL_FOLLOWING
 
@@ -39,12 +39,13 @@ _FIRST: Final = {id(RULES[i][0]): WordSet(words) for i, words in (
     (2, ("over", "during", "in", "within", "for", "across")),
     (11, PREP_WORDS + END_OF_WORDS + WEEKDAY_WORDS + tuple("0123456789")),
     (12, PREP_WORDS + END_OF_WORDS + WEEKDAY_WORDS + _MONTH_WORDS),
-    (13, PREP_WORDS + END_OF_WORDS + ("early", "mid", "late") + _MONTH_WORDS),
+    (13, PREP_WORDS + END_OF_WORDS + ("early", "mid", "late", "next", "this") + _MONTH_WORDS),
     (14, PREP_WORDS + ("later", "this", "next")),
     (15, PREP_WORDS),
     (16, PREP_WORDS + END_OF_WORDS + ("later", "earlier", "early", "mid", "late", "this", "next")),
     (18, ("in", "under", "less", "no", "at")), (20, ("by", "before", "no", "until", "till", "through", "to")), (22, PREP_WORDS),
-    (24, ("for", "during", "over")), (26, ("in", "during", "over", "across", "throughout")))} | \
+    (24, ("for", "during", "over")), (26, ("in", "during", "over", "across", "throughout")),
+    (ISO_DAY, PREP_WORDS), (DAY_IN_WORDS, PREP_WORDS + END_OF_WORDS + WEEKDAY_WORDS))} | \
     {id(RULES[6][0]): _CENTURY_STARTS}
 # The rules of _FIRST that begin with "\b": as each of their first words begins with a word character, a match
 # cannot begin inside a word ("in" of "within", "on" of "month"), where about half of their first words stand.
@@ -53,8 +54,9 @@ _AT_A_WORD: Final = frozenset(key for key in _FIRST if key != id(RULES[6][0]))  
 # month name, a digit or one of a few words were tried at most of them. By id(core); a core that is a literal
 # alternation is found where one of its words stands.
 _CORE_STARTS: Final = {id(CORES[i]): WordSet(words) for i, words in (
-    (11, tuple("0123456789")), (12, _MONTH_WORDS), (16, ("this", "next", "the")), (23, ("fiscal", "fy")))} | \
-    {id(CORES[i]): _CENTURY_STARTS for i in (5, 6, 9, 20, 26)}
+    (11, tuple("0123456789")), (12, _MONTH_WORDS), (16, ("this", "next", "the")), (23, ("fiscal", "fy")),
+    (DAY_IN_WORDS, tuple(sorted({word[:3] for word in DAYS_IN_WORDS}))))} | \
+    {id(CORES[i]): _CENTURY_STARTS for i in (5, 6, 9, 20, 26, ISO_DAY)}
 _DAY_CORE: Final = id(CORES[11])
 _LITERAL_CORES: Final = {id(CORES[18]): WordSet(("hour", "minute", "second")),
                          id(CORES[22]): WordSet(("q1", "q2", "q3", "q4", "h1", "h2", "quarter", "half"))}
@@ -150,7 +152,7 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
         for match in _finditer(pattern, text, folded, known):
             try:
                 fields = resolve(match, published)
-            except (ValueError, OverflowError):  # a day the calendar lacks ("by 31 June") or a span past its end
+            except (ValueError, OverflowError):  # a day no month has ("by 0 June") or a span past its end
                 fields = None
             if fields is not None and _STARTING.search(text, max(0, match.start() - 14), match.start()):
                 fields = COMMENCEMENT  # "Starting in 2022-23": a start, not a deadline

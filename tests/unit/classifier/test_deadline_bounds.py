@@ -1,5 +1,6 @@
-"""Text that names no real day never escapes ``find_deadlines`` as an exception: "by 31 June" (a typo a release
-may carry), a length that runs past the calendar. It is no deadline, and the rest of the sentence is still read."""
+"""Text that names no real day never escapes ``find_deadlines`` as an exception: "by 32 June" (a typo a release
+may carry), a length that runs past the calendar. It is no deadline, and the rest of the sentence is still read.
+A day the month it names lacks ("by 31 June") is due at that month's end."""
 
 from __future__ import annotations
 
@@ -15,8 +16,7 @@ PUBLISHED = date(2017, 11, 29)
 
 
 @pytest.mark.parametrize("sentence", [
-    pytest.param("The Home Office will publish the review by 31 June 2018.", id="a-day-june-lacks"),
-    pytest.param("Bids must be in by 30 February.", id="a-day-february-lacks"),
+    pytest.param("The Home Office will publish the review by 32 June 2018.", id="a-day-no-month-has"),
     pytest.param("The mission will be extended from 30 to 31 April.", id="a-range-ending-on-a-missing-day"),
     pytest.param("The store will hold the samples for 9000 years.", id="a-length-past-the-calendar"),
     pytest.param("The programme will run over the next 99999 years.", id="a-coming-span-past-the-calendar"),
@@ -26,8 +26,17 @@ def test_a_date_the_calendar_lacks_is_no_deadline(sentence):
     assert find_deadlines(sentence, PUBLISHED) == []
 
 
+@pytest.mark.parametrize(("sentence", "due"), [
+    pytest.param("The Home Office will publish the review by 31 June 2018.", date(2018, 6, 30), id="a-day-june-lacks"),
+    pytest.param("Bids must be in by 30 February.", date(2018, 2, 28), id="a-day-february-lacks"),
+])
+def test_a_day_the_month_lacks_is_due_at_the_months_end(sentence, due):
+    [deadline] = find_deadlines(sentence, PUBLISHED)
+    assert deadline.due == due
+
+
 def test_the_rest_of_the_sentence_is_still_read():
-    [deadline] = find_deadlines("The review due by 31 June 2018 will be published by March 2019.", PUBLISHED)
+    [deadline] = find_deadlines("The review due by 32 June 2018 will be published by March 2019.", PUBLISHED)
     assert deadline.text == "by March 2019"
 
 
