@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shlex
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -339,7 +340,8 @@ def _check_labels_command(directory: Path) -> str:
     """The command that lists every problem of the labelled set at ``directory``, from any folder: this Python and
     the checkout's checker, by their paths (``python tests/data/check_labels.py`` ran only in the checkout)."""
     checker = ROOT / "tests" / "data" / "check_labels.py"
-    return f"{sys.executable} {checker if checker.is_file() else 'tests/data/check_labels.py'} {directory}"
+    return shlex.join([sys.executable, str(checker) if checker.is_file() else "tests/data/check_labels.py",
+                       str(directory)])
 
 
 class BlindSetError(Exception):

@@ -294,6 +294,20 @@ def test_a_label_that_cannot_be_scored_is_one_line_naming_it(tmp_path, capsys, c
                             f"(`{sys.executable} {checker} {root}` lists every problem of a set)\n")
 
 
+def test_the_checkers_command_is_quoted_for_a_shell(tmp_path, capsys):
+    """Before: a set in a folder with a space was named bare, so the command printed to run split it in two."""
+    import json
+    import shlex
+
+    from pledgewatch.evaluation import main
+
+    root = _labelled_set(tmp_path / "my labels", blind=False)
+    (root / "labels.json").write_text(json.dumps({"nc-01-x": {"commitments": [{"kind": "pledge"}]}}))
+    assert main(root) == 2
+    checker = Path(__file__).resolve().parents[2] / "data" / "check_labels.py"
+    assert f"(`{shlex.join([sys.executable, str(checker), str(root)])}` lists every problem" in capsys.readouterr().err
+
+
 def test_commitments_that_are_no_list_are_named(tmp_path, capsys):
     import json
 
