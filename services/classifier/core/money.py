@@ -31,29 +31,42 @@ _DIGITS: Final = r"\d[\d,]*(?:\.\d+)?"
 _SCALED: Final = r"(?:\s?|-(?=(?:thousand|million|billion|trillion)\b))"
 
 # A sign or code before the number ("£", "US$", "NZ$ ", "AUD "), then perhaps a range whose upper bound is the
-# amount: "£10m-£20m", "£10 to £20 million", "$4-6 million", "between £10m and £20m" ("and" only after
-# "between"); the bound after "-" or "to" carries the sign again or a scale, so "£500m to 2025" is no range. A
-# change "from £2bn to £2.6bn" is two amounts, as before. Written in lowercase: it runs case-sensitively over the
+# amount: "£10m-£20m", "£10 to £20 million", "$4-6 million", "£4-6", "between £10m and £20m" ("and" only after
+# "between"). After "to" or "and" the upper bound carries the sign again ("£650 to 8 million households" is a sum
+# paid to a count); after a hyphen or dash, the sign, a scale, or, after a lower bound without a scale, a bare
+# number that is no year ("£500m to 2025", "£5-2026" are no ranges). A change "from £2bn to £2.6bn" is two
+# amounts, as before. Written in lowercase: it runs case-sensitively over the
 # text's fold (see :mod:`.folding`), and finds there what it finds IGNORECASE in the text.
 # "nz $", "cad $": a code or "nz" before a "$" names its dollar, apart or not ("a $", "us $" may be words).
+# An upper bound with neither sign nor scale: a number that is no year ("£4-6", "£10,000-20,000"; not "£5-2026").
+_BARE_UPPER: Final = rf"(?!(?:19|20)\d\d(?![\d,.]))\d[\d,]*+(?:\.\d++)?+(?!{_SCALED}{_SCALE_RE})"
+# A plural noun, as a lookahead: a word ending in "s" that is none of the short words an amount may precede.
+_NOT_AFTER_AMOUNT: Final = r"(?!(?:is|was|has|as|its|this|plus|minus|less|across|towards|thus|besides)\b)"
 _SIGN_RE: Final = rf"(?P<cur>\b(?:us|nz|au|a|can|ca|c)\$|\b(?:nz|usd|aud|cad|nzd)\s?\$|[£$€]|\b(?:{_CODE_RE}))\s?"
 _PREFIXED_RE: Final = (
     rf"(?:(?<=between\s)(?P<between>)|(?<=from\s)(?P<from>))?{_SIGN_RE}"
     # a lower bound is tried only where a separator follows the number, and its digits are never given back
     rf"(?:(?=[\d,.]++(?:\s?[a-z]+)?\s*+(?:[-–—]|to\s|and\s))(?(from)(?!))"
     rf"(?P<low>\d[\d,]*+(?:\.\d+)?+)(?:{_SCALED}(?P<low_scale>{_SCALE_RE}))?"
-    rf"(?:\s*[-–—]\s*|\s+to\s+|(?(between)\s+and\s+|(?!)))(?:(?P=cur)\s?|(?={_DIGITS}\s?{_SCALE_RE})))?"
+    rf"(?:\s*[-–—]\s*(?:(?P=cur)\s?|(?={_DIGITS}\s?{_SCALE_RE})|(?(low_scale)(?!)|(?={_BARE_UPPER})))"
+    rf"|(?:\s+to\s+|(?(between)\s+and\s+|(?!)))(?P=cur)\s?))?"
     rf"(?P<num>{_DIGITS})(?:{_SCALED}(?P<scale>{_SCALE_RE}))?"
 )
 _PREFIXED: Final = re.compile(_PREFIXED_RE, re.IGNORECASE)
+# A range's lower bound alone, where it exceeds the upper ("£650-8 million": 650m is past 8m): no range then.
+_LOWER_ALONE_FOLDED: Final = re.compile(rf"{_SIGN_RE}(?P<num>{_DIGITS})(?:{_SCALED}(?P<scale>{_SCALE_RE}))?")
 # Where ``_PREFIXED_FOLDED`` matches, over the folded text: a sign and a number (whether a range follows is not read).
 _SIGNED_FOLDED: Final = re.compile(rf"{_SIGN_RE}\d")
 # A number, its scale apart or joined to its digits ("10 million", "10m"), then a currency word, perhaps after
-# the country whose dollar it is ("US dollars", "Australian dollars"), or a code ("3 million USD").
+# the country whose dollar it is ("US dollars", "Australian dollars"), or a code ("3 million USD"). A code names
+# no money after a bare year ("By 2030 EUR 5 million"), before a number (the amount it signs), a hyphen or a
+# letter ("CAD-designed"), nor after a number without a scale before a plural noun it qualifies ("500 CAD
+# drawings", "2 EUR coins").
 _SUFFIXED: Final = re.compile(
-    rf"\b(?P<num>half\s+an?|{NUMBER})(?:(?:(?<=\d)|\s+)(?P<scale>{_SCALE_RE}))?\s+"
+    rf"\b(?!(?:19|20)\d\d\s+(?:{_CODE_RE})\b)(?P<num>half\s+an?|{NUMBER})"
+    rf"(?:(?:(?<=\d)|\s+)(?P<scale>{_SCALE_RE}))?\s+"
     rf"(?P<cur>(?:(?:us|u\.s\.|american|australian|canadian|new\s+zealand|nz)\s+)?(?:pound|dollar|euro)"
-    rf"|(?:{_CODE_RE})(?!s))s?\b(?:\s+sterling)?",
+    rf"|(?:{_CODE_RE})(?![-\w])(?!\s?\d)(?(scale)|(?!\s+{_NOT_AFTER_AMOUNT}[a-z]+s\b)))s?\b(?:\s+sterling)?",
     re.IGNORECASE,
 )
 
@@ -123,7 +136,7 @@ def _matches(text: str, folded: str | None = None, symbol: bool | None = None, c
     if symbol or code:
         # the folded match's groups are read as they are: each is lowercased or parsed, and ``text[start:end]`` quoted
         for hit in _prefixed(folded):
-            yield hit, _SYMBOLS
+            yield _bounded(hit, folded), _SYMBOLS
     if code or _currency_word(folded):
         for match in finditer_folded(_SUFFIXED, _SUFFIXED_FOLDED, text, folded):
             yield match, _WORDS
@@ -242,20 +255,26 @@ def _amounts(text: str, folded: str | None):
             yield match, table, value
 
 
+def _bounded(match: re.Match[str], folded: str) -> re.Match[str]:
+    """``match`` of ``_PREFIXED_FOLDED``; of a range whose lower bound, taking the upper's scale when it has none
+    ("£10-20m": 10m), exceeds the upper ("£650-8 million"), the lower bound alone: no range."""
+    if match["low"] is None:
+        return match
+    scale = _scale(match["scale"])
+    low_scale = match["low_scale"]
+    low = float(match["low"].replace(",", "")) * (scale if low_scale is None else _scale(low_scale))
+    if low <= float(match["num"].replace(",", "")) * scale:
+        return match
+    return _LOWER_ALONE_FOLDED.match(folded, match.start())  # type: ignore[return-value]  # the range began so
+
+
 def _value(match: re.Match[str]) -> float | None:
-    """The amount ``match`` writes, its scale applied; of a range, the larger bound, the lower taking the upper's
-    scale when it has none ("£10-20m": 20m)."""
+    """The amount ``match`` writes, its scale applied; of a range, its upper bound (``_bounded``: never below the
+    lower)."""
     number = parse_number(match["num"])
     if number is None:
         return None
-    scale = _scale(match["scale"])
-    value = number * scale
-    if match.re is _PREFIXED_FOLDED and match["low"] is not None:
-        low = parse_number(match["low"])
-        if low is not None:
-            low_scale = match["low_scale"]
-            value = max(value, low * (scale if low_scale is None else _scale(low_scale)))
-    return value
+    return number * _scale(match["scale"])
 
 
 def _scale(word: str | None) -> float:

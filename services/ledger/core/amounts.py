@@ -43,11 +43,21 @@ _WORDS = {"pound": "GBP", "euro": "EUR", "dollar": ANY_DOLLAR, "us dollar": "USD
           "american dollar": "USD", "australian dollar": "AUD", "canadian dollar": "CAD", "new zealand dollar": "NZD",
           "nz dollar": "NZD"}
 # A range after a sign or code is its upper bound, as the classifier records it (docs/decisions/0093): the lower
-# bound then a hyphen or dash, "to", or "and" after "between"; the upper carries the sign again or a scale ("£10m-£20m",
-# "£10-20m"), so "£500m to 2025" is £500m. "From £2bn to £2.6bn" is a change: two amounts.
+# bound then a hyphen or dash, "to", or "and" after "between". After "to" or "and" the upper carries the sign again
+# ("£10 to £20 million"; "£650 to 8 million households" is £650); after a hyphen or dash, the sign, a scale
+# ("£10-20m"), or, after a lower bound without a scale, a bare number that is no year ("£4-6"; "£5-2026" is £5).
+# "£500m to 2025" is £500m; "From £2bn to £2.6bn" is a change: two amounts. A lower bound past the upper is no range.
+_BARE_UPPER = rf"(?!(?:19|20)\d\d(?![\d,.]))\d[\d,]*+(?:\.\d++)?+(?!\s?{SCALE}(?!\w))"
 _LOWER = (rf"(?:(?(from)(?!))(?P<low>{NUMBER})(?:\s?(?P<low_scale>{SCALE}))?"
-          r"(?:\s*[-–—]\s*|\s+to\s+|(?(between)\s+and\s+|(?!)))"
-          rf"(?:(?P=sign)\s?|(?={NUMBER}\s?{SCALE}(?!\w))))?")
+          rf"(?:\s*[-–—]\s*(?:(?P=sign)\s?|(?={NUMBER}\s?{SCALE}(?!\w))|(?(low_scale)(?!)|(?={_BARE_UPPER})))"
+          r"|(?:\s+to\s+|(?(between)\s+and\s+|(?!)))(?P=sign)\s?))?")
+# A code after a number names no money after a bare year ("By 2030 EUR 5 million"), before a number (the amount it
+# signs), a hyphen ("CAD-designed"), nor after a number without a scale before a plural noun it qualifies ("500 CAD
+# drawings", "2 EUR coins").
+_NOT_A_YEAR_BEFORE_A_CODE = rf"(?!(?:19|20)\d\d\s+(?:{_CODES})(?!\w))"
+_CODE_AFTER = (rf"(?:{_CODES})(?![-\w])(?!\s?\d)"
+               r"(?(scale_first)|(?!\s+(?!(?:is|was|has|as|its|this|plus|minus|less|across|towards|thus|besides)\b)"
+               r"[a-z]+s\b))")
 # Money in search words (any case, but a code alone in capitals: "aud" is the start of "audit"):
 _ASKED = re.compile(
     r"(?<![\w$£€])(?<!\d[.,])(?:(?<=from\s)(?P<from>))?(?:"
@@ -55,8 +65,8 @@ _ASKED = re.compile(
     rf"(?:(?P<between>between\s+)(?={_CURRENCY}))?(?P<sign>{_CURRENCY})\s?{_LOWER}"
     rf"(?P<number>{NUMBER})(?:\s?(?P<scale>{SCALE}))?(?(between)(?(low)|(?!))|)"
     # 10m GBP, 10 GBP, 10m £; not 10 £: a sign after a number alone is no more its currency than before it
-    rf"|(?P<number_first>{NUMBER})(?:\s?(?P<scale_first>{SCALE}))?"
-    rf"\s?(?P<code>(?(scale_first)(?:{_CURRENCY})|(?:{_CODES})))"
+    rf"|{_NOT_A_YEAR_BEFORE_A_CODE}(?P<number_first>{NUMBER})(?:\s?(?P<scale_first>{SCALE}))?"
+    rf"\s?(?P<code>(?(scale_first)(?:{_SIGN}|{_CODE_AFTER})|{_CODE_AFTER}))"
     rf"|(?P<number_word>{NUMBER})(?:\s?(?P<scale_word>{SCALE}))?\s+(?P<word>{_WORD})"  # 10m pounds, 10 euros
     rf"|(?P<bare>{NUMBER})(?P<bare_scale>{_BARE_SCALE})"  # 10m, 10 million: in any currency
     rf"|(?P<alone>{_SIGN}|(?-i:{_CODES}))"  # £, NZ$, GBP: any amount in it
@@ -112,12 +122,13 @@ def _asked(match: re.Match[str]) -> AskedAmount:
 
 
 def _upper_bound(match: re.Match[str]) -> float:
-    """The amount after a sign; of a range, its larger bound, the lower taking the upper's scale when it has none
-    ("£10-20m": 20m), as the classifier reads it."""
+    """The amount after a sign; of a range, its upper bound; as the classifier reads it, a range whose lower bound,
+    taking the upper's scale when it has none ("£10-20m": 10m), exceeds the upper is its lower bound alone
+    ("£650-8 million": £650)."""
     amount = scaled(match["number"], match["scale"])
-    if match["low"] is None:
+    if match["low"] is None or scaled(match["low"], match["low_scale"] or match["scale"]) <= amount:
         return amount
-    return max(amount, scaled(match["low"], match["low_scale"] or match["scale"]))
+    return scaled(match["low"], match["low_scale"])
 
 
 def _currencies(sign: str) -> frozenset[str]:

@@ -140,13 +140,37 @@ def test_a_range_is_its_upper_bound_its_text_the_whole_range(make_release, sente
     pytest.param("The government will invest £500m to 2025 in the scheme.", ["£500m"], id="to-a-year"),
     pytest.param("The government will raise funding from £2bn to £2.6bn.", ["£2bn", "£2.6bn"], id="from-a-change"),
     pytest.param("The fund gives £10m and £20m to two councils.", ["£10m", "£20m"], id="and-without-between"),
-    pytest.param("Tickets cost £5-10 each.", ["£5"], id="no-scale-no-sign-after"),
+    pytest.param("Tickets cost £5-2026 each.", ["£5"], id="a-year-after-a-hyphen"),
+    pytest.param("Tickets cost £5-3 each.", ["£5"], id="a-bare-upper-bound-below-the-lower"),
 ])
 def test_two_amounts_that_make_no_range_stay_apart(sentence, texts):
     assert [money.text for money in find_money(sentence)] == texts
 
 
+@pytest.mark.parametrize(("sentence", "found"), [
+    pytest.param("The Government will pay £650 to 8 million households on means-tested benefits by March 2027.",
+                 [("GBP", 650, "£650")], id="a-sum-to-a-count"),
+    pytest.param("The US will pay $1,400 to 85 million Americans.", [("USD", 1_400, "$1,400")],
+                 id="a-dollar-sum-to-a-count"),
+    pytest.param("The fund pays £650-8 million a year.", [("GBP", 650, "£650")],
+                 id="a-lower-bound-scaled-past-the-upper-is-no-range"),
+    pytest.param("By 2030 EUR 5 million will be given to schools by the Council.", [("EUR", 5_000_000, "EUR 5 million")],
+                 id="a-year-before-a-code"),
+    pytest.param("In 2024 GBP 3bn was spent.", [("GBP", 3_000_000_000, "GBP 3bn")], id="a-year-before-a-code-bn"),
+    pytest.param("It will cost £10,000-20,000 per pupil.", [("GBP", 20_000, "£10,000-20,000")],
+                 id="a-bare-upper-bound-thousands"),
+    pytest.param("It costs £4-6 per hour.", [("GBP", 6, "£4-6")], id="a-bare-upper-bound"),
+    pytest.param("Tickets cost £5-10 each.", [("GBP", 10, "£5-10")], id="no-scale-no-sign-after"),
+    pytest.param("Japan will provide 300,000 USD to the fund.", [("USD", 300_000, "300,000 USD")],
+                 id="a-code-after-a-bare-number"),
+])
+def test_a_range_and_a_code_read_as_decision_0093_says(sentence, found):
+    assert [(money.currency, money.amount, money.text) for money in find_money(sentence)] == found
+
+
 @pytest.mark.parametrize("sentence", [
+    "Some 500 CAD drawings were made.", "They made 10 CAD-designed parts.", "It sold 40 AUD-denominated bonds.",
+    "The 2 EUR coins were minted.", "In 2024 EUR rates fell.",
     "Traffic rose to 10 Gbps this year.", "The decade ahead will bring 5 cadets.", "Fraud cost 3 million people.",
 ])
 def test_words_holding_a_code_are_no_money(sentence):
