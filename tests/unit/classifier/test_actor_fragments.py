@@ -208,3 +208,14 @@ def test_none_or_neither_of_a_party_names_no_party(subject):
 def test_a_negative_quantifier_turns_no_sentence_into_the_pledge_of_what_it_counts():
     body = "None of the councils will raise council tax in 2027."
     assert "councils" not in [c.actor for c in classify(release_of(body)).commitments]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("On Friday the Department for Education will publish guidance.", "Department for Education"),
+    ("By March 2027 the Council will publish its plan.", "Council"),
+])
+def test_no_candidate_holds_a_time_a_preposition_leads(text, name):
+    names = [c.name for c in actor_candidates(text, rules_actor="the publisher", publisher_name="the publisher",
+                                              government="the publisher", names={})]
+    assert name in names
+    assert not any(word in candidate for candidate in names for word in ("Friday", "March", "By", "On"))
