@@ -34,12 +34,19 @@ _TIME_HEAD: Final = re.compile(rf"(?:(?:{'|'.join(sorted(_LEADING_PREPOSITIONS))
 
 def names_a_time(name: str) -> bool:
     """Whether ``name`` (a capitalised name as ``actors._CAPITALISED`` finds one) is a date, a weekday, a month, a
-    year or another number ("30 April", "Friday", "March 2027", "500"), one a preposition leads ("By March"), or
-    such a preposition alone ("By", "On"): no party. A number leading another name is no time ("the 2019-20 Budget" finds "20 Budget")."""
+    year or another number ("30 April", "Friday", "March 2027", "500"), or a preposition leading one ("By", "On"):
+    no party. A number leading another name is no time ("the 2019-20 Budget" finds "20 Budget")."""
     words = name.lower().split()
-    if words and words[0] in _LEADING_PREPOSITIONS:  # "By", "By March", "On 1 April"
-        words = words[1:]
+    if len(words) == 1 and words[0] in _LEADING_PREPOSITIONS:
+        return True
     return all(word in _TIME_WORDS or word.isdigit() for word in words)
+
+
+def is_led_time(name: str) -> bool:
+    """Whether ``name`` is a time a preposition leads, capitalised at a sentence's start ("By March", "On
+    Friday"): no subject's party (the actor model keeps such a name among its candidates, as it was fitted)."""
+    words = name.lower().split()
+    return len(words) > 1 and words[0] in _LEADING_PREPOSITIONS and names_a_time(" ".join(words[1:]))
 
 
 def without_time(name: str) -> tuple[int, str]:

@@ -104,8 +104,8 @@ def _plain_name_actor(subject: str, sentence_start: bool, publisher_name: str) -
                       r"(?:on|in|of|for|and|the|&)\s+(?:the\s+)?(?=[A-Z])", "", name, flags=re.IGNORECASE)
         name = re.sub(rf"\s+(?:on|in|of|for|and|the|&)\s+(?:the\s+)?(?:{_TIME_WORDS})\b.*", "", name,
                       flags=re.IGNORECASE | re.DOTALL)
-        if re.fullmatch(rf"(?:(?:{_LEADING_PREPOSITIONS})(?:\s+|$))?(?:(?:{_TIME_WORDS}|\d+)(?:\s+|$))*", name,
-                        re.IGNORECASE):
+        if re.fullmatch(rf"(?:(?:{_LEADING_PREPOSITIONS})\s+)?(?:(?:{_TIME_WORDS}|\d+)(?:\s+|$))*|"
+                        rf"(?:{_LEADING_PREPOSITIONS})", name, re.IGNORECASE):
             continue
         if not possessive and actors._MODIFIED.match(rest) and not actors._AGENT_NOUN.match(rest.strip()):
             break
