@@ -217,7 +217,7 @@ def test_a_negative_quantifier_turns_no_sentence_into_the_pledge_of_what_it_coun
     ("On Friday the Department for Education will publish guidance.", "Department for Education"),
     ("By March 2027 the Council will publish its plan.", "Council"),
 ])
-def test_no_candidate_holds_a_time_a_preposition_leads(text, name):
+def test_no_agent_phrase_candidate_holds_a_time_a_preposition_leads(text, name):
     names = [c.name for c in actor_candidates(text, rules_actor="the publisher", publisher_name="the publisher",
                                               government="the publisher", names={})]
     assert name in names
