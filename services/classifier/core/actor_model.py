@@ -76,7 +76,8 @@ def actor_candidates(text: str, *, rules_actor: str, publisher_name: str, govern
     folded = fold(text) if folded is None else folded
     for match in agent_noun_matches(folded):  # none without an agent noun
         start = _noun_phrase_start(text, match.start(), match.end())
-        in_text.append((start, match.end(), text[start:match.end()], AGENT))
+        time_end, phrase = without_time(text[start:match.end()])  # "On Friday the Department"
+        in_text.append((start + time_end, match.end(), phrase, AGENT))
     # "Funding to be Distributed to …": a headline's names are no candidates
     for match in [] if is_headline(text) else _CAPITALISED.finditer(text):
         name = match.group()

@@ -6,7 +6,7 @@ import re
 from typing import Final, NamedTuple
 
 from .folding import WordSet, case_sensitive, fold
-from .non_parties import PARTITIVE, QUANTIFIERS, after_numbers, names_a_time, without_time
+from .non_parties import PARTITIVE, QUANTIFIERS, after_numbers, is_led_time, names_a_time, without_time
 from .publishers import UK_GOVERNMENT, government_of, named_as
 
 # Things a publisher acts through: "the Community Resilience Fund will contribute" is the publisher acting.
@@ -273,7 +273,7 @@ def _named(text: str, head_end: int, sentence_start: bool, publisher_name: str) 
             return new_actor(publisher_name, True, own=True)
         possessive = _POSSESSIVE.search(name)
         name = without_time(_LEADING_ARTICLE.sub("", name[: possessive.start()] if possessive else name))[1]
-        if names_a_time(name):  # "On 1 April", "Friday's"
+        if names_a_time(name) or is_led_time(name):  # "On 1 April", "Friday's", "By March"
             continue
         if not possessive and _MODIFIED.match(rest) and not _AGENT_NOUN.match(rest.strip()):
             return None  # "the ESG transitional grant": the name only qualifies a thing

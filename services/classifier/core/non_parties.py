@@ -12,9 +12,6 @@ _TIME_WORDS: Final = frozenset("january february march april may june july augus
 # A time a name runs on into through the words that join one ("Khan Sheikhun on Tuesday")
 _TIME_TAIL: Final = re.compile(r"\s+(?:on|in|of|for|and|the|&)\s+(?:the\s+)?"
                                rf"(?:{'|'.join(sorted(_TIME_WORDS))})\b.*", re.IGNORECASE | re.DOTALL)
-# A time a name runs on from through the words that join one ("2027 in England")
-_TIME_HEAD: Final = re.compile(rf"(?:(?:{'|'.join(sorted(_TIME_WORDS))}|\d+)\s+)+(?:on|in|of|for|and|the|&)\s+"
-                               r"(?:the\s+)?(?=[A-Z])", re.IGNORECASE)
 # A phrase up to its last number and a "the" after it: "Around 2,000 firms", "Between 2027 and 2030 the department"
 # (a token that starts with a digit: "G7 members" are the G7's)
 _UP_TO_NUMBER: Final = re.compile(r".*(?<!\S)(?P<number>\d\S*)\s+(?:the\s+)?", re.IGNORECASE | re.DOTALL)
@@ -23,11 +20,16 @@ QUANTIFIERS: Final = frozenset("the this these those it a an each every all some
                                "most many several few around about over nearly almost up more such another further "
                                "there here".split())
 # "Each of the 43 forces", "Half of all councils": the party is what the quantifier counts ("many of us" are the
-# public)
-PARTITIVE: Final = re.compile(r"(?:each|every one|all|half|some|many|most|both|none|either|neither|several|one)\s+"
+# public); "None of the councils will raise" is no pledge of the councils
+PARTITIVE: Final = re.compile(r"(?:each|every one|all|half|some|many|most|both|either|several|one)\s+"
                               r"of\s+(?!(?:us|you|them|whom|which|these|those|this|it)\b)", re.IGNORECASE)
 # Prepositions a sentence starts with, capitalised there: "By 30 April", "On 1 April", "From Monday"
 _LEADING_PREPOSITIONS: Final = frozenset("by on in from at until till before after since during over".split())
+# A time a name runs on from through the words that join one ("2027 in England"), and the preposition that leads
+# it ("On Friday the Department for Education")
+_TIME_HEAD: Final = re.compile(rf"(?:(?:{'|'.join(sorted(_LEADING_PREPOSITIONS))})\s+)?"
+                               rf"(?:(?:{'|'.join(sorted(_TIME_WORDS))}|\d+)\s+)+(?:on|in|of|for|and|the|&)\s+"
+                               r"(?:the\s+)?(?=[A-Z])", re.IGNORECASE)
 
 
 def names_a_time(name: str) -> bool:
@@ -38,6 +40,13 @@ def names_a_time(name: str) -> bool:
     if len(words) == 1 and words[0] in _LEADING_PREPOSITIONS:
         return True
     return all(word in _TIME_WORDS or word.isdigit() for word in words)
+
+
+def is_led_time(name: str) -> bool:
+    """Whether ``name`` is a time a preposition leads, capitalised at a sentence's start ("By March", "On
+    Friday"): no subject's party (the actor model keeps such a name among its candidates, as it was fitted)."""
+    words = name.lower().split()
+    return len(words) > 1 and words[0] in _LEADING_PREPOSITIONS and names_a_time(" ".join(words[1:]))
 
 
 def without_time(name: str) -> tuple[int, str]:

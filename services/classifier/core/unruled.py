@@ -46,8 +46,12 @@ _OBLIGED: Final = re.compile(r"(?!(?:th[eo]se|they|we|you|some|many|all|\w+ing)\
                              re.IGNORECASE)
 # A sentence's first word, alone, that is a plural in lowercase but for its capital: a thing ("Bids must be
 # submitted", "Applications must be made"), or a body an agent noun names ("Councils"), never a name as "Russia",
-# "TikTok" or "MONUSCO" are.
+# "TikTok" or "MONUSCO" are, nor one that ends in -s ("Brussels", "Lloyds"): a plural known as one, or one the text
+# writes in lowercase too.
 _FIRST_WORD_PLURAL: Final = re.compile(r"[A-Z][a-z]+s")
+_PLURALS_OF_THINGS: Final = frozenset("applications bids claims nominations responses submissions entries forms "
+                                      "proposals requests returns tenders appeals objections representations "
+                                      "comments payments".split())
 _ACTING: Final = re.compile(
     r"\b(?:will|shall|must|should|(?:is|are)\s+(?:now\s+)?(?:set\s+|required\s+|obliged\s+|expected\s+)?to|"
     r"ha(?:s|ve)\s+(?:\w+\s+){0,2}(?:awarded|allocated|adopted|provided|committed|announced|agreed)|"
@@ -92,8 +96,8 @@ def read_unruled(text: str, publisher: str, kind: Kind, confidence: float, *, fo
     acting = acting_at(folded)
     at = acting.start() if acting else 0
     subject = without_time_word(clause_subject(text, at)) if at else ""
-    actor = name_actor(subject, _FIRST_WORD_PLURAL.fullmatch(subject) is not None and text.startswith(subject),
-                       publisher) if at else new_actor(publisher, True, own=True)
+    actor = name_actor(subject, _is_first_word_plural(subject, text), publisher) if at \
+        else new_actor(publisher, True, own=True)
     if kind == DEMAND and not actor.agent and not actor.hostile and acting is not None \
             and _OBLIGED.fullmatch(subject) is not None and not folded.startswith("be ", acting.end() + 1):
         # "Prison governors must report …": whom a duty binds is its party, whatever its noun
@@ -101,6 +105,15 @@ def read_unruled(text: str, publisher: str, kind: Kind, confidence: float, *, fo
     if actor.hostile or not actor.agent:
         actor = new_actor(publisher, True, own=True) if kind == PLEDGE else new_actor(actor.name, False)
     return new_found(new_trigger(kind, at, None, "model", confidence), actor)
+
+
+def _is_first_word_plural(subject: str, text: str) -> bool:
+    """Whether ``subject``, the first word of ``text``, is a plural in lowercase but for its capital ("Bids",
+    "Applications") rather than a name that ends in -s ("Brussels", "Lloyds")."""
+    if _FIRST_WORD_PLURAL.fullmatch(subject) is None or not text.startswith(subject):
+        return False
+    lowered = subject.lower()
+    return lowered in _PLURALS_OF_THINGS or re.search(rf"\b{lowered}\b", text) is not None
 
 
 def _is_party(party: str, verb: str, publisher: str) -> bool:

@@ -30,6 +30,7 @@ _WORDS = ["we ", "We ", "I ", "our ", "it ", "It ", "This ", "these ", "They ", 
 _PUBLISHERS = ["UK government", "Defra", "Department for Education", "DHS"]
 _TIME_WORDS = ("january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|"
                "wednesday|thursday|friday|saturday|sunday")
+_LEADING_PREPOSITIONS = "by|on|in|from|at|until|till|before|after|since|during|over"
 # Words whose letters IGNORECASE matches but str.lower() does not turn into the pattern's.
 _ODD_FRAMES = ["The government's commitment to ınvest £5m.", "The government’s pledge to \u212aeep it.",
                "Our planſ to introduce rules.", "Its promiſe to open schools.", "Schools to ſtay open.",
@@ -68,7 +69,7 @@ _QUANTIFIERS = ("the this these those it a an each every all some any both eithe
 
 def _plain_name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor:
     text = subject.strip()
-    text = re.sub(r"^(?:each|every one|all|half|some|many|most|both|none|either|neither|several|one)\s+of\s+"
+    text = re.sub(r"^(?:each|every one|all|half|some|many|most|both|either|several|one)\s+of\s+"
                   r"(?!(?:us|you|them|whom|which|these|those|this|it)\b)", "", text, flags=re.IGNORECASE)
     if not text or actors._FIRST_PERSON.fullmatch(text) or actors._FIRST_PERSON.match(text) \
             and len(text.split()) == 1:
@@ -99,12 +100,12 @@ def _plain_name_actor(subject: str, sentence_start: bool, publisher_name: str) -
             return Actor(publisher_name, True, own=True)
         possessive = re.search(r"['’]s\b", name)
         name = re.sub(r"^(?:The|A|An)\s+", "", name[: possessive.start()] if possessive else name)
-        name = re.sub(rf"^(?:(?:{_TIME_WORDS}|\d+)\s+)+(?:on|in|of|for|and|the|&)\s+(?:the\s+)?(?=[A-Z])", "",
-                      name, flags=re.IGNORECASE)
+        name = re.sub(rf"^(?:(?:{_LEADING_PREPOSITIONS})\s+)?(?:(?:{_TIME_WORDS}|\d+)\s+)+"
+                      r"(?:on|in|of|for|and|the|&)\s+(?:the\s+)?(?=[A-Z])", "", name, flags=re.IGNORECASE)
         name = re.sub(rf"\s+(?:on|in|of|for|and|the|&)\s+(?:the\s+)?(?:{_TIME_WORDS})\b.*", "", name,
                       flags=re.IGNORECASE | re.DOTALL)
-        if re.fullmatch(rf"(?:(?:{_TIME_WORDS}|\d+)(?:\s+|$))*|(?:by|on|in|from|at|until|till|before|after|since|"
-                        r"during|over)", name, re.IGNORECASE):
+        if re.fullmatch(rf"(?:(?:{_LEADING_PREPOSITIONS})\s+)?(?:(?:{_TIME_WORDS}|\d+)(?:\s+|$))*|"
+                        rf"(?:{_LEADING_PREPOSITIONS})", name, re.IGNORECASE):
             continue
         if not possessive and actors._MODIFIED.match(rest) and not actors._AGENT_NOUN.match(rest.strip()):
             break

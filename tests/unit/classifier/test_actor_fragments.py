@@ -169,3 +169,56 @@ def test_a_time_is_cut_off_a_name_as_the_two_searches_cut_it_where_the_shortcut_
         start = head.end() if head else 0
         tail = non_parties._TIME_TAIL.search(name, start)
         assert non_parties.without_time(name) == (start, name[start:tail.start()] if tail else name[start:]), name
+
+
+@pytest.mark.parametrize("body, actor", [
+    pytest.param("On Friday the Department for Education will publish guidance.", "Department for Education",
+                 id="on-a-weekday"),
+    pytest.param("From Monday the Home Office will open applications.", "Home Office", id="from-a-weekday"),
+])
+def test_a_time_a_preposition_leads_is_no_part_of_the_name_after_it(body, actor):
+    assert [c.actor for c in classify(release_of(body)).commitments] == [actor]
+
+
+@pytest.mark.parametrize("rules_only", [True, False])
+def test_a_month_and_year_a_preposition_leads_is_no_part_of_the_name_after_it(rules_only):
+    release = release_of("By March 2027 the Council will publish its plan.")
+    actors = [c.actor for c in classify(release, rules_only=rules_only).commitments]
+    assert actors and not any("March" in actor or "2027" in actor for actor in actors)
+    assert not rules_only or actors == ["Council"]
+
+
+@pytest.mark.parametrize("name", ["On Friday the Department for Education", "From Monday the Home Office",
+                                  "By March 2027 the Council"])
+def test_a_time_a_preposition_leads_is_cut_off_a_name(name):
+    start, rest = non_parties.without_time(name)
+    assert rest == name[start:] in ("Department for Education", "Home Office", "Council")
+
+
+@pytest.mark.parametrize("body, actor", [
+    pytest.param("Brussels must publish the rules by 30 June 2027.", "Brussels", id="a-city"),
+    pytest.param("Lloyds must repay customers by 30 June 2027.", "Lloyds", id="a-bank"),
+])
+def test_a_name_ending_in_s_a_sentence_starts_with_is_a_party(body, actor):
+    assert [c.actor for c in classify(release_of(body)).commitments] == [actor]
+
+
+@pytest.mark.parametrize("subject", ["None of the councils", "Neither of the councils"])
+def test_none_or_neither_of_a_party_names_no_party(subject):
+    assert name_actor(subject, True, "UK government").name != "councils"
+
+
+def test_a_negative_quantifier_turns_no_sentence_into_the_pledge_of_what_it_counts():
+    body = "None of the councils will raise council tax in 2027."
+    assert "councils" not in [c.actor for c in classify(release_of(body)).commitments]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("On Friday the Department for Education will publish guidance.", "Department for Education"),
+    ("By March 2027 the Council will publish its plan.", "Council"),
+])
+def test_no_agent_phrase_candidate_holds_a_time_a_preposition_leads(text, name):
+    names = [c.name for c in actor_candidates(text, rules_actor="the publisher", publisher_name="the publisher",
+                                              government="the publisher", names={})]
+    assert name in names
+    assert not any(word in candidate for candidate in names for word in ("Friday", "2027", "On"))
