@@ -164,13 +164,14 @@ def _this_day(match: re.Match[str], published: date) -> Fields:
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     """Where the clause of ``text[start:end]`` begins and ends; a time set apart by itself ("This afternoon, the
-    Minister will", "will, this evening, set out") takes the clauses beside it."""
+    Minister will", "will, this evening, set out") takes the clauses beside it, as one that opens a sentence
+    does (capitalised, after a heading run into it)."""
     breaks = [(found.start(), found.end()) for found in _CLAUSE_BREAK.finditer(text)]
     before = [index for index, (_, after) in enumerate(breaks) if after <= start]
     following = [index for index, (at, _) in enumerate(breaks) if at >= end]
     first = before[-1] if before else -1
     last = following[0] if following else len(breaks)
-    if not text[breaks[first][1] if first >= 0 else 0:start].strip() and (
+    if (text[start].isupper() or not text[breaks[first][1] if first >= 0 else 0:start].strip()) and (
             last == len(breaks) or not text[end:breaks[last][0]].strip()):
         first, last = first - 1, last + 1
     return (breaks[first][1] if first >= 0 else 0), (breaks[last][0] if last < len(breaks) else len(text))

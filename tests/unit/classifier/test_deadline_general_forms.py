@@ -102,3 +102,8 @@ def test_a_further_length_runs_no_later_than_the_day_it_runs_until():
     assert _read("The Government will extend the scheme for a further 12 months until 31 March 2024.") == [
         ("for a further 12 months", "period", PUBLISHED, date(2024, 3, 31)),
         ("until 31 March 2024", "date", date(2024, 3, 31))]
+
+
+def test_a_time_that_opens_a_sentence_run_into_its_heading_is_of_the_clause_after_it():
+    assert _read("Charity Linked to Funding of the Group This afternoon, the Treasury will announce the designation.") == [
+        ("This afternoon", "date", PUBLISHED)]
