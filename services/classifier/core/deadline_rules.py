@@ -149,14 +149,48 @@ def _more_units(match: re.Match[str], published: date) -> Fields:
 _TO_COME: Final = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:due\s+)?to|going\s+to)\b|\w['’]ll\b", re.IGNORECASE)
 
 
+# Where a clause ends: a mark, or a word that opens another ("said tonight that the Government will build").
+_CLAUSE_BREAK: Final = re.compile(r"[,;:()\u2013\u2014]|[.!?](?=\s|$)|\b(?:that|who|which|whom|whose|while|whereas|but)\b",
+                                  re.IGNORECASE)
+
+
 def _this_day(match: re.Match[str], published: date) -> Fields:
-    """"this afternoon", "this evening", "tonight": a time of the publication day, due that day when the text
-    says what is still to come then ("will announce this afternoon"); "adopted this afternoon" is when it was done."""
-    return {"type": "date", "due": published} if _TO_COME.search(match.string) else None
+    """"this afternoon", "this evening", "tonight": a time of the publication day, due that day when its own
+    clause says what is still to come then ("will announce this afternoon"); "adopted this afternoon" is when it
+    was done, and "voted tonight to approve it, and the Mayor will sign it" says so of another clause."""
+    if _TO_COME.search(match.string) is None:  # the common case, found faster than the clause
+        return None
+    begin, end = _clause(match.string, match.start(), match.end())
+    return {"type": "date", "due": published} if _TO_COME.search(match.string, begin, end) else None
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the clause of ``text[start:end]`` begins and ends; a time set apart by itself ("This afternoon, the
+    Minister will", "will, this evening, set out") takes the clauses beside it, as one that opens a sentence
+    does (capitalised, after a heading run into it)."""
+    breaks = [(found.start(), found.end()) for found in _CLAUSE_BREAK.finditer(text)]
+    before = [index for index, (_, after) in enumerate(breaks) if after <= start]
+    following = [index for index, (at, _) in enumerate(breaks) if at >= end]
+    first = before[-1] if before else -1
+    last = following[0] if following else len(breaks)
+    if (text[start].isupper() or not text[breaks[first][1] if first >= 0 else 0:start].strip()) and (
+            last == len(breaks) or not text[end:breaks[last][0]].strip()):
+        first, last = first - 1, last + 1
+    return (breaks[first][1] if first >= 0 else 0), (breaks[last][0] if last < len(breaks) else len(text))
+
+
+# A term agreed before: "the three-year funding settlement agreed in 2021", "... signed last year".
+_DONE_BEFORE: Final = re.compile(rf"\s+(?:(?:that|which)\s+(?:was|were)\s+)?\w+ed\s+(?:(?:in|on|during)\s+"
+                                 rf"(?:\w+\s+)?(?P<y>{YEAR})\b|last\s+(?:year|month|week)\b|\w+\s+years?\s+ago\b)",
+                                 re.IGNORECASE)
 
 
 def _funding_term(match: re.Match[str], published: date) -> Fields:
-    """"five-year funding terms", "a three-year funding deal": a period of that many years from publication."""
+    """"five-year funding terms", "a three-year funding deal": a period of that many years from publication;
+    one agreed before publication ("the three-year funding settlement agreed in 2021") is none."""
+    done = _DONE_BEFORE.match(match.string, match.end())
+    if done is not None and (done["y"] is None or int(done["y"]) <= published.year):
+        return None
     amount = parse_number(match["n"])
     return None if amount is None else {"type": "period", "start": published, "end": add_units(published, amount, "year")}
 

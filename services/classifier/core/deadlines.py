@@ -74,6 +74,8 @@ _CALENDAR_STARTS: Final = Lexicon((word, None) for word in CALENDAR_PREFIXES)
 # Times read as deadlines that are no calendar word: the model's time signal (``may_hold_deadline``) was fitted
 # without them, and a text holding one is read whatever that signal says.
 _TIMES_OF_TODAY: Final = WordSet(("short term", "short-term", "afternoon", "evening", "tonight"))
+# The needs of the rules that read them: the only rules run on such a text when it holds no calendar word.
+_TODAY_NEEDS: Final = frozenset(("short", "afternoon", "evening", "tonight"))
 
 
 # Each rule runs only on text holding one of its NEEDS. One pass finds the need words a text holds and where
@@ -108,8 +110,9 @@ def has_digit(text: str) -> bool:
     return not text.isascii() and _DIGIT.search(text) is not None
 
 
-def _rules_for(low: str) -> tuple[Rule, ...]:
-    """The rules, in order, whose needs ``low`` (the lowercased text) holds."""
+def _rules_for(low: str, today_only: bool = False) -> tuple[Rule, ...]:
+    """The rules, in order, whose needs ``low`` (the lowercased text) holds; with ``today_only``, of those only
+    the rules of a time of today ("tonight", "in the short term")."""
     needs = set()
     values = _NEEDS_FOUND.values
     for index, start, _ in _NEEDS_FOUND.hits(low):
@@ -118,7 +121,7 @@ def _rules_for(low: str) -> tuple[Rule, ...]:
             needs.add(need)
         elif MONTH_NAME not in needs and _MONTH.match(low, start) is not None:
             needs.add(MONTH_NAME)
-    return _rules_needing(frozenset(needs))
+    return _rules_needing(frozenset(needs) & _TODAY_NEEDS if today_only else frozenset(needs))
 
 
 @lru_cache(maxsize=4096)
@@ -148,7 +151,7 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
     if low is None:
         low = folded if text.isascii() else text.lower()
     known: _Starts = {}
-    for pattern, resolve in _rules_for(low):
+    for pattern, resolve in _rules_for(low, today_only=not may_hold):
         for match in _finditer(pattern, text, folded, known):
             try:
                 fields = resolve(match, published)
@@ -215,24 +218,35 @@ def _in_financial_year(fields: dict, year_starts: int) -> dict:
 
 
 _UNTIL: Final = re.compile(r"[\s,]*(?:until|till)\b", re.IGNORECASE)
-# A length added to one running now ("for a further 12 months until 31 October") is a deadline beside the day.
+# A length added to one running now ("for a further 12 months until 31 October") is a deadline beside the day,
+# ending no later than it.
 _MORE: Final = re.compile(r"(?:for\s+)?(?:a\s+further|another|an?\s+additional)\b", re.IGNORECASE)
 
 
 def _without_spelled_out_lengths(chosen: list[tuple[int, int, Fields]], text: str) -> list[tuple[int, int, Fields]]:
     """A length of time followed by the day it runs until ("for nine months, until 20 December") is one
-    deadline: that day. A further length ("for a further 12 months until 31 October") is kept beside it."""
+    deadline: that day. A further length ("for a further 12 months until 31 October") is kept beside it, cut
+    to end by that day."""
     if len(chosen) < 2:
         return chosen
     kept = []
     for (start, end, fields), following in zip(chosen, chosen[1:] + [None]):
-        lasts = (isinstance(fields, dict) and fields.get("type") == "period" and not fields.get(FINANCIAL)
-                 and _MORE.match(text, start) is None)
-        until = _UNTIL.match(text, end) if lasts and following is not None else None
+        period = isinstance(fields, dict) and fields.get("type") == "period" and not fields.get(FINANCIAL)
+        until = _UNTIL.match(text, end) if period and following is not None else None
         if until is not None and following is not None and end <= following[0] < until.end():  # the next deadline begins with "until"
-            continue
+            if _MORE.match(text, start) is None:
+                continue
+            fields = _ending_by(fields, following[2])
         kept.append((start, end, fields))
     return kept
+
+
+def _ending_by(period: Fields, until: Fields) -> Fields:
+    """``period`` ending no later than the day ``until`` is due."""
+    if not isinstance(period, dict) or not isinstance(until, dict) or until.get("type") != "date":
+        return period
+    end, due = period.get("end"), until.get("due")
+    return {**period, "end": due} if end is not None and due is not None and due < end else period
 
 
 def _text_span(match: re.Match[str]) -> tuple[int, int]:

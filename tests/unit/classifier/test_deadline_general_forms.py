@@ -67,12 +67,43 @@ def test_a_funding_term_of_years_runs_from_publication():
         ("five-year funding terms", "period", PUBLISHED, date(2028, 5, 10))]
 
 
-def test_a_further_length_before_the_day_it_runs_until_is_a_deadline_as_well():
-    assert _read("The Council prolonged the regime for a further 12 months until 31 October 2023.") == [
-        ("for a further 12 months", "period", PUBLISHED, date(2024, 5, 10)),
-        ("until 31 October 2023", "date", date(2023, 10, 31))]
+@pytest.mark.parametrize(("sentence", "end", "until"), [
+    pytest.param("The Council prolonged the regime for a further 12 months until 31 October 2024.",
+                 date(2024, 5, 10), date(2024, 10, 31), id="ending-before-the-day"),
+    pytest.param("The Government will extend the scheme for a further 12 months until 31 March 2024.",
+                 date(2024, 3, 31), date(2024, 3, 31), id="cut-to-end-by-the-day"),
+])
+def test_a_further_length_before_the_day_it_runs_until_is_a_deadline_as_well_ending_by_that_day(sentence, end, until):
+    [length, day] = _read(sentence)
+    assert length == ("for a further 12 months", "period", PUBLISHED, end)
+    assert day[1:] == ("date", until)
 
 
 def test_a_plain_length_before_the_day_it_runs_until_is_that_day_alone():
     assert _read("The Council extended the mandate for nine months until 20 December.") == [
         ("until 20 December", "date", date(2023, 12, 20))]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    pytest.param("The Council voted tonight to approve the budget, and the Mayor will sign it.", [],
+                 id="will-in-the-next-clause"),
+    pytest.param("Ministers said tonight that the Government will build 300,000 homes by 2030.",
+                 [("by 2030", "date", date(2030, 12, 31))], id="will-in-what-was-said"),
+    pytest.param("The Prime Minister, who will travel to Paris tomorrow, met the King this evening.",
+                 [("tomorrow", "date", date(2023, 5, 11))], id="will-in-a-relative-clause"),
+    pytest.param("The Minister will announce the plan this afternoon.", [("this afternoon", "date", PUBLISHED)],
+                 id="will-in-its-own-clause"),
+    pytest.param("The Minister will, this evening, set out the plan.", [("this evening", "date", PUBLISHED)],
+                 id="set-apart-by-commas"),
+])
+def test_a_time_of_the_publication_day_is_due_only_when_its_own_clause_says_it_is_to_come(sentence, expected):
+    assert _read(sentence) == expected
+
+
+def test_a_funding_term_agreed_before_publication_is_no_period_from_it():
+    assert _read("The Government will renegotiate the three-year funding settlement agreed in 2021.") == []
+
+
+def test_a_time_that_opens_a_sentence_run_into_its_heading_is_of_the_clause_after_it():
+    assert _read("Charity Linked to Funding of the Group This afternoon, the Treasury will announce the designation.") == [
+        ("This afternoon", "date", PUBLISHED)]
