@@ -316,7 +316,7 @@ def test_commitments_that_are_no_list_are_named(tmp_path, capsys):
     root = _labelled_set(tmp_path / "set", blind=False)
     (root / "labels.json").write_text(json.dumps({"nc-01-x": {"commitments": "none"}}))
     assert main(root) == 2
-    assert f"labels.json: nc-01-x: commitments is not a list" in capsys.readouterr().err
+    assert "labels.json: nc-01-x: commitments is not a list" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("inside", ["labels.json", "releases"])
